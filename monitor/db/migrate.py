@@ -1,0 +1,72 @@
+"""Alembic migrations shipped inside the package: create, upgrade and check the schema."""
+
+from __future__ import annotations
+
+from importlib.resources import files
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, inspect
+
+from monitor.errors import DatabaseVersionError
+
+
+def alembic_config(engine: Engine) -> Config:
+    config = Config()
+    # Resolved through the package, so it works from an installed wheel too.
+    config.set_main_option("script_location", str(Path(str(files("monitor.migrations")))))
+    config.attributes["engine"] = engine
+    return config
+
+
+def head_revision(engine: Engine) -> str:
+    script = ScriptDirectory.from_config(alembic_config(engine))
+    head = script.get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def upgrade(engine: Engine) -> tuple[str | None, str]:
+    """Create or upgrade the schema to the newest revision; returns (before, after)."""
+    before = current_revision(engine)
+    known = _known_revisions(engine)
+    if before is not None and before not in known:
+        raise _newer_error(before)
+    command.upgrade(alembic_config(engine), "head")
+    return before, head_revision(engine)
+
+
+def check(engine: Engine) -> None:
+    """Refuse to work on a database that is absent, older or newer than this code."""
+    current = current_revision(engine)
+    head = head_revision(engine)
+    if current == head:
+        return
+    if current is None:
+        if inspect(engine).has_table("accounts"):
+            raise DatabaseVersionError("数据库缺少版本标记，无法确认其结构；请备份后重新运行 govmon init")
+        raise DatabaseVersionError("数据库尚未初始化：请先运行 govmon init")
+    if current not in _known_revisions(engine):
+        raise _newer_error(current)
+    raise DatabaseVersionError(
+        f"数据库结构较旧（版本 {current}，程序需要 {head}）：请运行 govmon init 升级数据库"
+    )
+
+
+def _known_revisions(engine: Engine) -> set[str]:
+    script = ScriptDirectory.from_config(alembic_config(engine))
+    return {rev.revision for rev in script.walk_revisions()}
+
+
+def _newer_error(revision: str) -> DatabaseVersionError:
+    return DatabaseVersionError(
+        f"数据库由较新版本的 govmon 创建（版本 {revision}，本程序不认识）：请升级 govmon 后再运行"
+    )

@@ -1,0 +1,318 @@
+"""The database tables (SQLAlchemy 2 typed models). Timestamps are timezone-aware UTC.
+
+Changing a table means a new Alembic revision in monitor/migrations/versions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from monitor.db.types import UTCDateTime
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {
+        dt.datetime: UTCDateTime,
+        dict[str, Any]: JSON,
+        list[Any]: JSON,
+        list[str]: JSON,
+    }
+
+
+class Unit(Base):
+    """A unit (厅 → 厅直单位 → 下属单位) and its named people (第七条) and contacts."""
+
+    __tablename__ = "units"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    short_name: Mapped[str] = mapped_column(String(100), default="")
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("units.id", ondelete="SET NULL"))
+    emails: Mapped[list[str]] = mapped_column(default=list)
+    wecom_webhook: Mapped[str] = mapped_column(Text, default="")
+    mobiles: Mapped[list[str]] = mapped_column(default=list)
+    phone: Mapped[str] = mapped_column(String(100), default="")
+    head: Mapped[str] = mapped_column(String(100), default="")  # 主要负责人
+    deputy: Mapped[str] = mapped_column(String(100), default="")  # 分管负责人
+    editor: Mapped[str] = mapped_column(String(100), default="")  # 总编辑
+    department: Mapped[str] = mapped_column(String(200), default="")  # 管理部门
+    listed: Mapped[bool] = mapped_column(Boolean, default=True)  # False: only named as a parent
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    parent: Mapped[Unit | None] = relationship(remote_side=[id], back_populates="children")
+    children: Mapped[list[Unit]] = relationship(back_populates="parent")
+    accounts: Mapped[list[Account]] = relationship(back_populates="unit")
+
+
+class Account(Base):
+    """One account on one platform (备注3), as filed in the 备案登记表."""
+
+    __tablename__ = "accounts"
+    __table_args__ = (UniqueConstraint("platform", "platform_id", name="uq_accounts_platform_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id", ondelete="RESTRICT"), index=True)
+    platform: Mapped[str] = mapped_column(String(20))
+    platform_id: Mapped[str] = mapped_column(String(300))
+    name: Mapped[str] = mapped_column(String(200))
+    home_url: Mapped[str] = mapped_column(Text, default="")
+    feed_url: Mapped[str] = mapped_column(Text, default="")
+    opened_on: Mapped[dt.date | None] = mapped_column(Date)
+    filed_on: Mapped[dt.date | None] = mapped_column(Date)
+    closed_on: Mapped[dt.date | None] = mapped_column(Date)
+    closure_filed_on: Mapped[dt.date | None] = mapped_column(Date)
+    entrusted: Mapped[bool] = mapped_column(Boolean, default=False)  # 是否委托运营
+    operator: Mapped[str] = mapped_column(String(200), default="")  # 实际运营单位
+    staff: Mapped[str] = mapped_column(String(200), default="")  # 工作人员
+    phone: Mapped[str] = mapped_column(String(100), default="")
+    emails: Mapped[list[str]] = mapped_column(default=list)
+    superiors: Mapped[list[str]] = mapped_column(default=list)  # ["weibo:123", ...]
+    status: Mapped[str] = mapped_column(String(20), default="active")  # active, closed, gone
+    # collection state
+    cursor: Mapped[dict[str, Any]] = mapped_column(default=dict)  # etag, last_modified, ...
+    last_collected_at: Mapped[dt.datetime | None]
+    next_due_at: Mapped[dt.datetime | None]
+    last_error_kind: Mapped[str] = mapped_column(String(40), default="")
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    failing_since: Mapped[dt.datetime | None]
+    consecutive_failures: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    unit: Mapped[Unit] = relationship(back_populates="accounts")
+
+    @property
+    def key(self) -> str:
+        return f"{self.platform}:{self.platform_id}"
+
+
+class Post(Base):
+    __tablename__ = "posts"
+    __table_args__ = (
+        UniqueConstraint("platform", "platform_post_id", name="uq_posts_platform_id"),
+        Index("ix_posts_account_published", "account_id", "published_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    platform: Mapped[str] = mapped_column(String(20))
+    platform_post_id: Mapped[str] = mapped_column(String(300))
+    published_at: Mapped[dt.datetime | None]
+    title: Mapped[str] = mapped_column(Text, default="")
+    text: Mapped[str] = mapped_column(Text, default="")
+    url: Mapped[str] = mapped_column(Text, default="")
+    is_repost: Mapped[bool] = mapped_column(Boolean, default=False)
+    source: Mapped[str] = mapped_column(Text, default="")  # credited source (来源/转自…)
+    original_author: Mapped[str] = mapped_column(String(200), default="")
+    original_post_id: Mapped[str] = mapped_column(String(300), default="")
+    is_pinned: Mapped[bool] = mapped_column(Boolean, default=False)
+    reposts: Mapped[int] = mapped_column(BigInteger, default=0)
+    comments_count: Mapped[int] = mapped_column(BigInteger, default=0)
+    likes: Mapped[int] = mapped_column(BigInteger, default=0)
+    reads: Mapped[int] = mapped_column(BigInteger, default=0)
+    text_hash: Mapped[str] = mapped_column(String(64), default="", index=True)
+    fetched_url: Mapped[str] = mapped_column(Text, default="")
+    first_seen: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    last_seen: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class Comment(Base):
+    __tablename__ = "comments"
+    __table_args__ = (
+        UniqueConstraint("platform", "platform_comment_id", name="uq_comments_platform_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"), index=True)
+    platform: Mapped[str] = mapped_column(String(20))
+    platform_comment_id: Mapped[str] = mapped_column(String(300))
+    parent_platform_id: Mapped[str] = mapped_column(String(300), default="")  # "" = top level
+    root_platform_id: Mapped[str] = mapped_column(String(300), default="")  # thread's top comment
+    author_id: Mapped[str] = mapped_column(String(100), default="")
+    author_name: Mapped[str] = mapped_column(String(200), default="")
+    text: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[dt.datetime | None]
+    is_official: Mapped[bool] = mapped_column(Boolean, default=False)
+    liked_by_author: Mapped[bool] = mapped_column(Boolean, default=False)
+    likes: Mapped[int] = mapped_column(BigInteger, default=0)
+    text_hash: Mapped[str] = mapped_column(String(64), default="", index=True)
+    fetched_url: Mapped[str] = mapped_column(Text, default="")
+    first_seen: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    last_seen: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class AccountSnapshot(Base):
+    """Followers and post totals, once a day per account (关注量 and its growth)."""
+
+    __tablename__ = "account_snapshots"
+    __table_args__ = (UniqueConstraint("account_id", "day", name="uq_snapshots_account_day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    day: Mapped[dt.date] = mapped_column(Date)
+    taken_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    followers: Mapped[int | None] = mapped_column(BigInteger)
+    posts_total: Mapped[int | None] = mapped_column(BigInteger)
+    name_seen: Mapped[str] = mapped_column(String(200), default="")
+
+
+class FindingRow(Base):
+    """A stored finding, one row per stable dedup key."""
+
+    __tablename__ = "findings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dedup_key: Mapped[str] = mapped_column(String(500), unique=True)
+    rule: Mapped[str] = mapped_column(String(60), index=True)
+    article: Mapped[str] = mapped_column(String(40))
+    subject_type: Mapped[str] = mapped_column(String(20))
+    subject_key: Mapped[str] = mapped_column(String(500))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id", ondelete="SET NULL"))
+    account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"))
+    severity: Mapped[str] = mapped_column(String(20))
+    summary: Mapped[str] = mapped_column(Text)
+    evidence: Mapped[list[Any]] = mapped_column(default=list)
+    data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    since: Mapped[dt.datetime | None]
+    deadline: Mapped[dt.datetime | None]
+    state: Mapped[str] = mapped_column(String(20), default="open", index=True)  # open, resolved
+    first_seen: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    last_seen: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    resolved_at: Mapped[dt.datetime | None]
+
+
+class Alert(Base):
+    """An alert opened once per finding; re-sent, escalated, acknowledged, resolved."""
+
+    __tablename__ = "alerts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    finding_id: Mapped[int] = mapped_column(
+        ForeignKey("findings.id", ondelete="CASCADE"), unique=True
+    )
+    state: Mapped[str] = mapped_column(String(20), default="open", index=True)
+    severity: Mapped[str] = mapped_column(String(20))
+    urgent: Mapped[bool] = mapped_column(Boolean, default=False)
+    escalation_level: Mapped[int] = mapped_column(Integer, default=0)
+    opened_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    last_sent_at: Mapped[dt.datetime | None]
+    send_count: Mapped[int] = mapped_column(Integer, default=0)
+    acknowledged_at: Mapped[dt.datetime | None]
+    acknowledged_by: Mapped[str] = mapped_column(String(100), default="")
+    resolved_at: Mapped[dt.datetime | None]
+    resolution_reported_at: Mapped[dt.datetime | None]
+
+    finding: Mapped[FindingRow] = relationship()
+
+
+class Delivery(Base):
+    """The outbox: written before any attempt to send; nothing is lost when a channel is down.
+
+    ``channel_ref`` names where the channel's URL comes from (settings or registry), never the
+    URL itself, so that webhook keys and passwords do not reach the database.
+    """
+
+    __tablename__ = "deliveries"
+    __table_args__ = (Index("ix_deliveries_due", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))  # alert, resolution, digest, test
+    channel_ref: Mapped[str] = mapped_column(String(300))
+    channel_display: Mapped[str] = mapped_column(String(300), default="")  # masked
+    recipient: Mapped[str] = mapped_column(String(300), default="")
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id", ondelete="SET NULL"))
+    subject: Mapped[str] = mapped_column(Text, default="")
+    payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    alert_ids: Mapped[list[Any]] = mapped_column(default=list)
+    status: Mapped[str] = mapped_column(String(20), default="pending")  # pending, sent, failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[dt.datetime | None]
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[dt.datetime | None]
+
+
+class CollectionRun(Base):
+    __tablename__ = "collection_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), index=True
+    )
+    started_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[dt.datetime | None]
+    outcome: Mapped[str] = mapped_column(String(20), default="running")  # ok, failed, running
+    error_kind: Mapped[str] = mapped_column(String(40), default="")
+    error_text: Mapped[str] = mapped_column(Text, default="")
+    requests: Mapped[int] = mapped_column(Integer, default=0)
+    retries: Mapped[int] = mapped_column(Integer, default=0)
+    posts_new: Mapped[int] = mapped_column(Integer, default=0)
+    posts_seen: Mapped[int] = mapped_column(Integer, default=0)
+    comments_new: Mapped[int] = mapped_column(Integer, default=0)
+    comments_seen: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class AnalysisCache(Base):
+    """Expensive per-text results (sentiment…), keyed by engine and text hash."""
+
+    __tablename__ = "analysis_cache"
+
+    engine: Mapped[str] = mapped_column(String(100), primary_key=True)
+    text_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    score: Mapped[float] = mapped_column(Float)
+    label: Mapped[str] = mapped_column(String(20), default="")
+    computed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class JobRun(Base):
+    """One run of a command or daemon job, for `govmon status`."""
+
+    __tablename__ = "job_runs"
+    __table_args__ = (Index("ix_job_runs_job_started", "job", "started_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    job: Mapped[str] = mapped_column(String(60))
+    started_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[dt.datetime | None]
+    outcome: Mapped[str] = mapped_column(String(20), default="running")
+    summary: Mapped[str] = mapped_column(Text, default="")
+    error: Mapped[str] = mapped_column(Text, default="")
+
+
+class Digest(Base):
+    """A built weekly digest (第二十二、二十六条), per unit or for the whole system."""
+
+    __tablename__ = "digests"
+    __table_args__ = (UniqueConstraint("week", "scope", name="uq_digests_week_scope"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    week: Mapped[str] = mapped_column(String(10))  # 2026-W48
+    scope: Mapped[str] = mapped_column(String(200))  # "全系统" or a unit name
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id", ondelete="SET NULL"))
+    built_at: Mapped[dt.datetime] = mapped_column(default=utcnow, server_default=func.now())
+    content_hash: Mapped[str] = mapped_column(String(64), default="")
+    files: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    summary: Mapped[dict[str, Any]] = mapped_column(default=dict)

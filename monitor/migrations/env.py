@@ -1,0 +1,20 @@
+"""Alembic environment: runs with the engine govmon hands it (no alembic.ini needed)."""
+
+from __future__ import annotations
+
+from alembic import context
+from sqlalchemy import Engine
+
+from monitor.db.models import Base
+
+engine: Engine = context.config.attributes["engine"]
+
+with engine.begin() as connection:
+    context.configure(
+        connection=connection,
+        target_metadata=Base.metadata,
+        render_as_batch=connection.dialect.name == "sqlite",
+        compare_type=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()

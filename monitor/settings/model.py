@@ -1,0 +1,117 @@
+"""The settings model: one typed, documented table per section of config/settings.toml.
+
+Each package owns the model of its own section (collectors, analysis, alerts); this module
+composes them. Every field has a default and a Chinese one-line help (``description``);
+unknown keys are an error, so a typo never silently switches a rule off.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from alerts.settings import AlertsSettings
+from analysis.rule_settings import QuestionsSettings, RankingSettings, RulesSettings
+from analysis.sentiment.settings import SentimentSettings
+from analysis.topic_settings import RumoursSettings, TopicsSettings
+from collectors.settings import CollectorsSettings
+
+
+class GeneralSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    timezone: str = Field("Asia/Shanghai", description="显示时间所用的时区（存储一律为 UTC）")
+    data_dir: Path = Field(Path("data"), description="数据目录：数据库、日志、发件箱、周报")
+    log_file: Path = Field(Path("data/govmon.log"), description="日志文件路径（含完整错误堆栈）")
+    log_level: str = Field("INFO", description="日志级别：DEBUG、INFO、WARNING、ERROR")
+
+    @field_validator("log_level")
+    @classmethod
+    def _level(cls, value: str) -> str:
+        upper = value.upper()
+        if upper not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
+            raise ValueError("应为 DEBUG、INFO、WARNING 或 ERROR 之一")
+        return upper
+
+    @field_validator("timezone")
+    @classmethod
+    def _tz(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"未知的时区 {value!r}，例如 Asia/Shanghai") from None
+        return value
+
+
+class DatabaseSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    url: str = Field(
+        "",
+        description="数据库地址；留空即 SQLite 文件 data/govmon.db，"
+        "PostgreSQL 例如 postgresql+psycopg://govmon@localhost/govmon",
+    )
+    echo: bool = Field(False, description="把每条 SQL 写进日志（仅供排错）")
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, value: str) -> str:
+        if value and not value.startswith(("sqlite", "postgresql")):
+            raise ValueError("仅支持 sqlite:/// 或 postgresql+psycopg:// 开头的地址")
+        return value
+
+
+class WorkdaysSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    extra_holidays: list[dt.date] = Field(
+        default_factory=list,
+        description="补充的法定节假日（chinese_calendar 未覆盖的年份，按国务院通知填写）",
+    )
+    extra_workdays: list[dt.date] = Field(
+        default_factory=list, description="补充的调休上班日（周末上班），与 extra_holidays 配套"
+    )
+
+
+class RegistrySettings(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    filing_deadline_workdays: int = Field(
+        5, ge=1, le=60, description="开通后应在几个工作日内备案（第六条）"
+    )
+    closure_deadline_workdays: int = Field(
+        5, ge=1, le=60, description="注销后应在几个工作日内备案（第九条）"
+    )
+    check_filing_overdue: bool = Field(True, description="启用规则 filing_overdue（第六条）")
+    check_closure_unfiled: bool = Field(True, description="启用规则 closure_unfiled（第九条）")
+    check_roles_missing: bool = Field(True, description="启用规则 roles_missing（第七条）")
+    check_duplicate_platform_account: bool = Field(
+        True, description="启用规则 duplicate_platform_account（第八条）"
+    )
+    check_name_unrelated: bool = Field(True, description="启用规则 name_unrelated（第八条）")
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    general: GeneralSettings = Field(default_factory=GeneralSettings)
+    database: DatabaseSettings = Field(default_factory=DatabaseSettings)
+    workdays: WorkdaysSettings = Field(default_factory=WorkdaysSettings)
+    registry: RegistrySettings = Field(default_factory=RegistrySettings)
+    collectors: CollectorsSettings = Field(default_factory=CollectorsSettings)
+    sentiment: SentimentSettings = Field(default_factory=SentimentSettings)
+    topics: TopicsSettings = Field(default_factory=TopicsSettings)
+    rumours: RumoursSettings = Field(default_factory=RumoursSettings)
+    rules: RulesSettings = Field(default_factory=RulesSettings)
+    questions: QuestionsSettings = Field(default_factory=QuestionsSettings)
+    ranking: RankingSettings = Field(default_factory=RankingSettings)
+    alerts: AlertsSettings = Field(default_factory=AlertsSettings)
+
+    def database_url(self) -> str:
+        if self.database.url:
+            return self.database.url
+        return f"sqlite:///{self.general.data_dir / 'govmon.db'}"
