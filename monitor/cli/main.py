@@ -1,0 +1,69 @@
+"""The `govmon` command line. Errors are one Chinese sentence and an exit code, no traceback."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from typing import Any
+
+import click
+
+from monitor import __version__
+from monitor.cli.context import AppContext, config_option
+from monitor.errors import GovmonError
+from monitor.settings.secrets import redact
+
+log = logging.getLogger("monitor")
+
+
+class GovmonGroup(click.Group):
+    """Turns a user's mistake into a clear message and a crash into one line plus the log."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except GovmonError as exc:
+            click.echo(f"错误：{redact(exc.message)}", err=True)
+            ctx.exit(exc.exit_code)
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+            raise
+        except KeyboardInterrupt:
+            click.echo("已中断。", err=True)
+            ctx.exit(130)
+        except Exception as exc:  # a bug, not the user's fault: full traceback to the log file
+            log.debug("unexpected error", exc_info=True)
+            logging.getLogger("monitor.crash").error("内部错误", exc_info=True)
+            text = redact(f"{type(exc).__name__}: {exc}")
+            click.echo(f"内部错误：{text}（完整信息见日志文件）", err=True)
+            ctx.exit(1)
+        finally:
+            app = ctx.find_object(AppContext)
+            if app is not None:
+                app.close()
+
+
+@click.group(cls=GovmonGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="govmon")
+@config_option
+@click.pass_context
+def cli(ctx: click.Context) -> None:
+    """govmon 政务新媒体监测：备案、更新、互动、舆情与排行，落实《政务新媒体管理办法》。"""
+    ctx.ensure_object(AppContext)
+
+
+def _register() -> None:
+    from monitor.cli import accounts_cmd, init_cmd
+
+    cli.add_command(init_cmd.init)
+    cli.add_command(accounts_cmd.accounts)
+
+
+_register()
+
+
+def main() -> None:
+    cli.main(prog_name="govmon")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
