@@ -55,6 +55,7 @@ def settings_from_dict(
 ) -> Settings:
     problems: list[str] = []
     _check_inline_secrets(Settings, raw, (), problems)
+    _check_scalar_types(Settings, raw, (), problems)
     resolved = _resolve(raw, (), base_dir or Path.cwd(), problems)
     if problems:
         raise SettingsError(_join(source, problems))
@@ -111,6 +112,40 @@ def _check_inline_secrets(
                 f"键 {'.'.join((*loc, name))}：机密信息不能直接写在配置文件里，"
                 f'请写成 {{ env = "环境变量名" }} 或 {{ file = "密钥文件路径" }}'
             )
+
+
+_SCALARS: dict[type, tuple[tuple[type, ...], str]] = {
+    bool: ((bool,), "应为 true 或 false（不加引号）"),
+    int: ((int,), "应为整数（不加引号）"),
+    float: ((int, float), "应为数字（不加引号）"),
+}
+
+
+def _check_scalar_types(
+    model: type[BaseModel], raw: Any, loc: tuple[str, ...], problems: list[str]
+) -> None:
+    """TOML has typed values: "yes" or "5" where true or 5 is meant is refused, not coerced."""
+    if not isinstance(raw, dict):
+        return
+    for name, field in model.model_fields.items():
+        if name not in raw:
+            continue
+        value = raw[name]
+        sub = _model_in(field.annotation)
+        if sub is not None:
+            _check_scalar_types(sub, value, (*loc, name), problems)
+            continue
+        annotation = field.annotation
+        scalar = annotation if annotation in _SCALARS else None
+        if scalar is None:
+            args = [a for a in getattr(annotation, "__args__", ()) if a is not type(None)]
+            if len(args) == 1 and args[0] in _SCALARS:
+                scalar = args[0]
+        if scalar is None or value is None:
+            continue
+        allowed, expected = _SCALARS[scalar]
+        if isinstance(value, bool) and scalar is not bool or not isinstance(value, allowed):
+            problems.append(f"键 {'.'.join((*loc, name))}：{expected}（当前值：{_show(value)}）")
 
 
 def _model_in(annotation: Any) -> type[BaseModel] | None:
