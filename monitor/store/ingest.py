@@ -1,0 +1,226 @@
+"""Storing what collectors return: bulk, idempotent upserts of posts, comments and snapshots.
+
+A collection killed halfway and run again loses nothing and duplicates nothing: every row is
+keyed by (platform, platform id) and written with INSERT … ON CONFLICT DO UPDATE.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select, tuple_
+from sqlalchemy.engine import Connection
+
+from collectors.records import CommentRecord, PostRecord, ProfileRecord
+from monitor.db.models import AccountSnapshot, Comment, Post
+from monitor.store.hashing import text_hash
+from monitor.store.upsert import chunks, upsert
+
+log = logging.getLogger(__name__)
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+_POST_COUNTS = ("reposts", "comments_count", "likes", "reads")
+_POST_ALWAYS = (
+    "title",
+    "url",
+    "is_repost",
+    "source",
+    "original_author",
+    "original_post_id",
+    "is_pinned",
+    "fetched_url",
+    "last_seen",
+)
+
+
+@dataclass
+class IngestCounts:
+    posts_new: int = 0
+    posts_seen: int = 0
+    comments_new: int = 0
+    comments_seen: int = 0
+    comments_orphaned: int = 0
+
+
+def _existing(
+    conn: Connection, column_platform: Any, column_id: Any, keys: Sequence[tuple[str, str]]
+) -> set[tuple[str, str]]:
+    found: set[tuple[str, str]] = set()
+    for part in chunks(list(keys), 400):
+        rows = conn.execute(
+            select(column_platform, column_id).where(tuple_(column_platform, column_id).in_(part))
+        )
+        found.update((p, i) for p, i in rows)
+    return found
+
+
+def store_posts(
+    conn: Connection, account_id: int, posts: Iterable[PostRecord], now: dt.datetime
+) -> tuple[int, int]:
+    """Upsert posts of one account; returns (new, seen)."""
+    records = {(p.platform, p.platform_post_id): p for p in posts}  # last wins within a batch
+    if not records:
+        return 0, 0
+    existing = _existing(conn, Post.platform, Post.platform_post_id, list(records))
+    groups: dict[tuple[bool, bool], list[dict[str, Any]]] = {}
+    for record in records.values():
+        row = {
+            "account_id": account_id,
+            "platform": record.platform,
+            "platform_post_id": record.platform_post_id,
+            "published_at": record.published_at,
+            "title": record.title,
+            "text": record.text,
+            "url": record.url,
+            "is_repost": record.is_repost,
+            "source": record.source,
+            "original_author": record.original_author,
+            "original_post_id": record.original_post_id,
+            "is_pinned": record.is_pinned,
+            "reposts": record.reposts,
+            "comments_count": record.comments_count,
+            "likes": record.likes,
+            "reads": record.reads,
+            "text_hash": text_hash(record.title + "\n" + record.text),
+            "fetched_url": record.fetched_url,
+            "first_seen": now,
+            "last_seen": now,
+        }
+        groups.setdefault((record.has_counts, record.is_long_text), []).append(row)
+    table = Post.__table__
+    for (has_counts, preview), rows in groups.items():
+        update = [*_POST_ALWAYS, "published_at"]
+        if has_counts:  # RSS gives no counts: keep what an earlier source stored
+            update += _POST_COUNTS
+        if not preview:  # a long post's preview must not overwrite its full text
+            update += ["text", "text_hash"]
+        upsert(
+            conn,
+            table,  # type: ignore[arg-type]
+            rows,
+            conflict=("platform", "platform_post_id"),
+            update=update,
+            keep_existing=("published_at",),
+        )
+    new = len(records) - len(existing)
+    return new, len(existing)
+
+
+def store_comments(
+    conn: Connection, platform: str, comments: Iterable[CommentRecord], now: dt.datetime
+) -> tuple[int, int, int]:
+    """Upsert comments (their posts must be stored); returns (new, seen, orphaned)."""
+    records = {(c.platform, c.platform_comment_id): c for c in comments}
+    if not records:
+        return 0, 0, 0
+    post_ids = {pid for pid in (c.post_platform_id for c in records.values())}
+    post_map: dict[str, int] = {}
+    for part in chunks(sorted(post_ids), 400):
+        rows = conn.execute(
+            select(Post.platform_post_id, Post.id).where(
+                Post.platform == platform, Post.platform_post_id.in_(part)
+            )
+        )
+        post_map.update({pid: id_ for pid, id_ in rows})
+    existing = _existing(conn, Comment.platform, Comment.platform_comment_id, list(records))
+    rows_out: list[dict[str, Any]] = []
+    orphaned = 0
+    for record in records.values():
+        post_id = post_map.get(record.post_platform_id)
+        if post_id is None:
+            orphaned += 1
+            continue
+        rows_out.append(
+            {
+                "post_id": post_id,
+                "platform": record.platform,
+                "platform_comment_id": record.platform_comment_id,
+                "parent_platform_id": record.parent_platform_id,
+                "root_platform_id": record.root_platform_id,
+                "author_id": record.author_id,
+                "author_name": record.author_name,
+                "text": record.text,
+                "created_at": record.created_at,
+                "is_official": record.is_official,
+                "liked_by_author": record.liked_by_author,
+                "likes": record.likes,
+                "text_hash": text_hash(record.text),
+                "fetched_url": record.fetched_url,
+                "first_seen": now,
+                "last_seen": now,
+            }
+        )
+    if orphaned:
+        log.warning("%d 条评论找不到所属帖子，未保存（平台 %s）", orphaned, platform)
+    upsert(
+        conn,
+        Comment.__table__,  # type: ignore[arg-type]
+        rows_out,
+        conflict=("platform", "platform_comment_id"),
+        update=(
+            "parent_platform_id",
+            "root_platform_id",
+            "author_id",
+            "author_name",
+            "text",
+            "created_at",
+            "is_official",
+            "liked_by_author",
+            "likes",
+            "text_hash",
+            "fetched_url",
+            "last_seen",
+        ),
+        keep_existing=("created_at",),
+    )
+    stored = [(row["platform"], row["platform_comment_id"]) for row in rows_out]
+    seen = sum(1 for key in stored if key in existing)
+    return len(stored) - seen, seen, orphaned
+
+
+def store_snapshot(
+    conn: Connection, account_id: int, profile: ProfileRecord, now: dt.datetime
+) -> None:
+    """One follower snapshot per account per day (Asia/Shanghai); a later one that day wins."""
+    day = now.astimezone(SHANGHAI).date()
+    upsert(
+        conn,
+        AccountSnapshot.__table__,  # type: ignore[arg-type]
+        [
+            {
+                "account_id": account_id,
+                "day": day,
+                "taken_at": now,
+                "followers": profile.followers,
+                "posts_total": profile.posts_total,
+                "name_seen": profile.name,
+            }
+        ],
+        conflict=("account_id", "day"),
+        update=("taken_at", "followers", "posts_total", "name_seen"),
+    )
+
+
+def store_result(
+    conn: Connection,
+    account_id: int,
+    platform: str,
+    *,
+    profile: ProfileRecord | None,
+    posts: Sequence[PostRecord],
+    comments: Sequence[CommentRecord],
+    now: dt.datetime,
+) -> IngestCounts:
+    counts = IngestCounts()
+    counts.posts_new, counts.posts_seen = store_posts(conn, account_id, posts, now)
+    new, seen, orphaned = store_comments(conn, platform, comments, now)
+    counts.comments_new, counts.comments_seen, counts.comments_orphaned = new, seen, orphaned
+    if profile is not None:
+        store_snapshot(conn, account_id, profile, now)
+    return counts
