@@ -1,0 +1,87 @@
+"""Batching: per recipient per run, one message (urgent ones apart in quiet hours).
+
+``plan`` takes the decisions that notify and returns what to write to the outbox: one
+:class:`Outgoing` per route (channel reference + e-mail recipients), holding the items for
+that recipient and the earliest time it may be sent (the end of quiet hours, or now).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from alerts.items import AlertItem, item_from
+from alerts.message import Message
+from alerts.policy import Decision
+from alerts.quiet import quiet_until
+from alerts.render import render
+from alerts.routing import Route, UnitTree, routes_for_unit
+from alerts.settings import AlertsSettings
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    route: Route
+    items: tuple[AlertItem, ...]
+    not_before: dt.datetime | None  # None: send now
+
+    @property
+    def kind(self) -> str:
+        """``alert`` when anything is still open, else ``resolution`` (deliveries.kind)."""
+        return "resolution" if all(i.notice == "resolved" for i in self.items) else "alert"
+
+    @property
+    def urgent(self) -> bool:
+        return any(i.urgent for i in self.items)
+
+    @property
+    def alert_keys(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(i.dedup_key for i in self.items))
+
+
+def plan(
+    decisions: Iterable[Decision],
+    tree: UnitTree,
+    settings: AlertsSettings,
+    now: dt.datetime,
+    account_names: dict[str, str] | None = None,
+) -> list[Outgoing]:
+    buckets: dict[Route, list[AlertItem]] = {}
+    for decision in decisions:
+        if decision.notify is None:
+            continue
+        item = item_from(decision, tree, account_names)
+        for unit in tree.recipients(decision.alert.unit, decision.alert.escalation_level):
+            for route in routes_for_unit(tree.get(unit), settings):
+                bucket = buckets.setdefault(route, [])
+                if item not in bucket:
+                    bucket.append(item)
+    hold = quiet_until(now, settings.quiet_start, settings.quiet_end)
+    outgoing: list[Outgoing] = []
+    for route, items in buckets.items():
+        if hold is None:
+            outgoing.append(Outgoing(route, tuple(items), None))
+            continue
+        urgent = tuple(i for i in items if i.urgent and i.notice != "resolved")
+        waiting = tuple(i for i in items if i not in urgent)
+        if urgent:
+            outgoing.append(Outgoing(route, urgent, None))
+        if waiting:
+            outgoing.append(Outgoing(route, waiting, hold))
+    return outgoing
+
+
+def message_for(
+    outgoing: Outgoing, now: dt.datetime, settings: AlertsSettings, key: str = ""
+) -> Message:
+    """The rendered message of one outbox entry (``key``: the delivery's id)."""
+    return render(
+        outgoing.items,
+        outgoing.route.unit,
+        now,
+        max_items=settings.max_items_per_message,
+        recipients=outgoing.route.recipients,
+        mentions=outgoing.route.mentions,
+        key=key,
+    )

@@ -1,0 +1,210 @@
+"""The lifecycle of alerts as a pure function: findings + stored alerts + clock → decisions.
+
+``evaluate`` says, for every finding that holds and every alert that is still open, what to
+do and what the stored alert becomes; ``monitor`` persists :attr:`Decision.alert` (its fields
+mirror the ``alerts`` table) and hands the decisions that notify to :func:`alerts.plan.plan`.
+
+- A finding's stable key opens an alert once (``open``); a resolved one that comes back is
+  opened again (``reopen``).
+- While open it is re-sent every ``resend_interval_workdays`` working days (``resend``).
+- It climbs one unit up the tree each ``escalation_workdays[severity]`` working days it stays
+  open, up to the top unit (``escalate``); the level is shown in the message.
+- When the finding no longer holds it is resolved, and the resolution reported once
+  (``resolve``). Only rules that were evaluated this run can resolve alerts.
+- Acknowledged (``govmon alerts ack``): no more re-sending or escalation, still listed,
+  still resolved (and reported) when the finding goes.
+- A rule switched off in settings opens nothing; its open alerts are closed without a message
+  (``silence``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+from alerts.routing import UnitTree
+from alerts.rules import URGENT_BY_DEFAULT
+from alerts.settings import AlertsSettings
+from analysis.findings import Finding, Severity
+from analysis.workdays import WorkCalendar
+
+AlertStatus = Literal["open", "acknowledged", "resolved"]
+Action = Literal["open", "reopen", "resend", "escalate", "resolve", "silence", "keep"]
+Notice = Literal["alert", "resolution"]
+
+
+@dataclass(frozen=True)
+class AlertState:
+    """An alert as stored (the ``alerts`` row, keyed by its finding's ``dedup_key``)."""
+
+    dedup_key: str
+    rule: str
+    severity: Severity
+    urgent: bool
+    state: AlertStatus
+    opened_at: dt.datetime
+    unit: str | None = None
+    escalation_level: int = 0
+    last_sent_at: dt.datetime | None = None
+    send_count: int = 0
+    acknowledged_at: dt.datetime | None = None
+    acknowledged_by: str = ""
+    resolved_at: dt.datetime | None = None
+    resolution_reported_at: dt.datetime | None = None
+    id: int | None = None  # the row id once stored
+
+
+@dataclass(frozen=True)
+class Decision:
+    action: Action
+    alert: AlertState  # what to store
+    notify: Notice | None  # whether this run tells anyone, and what
+    reason: str  # Chinese, for logs and `govmon alerts list`
+    finding: Finding | None = None  # the finding that holds (None when resolved)
+
+    @property
+    def dedup_key(self) -> str:
+        return self.alert.dedup_key
+
+
+def rule_severity(finding: Finding, settings: AlertsSettings) -> Severity:
+    return settings.rule(finding.rule).severity or finding.severity
+
+
+def rule_urgent(rule: str, settings: AlertsSettings) -> bool:
+    configured = settings.rule(rule).urgent
+    return rule in URGENT_BY_DEFAULT if configured is None else configured
+
+
+def escalation_level(
+    opened_at: dt.datetime,
+    now: dt.datetime,
+    severity: Severity,
+    calendar: WorkCalendar,
+    settings: AlertsSettings,
+    max_level: int,
+) -> int:
+    """One level up for each ``escalation_workdays[severity]`` working days open."""
+    step = settings.escalation_workdays.get(severity, 0)
+    level = 0
+    if step <= 0:
+        return 0
+    while level < max_level and now >= calendar.add_workdays_at(opened_at, step * (level + 1)):
+        level += 1
+    return level
+
+
+def resend_due(
+    alert: AlertState, now: dt.datetime, calendar: WorkCalendar, settings: AlertsSettings
+) -> bool:
+    interval = settings.resend_interval_workdays
+    if interval <= 0 or alert.last_sent_at is None:
+        return False
+    return now >= calendar.add_workdays_at(alert.last_sent_at, interval)
+
+
+def evaluate(
+    findings: Iterable[Finding],
+    alerts: Mapping[str, AlertState],
+    now: dt.datetime,
+    calendar: WorkCalendar,
+    settings: AlertsSettings,
+    tree: UnitTree,
+    evaluated_rules: Collection[str] | None = None,
+) -> list[Decision]:
+    """Decisions for every finding that holds and every unresolved alert.
+
+    ``alerts`` are the stored alerts by dedup key; ``evaluated_rules`` the rules that ran this
+    time (None: all) — an alert of a rule that did not run is left as it is.
+    """
+    decisions: list[Decision] = []
+    holding: set[str] = set()
+    for finding in findings:
+        if finding.dedup_key in holding:
+            continue
+        holding.add(finding.dedup_key)
+        if not settings.rule(finding.rule).enabled:
+            continue
+        decisions.append(
+            _holding(finding, alerts.get(finding.dedup_key), now, calendar, settings, tree)
+        )
+    for key, alert in alerts.items():
+        if (key in holding and settings.rule(alert.rule).enabled) or alert.state == "resolved":
+            continue
+        if not settings.rule(alert.rule).enabled:
+            closed = dataclasses.replace(alert, state="resolved", resolved_at=now)
+            decisions.append(Decision("silence", closed, None, "规则已在设置中停用，告警关闭"))
+            continue
+        if evaluated_rules is not None and alert.rule not in evaluated_rules:
+            continue
+        told = alert.send_count > 0
+        resolved = dataclasses.replace(
+            alert,
+            state="resolved",
+            resolved_at=now,
+            resolution_reported_at=now if told else None,
+        )
+        decisions.append(
+            Decision("resolve", resolved, "resolution" if told else None, "问题已不存在，告警解除")
+        )
+    return decisions
+
+
+def _holding(
+    finding: Finding,
+    alert: AlertState | None,
+    now: dt.datetime,
+    calendar: WorkCalendar,
+    settings: AlertsSettings,
+    tree: UnitTree,
+) -> Decision:
+    severity = rule_severity(finding, settings)
+    urgent = rule_urgent(finding.rule, settings)
+    if alert is None or alert.state == "resolved":
+        fresh = AlertState(
+            dedup_key=finding.dedup_key,
+            rule=finding.rule,
+            severity=severity,
+            urgent=urgent,
+            state="open",
+            opened_at=now,
+            unit=finding.unit,
+            last_sent_at=now,
+            send_count=(alert.send_count if alert else 0) + 1,
+            id=alert.id if alert else None,
+        )
+        if alert is None:
+            return Decision("open", fresh, "alert", "新发现的问题", finding)
+        return Decision("reopen", fresh, "alert", "已解除的问题再次出现", finding)
+    current = dataclasses.replace(alert, severity=severity, urgent=urgent, unit=finding.unit)
+    if alert.state == "acknowledged":
+        return Decision("keep", current, None, "已确认，不再重发或升级", finding)
+    level = escalation_level(
+        alert.opened_at, now, severity, calendar, settings, tree.max_level(finding.unit)
+    )
+    sent = dataclasses.replace(current, last_sent_at=now, send_count=alert.send_count + 1)
+    if level > alert.escalation_level:
+        chain = tree.chain(finding.unit)
+        escalated = dataclasses.replace(sent, escalation_level=level)
+        return Decision(
+            "escalate", escalated, "alert", f"逾期未解决，升级至{chain[level]}", finding
+        )
+    if resend_due(alert, now, calendar, settings):
+        return Decision(
+            "resend",
+            sent,
+            "alert",
+            f"仍未解决，每 {settings.resend_interval_workdays} 个工作日提醒一次",
+            finding,
+        )
+    return Decision("keep", current, None, "仍未解决，未到重发时间", finding)
+
+
+def acknowledge(alert: AlertState, now: dt.datetime, by: str = "") -> AlertState:
+    """``govmon alerts ack ID``: stop re-sending and escalating; the alert stays listed."""
+    if alert.state != "open":
+        return alert
+    return dataclasses.replace(alert, state="acknowledged", acknowledged_at=now, acknowledged_by=by)
