@@ -13,6 +13,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from alerts.settings import AlertsSettings
+from analysis.compliance.name_words import DEFAULT_GENERIC_WORDS
 from analysis.rule_settings import QuestionsSettings, RankingSettings, RulesSettings
 from analysis.sentiment.settings import SentimentSettings
 from analysis.topic_settings import RumoursSettings, TopicsSettings
@@ -93,6 +94,24 @@ class RegistrySettings(BaseModel):
         True, description="启用规则 duplicate_platform_account（第八条）"
     )
     check_name_unrelated: bool = Field(True, description="启用规则 name_unrelated（第八条）")
+    duplicate_exempt_platforms: list[str] = Field(
+        default_factory=lambda: ["rss"],
+        description="不做「每个平台只注册一个账号」检查的平台（网站常有多个栏目订阅）（第八条）",
+    )
+    name_generic_words: list[str] = Field(
+        default_factory=lambda: list(DEFAULT_GENERIC_WORDS),
+        description="核对账号名称与单位名称关联时忽略的通用词（第八条）",
+    )
+
+    @field_validator("duplicate_exempt_platforms")
+    @classmethod
+    def _platforms(cls, value: list[str]) -> list[str]:
+        from analysis.platforms import BY_CODE
+
+        unknown = [v for v in value if v not in BY_CODE]
+        if unknown:
+            raise ValueError(f"未知的平台代码 {'、'.join(unknown)}，可用：{'、'.join(BY_CODE)}")
+        return value
 
 
 class Settings(BaseModel):
