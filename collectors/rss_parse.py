@@ -26,6 +26,7 @@ _LOGIN_MARKERS = ("登录", "passport", "login", "signin", "captcha", "验证码
 _SOURCE = re.compile(r"(?:来源|转自|转载自|稿源|出处)\s*[:：]?\s*([^\s，。,;；)）】]{2,40})")
 _REPOST_AUTHOR = re.compile(r"^(?:转发|转)\s*@([^\s:：]{1,40})")
 _REPOST_CHAIN = re.compile(r"//\s*@([^\s:：]{1,40})\s*[:：]")
+_REPOST_MARK = re.compile(r"^(?:转发|转载|【转载】)|转自|转载自")
 
 
 def _html_page(page: Page) -> bool:
@@ -121,7 +122,8 @@ def entry_to_post(entry: Any, page: Page, platform: str) -> PostRecord:
         author
         or source_el
         or "rsshub-quote" in html
-        or text.startswith(("转发", "转载", "【转载】"))
+        or _REPOST_MARK.search(title)
+        or _REPOST_MARK.search(text)
     )
     return PostRecord(
         platform=platform,
