@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import ClassVar
 from urllib.parse import SplitResult, parse_qsl, quote, urlsplit
 
+from alerts.channels import redaction
 from alerts.channels.pacing import Pacer
 from alerts.errors import ChannelURLError
 from alerts.message import Message
@@ -100,7 +101,9 @@ class Channel(ABC):
         """Remember a secret part of the URL so that it is masked wherever shown."""
         if value:
             # The URL may carry it percent-encoded: mask both spellings.
-            self._secrets.extend({value, quote(value, safe=""), quote(value)})
+            for spelling in {value, quote(value, safe=""), quote(value)}:
+                self._secrets.append(spelling)
+                redaction.remember(spelling)
         return value
 
     @property
