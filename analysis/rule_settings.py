@@ -26,15 +26,13 @@ class RulesSettings(BaseModel):
     check_commercial_content: bool = Field(
         True, description="启用规则 commercial_content（第二十四条）"
     )
-    ads_wordlist: str = Field(
-        "", description="商业广告词表文件路径（留空即用内置 config/wordlists/ads.txt）"
-    )
+    ads_wordlist: str = Field("", description="商业广告词表文件路径（留空即用内置词表 ads.txt）")
 
     check_confidential_marker: bool = Field(
         True, description="启用规则 confidential_marker（第十三条）"
     )
     confidential_wordlist: str = Field(
-        "", description="涉密标志词表文件路径（留空即用内置 config/wordlists/confidential.txt）"
+        "", description="涉密标志词表文件路径（留空即用内置词表 confidential.txt）"
     )
 
     check_missing_attribution: bool = Field(
@@ -47,7 +45,7 @@ class RulesSettings(BaseModel):
 
     check_harmful_comment: bool = Field(True, description="启用规则 harmful_comment（第二十五条）")
     harmful_wordlist: str = Field(
-        "", description="有害评论词表文件路径（留空即用内置 config/wordlists/harmful.txt）"
+        "", description="有害评论词表文件路径（留空即用内置词表 harmful.txt）"
     )
 
     check_superior_post_not_reposted: bool = Field(
@@ -55,7 +53,7 @@ class RulesSettings(BaseModel):
     )
     important_wordlist: str = Field(
         "",
-        description="上级重要信息关键词表文件路径（留空即用内置 config/wordlists/important_keywords.txt）",
+        description="上级重要信息关键词表文件路径（留空即用内置词表 important_keywords.txt）",
     )
     important_min_engagement: int = Field(
         1000, ge=0, description="上级账号发布内容的转发+评论+点赞达到多少即视为重要信息"
@@ -107,24 +105,22 @@ class QuestionsSettings(BaseModel):
     max_age_days: int = Field(
         30, ge=1, le=365, description="只跟踪最近多少天内的网民提问（更早的不再告警）"
     )
-    cues_wordlist: str = Field(
-        "", description="提问线索词表（留空即用内置 config/wordlists/question_cues.txt）"
-    )
+    cues_wordlist: str = Field("", description="提问线索词表（留空即用内置词表 question_cues.txt）")
     requests_wordlist: str = Field(
         "",
-        description="明确向账号提问或求助的线索词表（留空即用内置 config/wordlists/question_requests.txt）",
+        description="明确向账号提问或求助的线索词表（留空即用内置词表 question_requests.txt）",
     )
     to_others_wordlist: str = Field(
         "",
-        description="问其他网民而非账号的线索词表（留空即用内置 config/wordlists/question_to_others.txt）",
+        description="问其他网民而非账号的线索词表（留空即用内置词表 question_to_others.txt）",
     )
     not_asking_wordlist: str = Field(
         "",
-        description="反问、感叹等“像问非问”线索词表（留空即用内置 config/wordlists/question_not_asking.txt）",
+        description="反问、感叹等“像问非问”线索词表（留空即用内置词表 question_not_asking.txt）",
     )
     official_mention_wordlist: str = Field(
         "",
-        description="@ 提及中表示官方账号的词表（留空即用内置 config/wordlists/official_mentions.txt）",
+        description="@ 提及中表示官方账号的词表（留空即用内置词表 official_mentions.txt）",
     )
 
     @model_validator(mode="after")

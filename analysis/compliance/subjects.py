@@ -1,0 +1,63 @@
+"""How findings name their subjects: account keys, display labels, post and comment keys."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any, cast
+
+import pandas as pd
+
+from analysis.platforms import platform_label
+
+
+@dataclass(frozen=True)
+class AccountRef:
+    account_id: int
+    key: str  # "platform:platform_id"
+    name: str
+    unit: str
+    platform: str
+
+    @property
+    def label(self) -> str:
+        """「name」平台, as alert texts show an account."""
+        return f"「{self.name}」{platform_label(self.platform)}"
+
+
+def account_refs(accounts: pd.DataFrame) -> dict[int, AccountRef]:
+    return {
+        int(row["account_id"]): AccountRef(
+            account_id=int(row["account_id"]),
+            key=str(row["account_key"]),
+            name=str(row["name"]),
+            unit=str(row["unit"]),
+            platform=str(row["platform"]),
+        )
+        for row in records(accounts[["account_id", "account_key", "name", "unit", "platform"]])
+    }
+
+
+def clip(text: str, limit: int = 40) -> str:
+    """One line of at most ``limit`` characters, for summaries."""
+    flat = " ".join(str(text).split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows as plain dicts (typed loosely on purpose: the columns are the frames' contract)."""
+    return cast(list[dict[str, Any]], frame.to_dict("records"))
+
+
+def to_datetime(value: Any) -> pd.Timestamp | None:
+    """A timestamp, or None for a missing value (None, NaN, NaT)."""
+    if value is None or (not isinstance(value, str | dt.date) and pd.isna(value)):
+        return None
+    stamp = pd.Timestamp(value)
+    return None if pd.isna(stamp) else stamp
+
+
+def py_datetime(value: Any) -> dt.datetime | None:
+    """A plain aware datetime for findings, or None."""
+    stamp = to_datetime(value)
+    return None if stamp is None else stamp.to_pydatetime()
