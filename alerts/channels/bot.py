@@ -87,8 +87,7 @@ class WebhookBot(Channel):
 
     def _post(self, url: str, payload: dict[str, Any]) -> SendResult:
         try:
-            with httpx.Client(timeout=self.context.timeout, follow_redirects=False) as client:
-                response = client.post(url, json=payload)
+            response = self.context.http().post(url, json=payload)
         except httpx.TimeoutException:
             return RetryLater(f"{self.label}响应超时")
         except httpx.TransportError as exc:

@@ -82,7 +82,8 @@ class SMTPServer:
                 kwargs["ssl_context"] = context
         if credentials is not None:
             kwargs["authenticator"] = self._authenticate
-            kwargs["auth_require_tls"] = tls is not None
+            # Implicit SSL is invisible to aiosmtpd's SMTP object: only STARTTLS can be required.
+            kwargs["auth_require_tls"] = tls == "starttls"
         self.controller = Controller(self.recorder, hostname="127.0.0.1", port=self.port, **kwargs)
 
     def _authenticate(
