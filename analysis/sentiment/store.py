@@ -1,0 +1,104 @@
+"""Trained models on disk: one folder per model, and current.json naming the one in use.
+
+A model folder holds model.npz (arrays only, read with allow_pickle=False) and meta.json
+(when, from what, on how many texts, held-out metrics). Switching model rewrites
+current.json atomically, so a reader never sees half a switch.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from analysis.sentiment.linear import LinearModel
+
+FORMAT = "govmon-sentiment-linear/1"
+CURRENT = "current.json"
+
+
+class ModelFileError(ValueError):
+    """A model folder is missing, damaged or of another format; the message names it."""
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    os.replace(tmp, path)
+
+
+def save_model(model: LinearModel, model_dir: Path) -> Path:
+    """Write the model into ``model_dir/trained-<hash>/`` and return that folder."""
+    folder = model_dir / f"trained-{model.fingerprint()}"
+    folder.mkdir(parents=True, exist_ok=True)
+    np.savez_compressed(
+        folder / "model.npz",
+        char_terms=np.array(model.char_terms, dtype=str),
+        char_idf=model.char_idf,
+        word_terms=np.array(model.word_terms, dtype=str),
+        word_idf=model.word_idf,
+        coef=model.coef,
+        intercept=np.array([model.intercept], dtype=np.float64),
+    )
+    meta = {"format": FORMAT, "name": folder.name, **model.meta}
+    _atomic_write(folder / "meta.json", json.dumps(meta, ensure_ascii=False, indent=2))
+    return folder
+
+
+def load_model(folder: Path) -> LinearModel:
+    """Read a model folder written by ``save_model``."""
+    try:
+        meta: dict[str, Any] = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+        if meta.get("format") != FORMAT:
+            raise ModelFileError(
+                f"情感模型 {folder} 的格式为 {meta.get('format')!r}，本程序只能读取 {FORMAT}"
+            )
+        with np.load(folder / "model.npz", allow_pickle=False) as arrays:
+            model = LinearModel(
+                char_terms=[str(t) for t in arrays["char_terms"]],
+                char_idf=arrays["char_idf"].astype(np.float32),
+                word_terms=[str(t) for t in arrays["word_terms"]],
+                word_idf=arrays["word_idf"].astype(np.float32),
+                coef=arrays["coef"].astype(np.float32),
+                intercept=float(arrays["intercept"][0]),
+                meta={k: v for k, v in meta.items() if k not in {"format", "name"}},
+            )
+    except ModelFileError:
+        raise
+    except (OSError, KeyError, ValueError, IndexError) as exc:
+        raise ModelFileError(f"无法读取情感模型 {folder}：{exc}") from None
+    expected = len(model.char_terms) + len(model.word_terms)
+    if (
+        len(model.char_idf) != len(model.char_terms)
+        or len(model.word_idf) != len(model.word_terms)
+        or len(model.coef) != expected
+    ):
+        raise ModelFileError(f"情感模型 {folder} 已损坏：词表与权重长度不一致")
+    return model
+
+
+def current_model_folder(model_dir: Path) -> Path | None:
+    """The folder named by current.json, or None before any model was switched to."""
+    pointer = model_dir / CURRENT
+    if not pointer.exists():
+        return None
+    try:
+        name = json.loads(pointer.read_text(encoding="utf-8"))["name"]
+    except (OSError, ValueError, KeyError, TypeError):
+        raise ModelFileError(f'{pointer} 已损坏：应为 {{"name": "trained-…"}}') from None
+    if not isinstance(name, str) or "/" in name or "\\" in name or name.startswith("."):
+        raise ModelFileError(f"{pointer} 中的模型名 {name!r} 无效")
+    return model_dir / name
+
+
+def activate_model(model_dir: Path, folder: Path) -> None:
+    """Make ``folder`` (inside ``model_dir``) the model in use."""
+    if folder.parent.resolve() != model_dir.resolve():
+        raise ModelFileError(f"模型 {folder} 不在模型目录 {model_dir} 中")
+    load_model(folder)  # refuse to point at something unreadable
+    _atomic_write(model_dir / CURRENT, json.dumps({"name": folder.name}) + "\n")

@@ -1,0 +1,23 @@
+"""One stable hash per text, the key of cached analysis results (with the engine name).
+
+Texts are normalised first (NFKC, whitespace runs collapsed, ends trimmed), so the same
+comment collected twice with different spacing or full-width characters is scored once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+_SPACES = re.compile(r"\s+")
+
+
+def normalize_text(text: str) -> str:
+    """NFKC, one space for every whitespace run, no leading/trailing space."""
+    return _SPACES.sub(" ", unicodedata.normalize("NFKC", text)).strip()
+
+
+def text_hash(text: str) -> str:
+    """Hex sha256 (64 characters) of the normalised text."""
+    return hashlib.sha256(normalize_text(text).encode("utf-8")).hexdigest()
