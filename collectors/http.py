@@ -157,15 +157,19 @@ class PoliteClient:
         return gate
 
     async def _take_turn(self, gate: _HostGate) -> None:
+        """Wait until this host's minimum interval since the previous request start has passed.
+
+        The lock is held while waiting, and the next slot is counted from the actual start,
+        so a late wake-up never lets two starts come closer than the interval.
+        """
         interval = self.settings.per_host_min_interval_seconds
         if interval <= 0:
             return
         async with gate.lock:
-            now = time.monotonic()
-            start = max(now, gate.next_start)
-            gate.next_start = start + interval
-        if start > now:
-            await asyncio.sleep(start - now)
+            wait = gate.next_start - time.monotonic()
+            if wait > 0:
+                await asyncio.sleep(wait)
+            gate.next_start = time.monotonic() + interval
 
     async def get(
         self,

@@ -26,7 +26,13 @@ def parse_weibo_time(value: str, now: dt.datetime) -> dt.datetime:
     ``now`` is the injected clock's reading; relative forms (刚刚, N分钟前, 今天 HH:MM …) are
     resolved against it in Asia/Shanghai. Raises ValueError for anything else.
     """
-    text = value.strip()
+    try:
+        return _parse(value.strip(), now)
+    except ValueError:
+        raise ValueError(f"无法识别的微博时间 {value!r}") from None
+
+
+def _parse(text: str, now: dt.datetime) -> dt.datetime:
     local_now = now.astimezone(SHANGHAI)
     try:
         return dt.datetime.strptime(text, _ABSOLUTE).astimezone(dt.UTC)
@@ -50,7 +56,7 @@ def parse_weibo_time(value: str, now: dt.datetime) -> dt.datetime:
         if day > local_now.date():
             day = day.replace(year=day.year - 1)
         return _at(day, int(match[3] or 0), int(match[4] or 0))
-    raise ValueError(f"无法识别的微博时间 {value!r}")
+    raise ValueError(text)
 
 
 def _at(day: dt.date, hour: int, minute: int) -> dt.datetime:
