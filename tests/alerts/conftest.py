@@ -12,10 +12,10 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: import fakes.*
 
-from alerts.channels import ChannelContext  # noqa: E402
-from alerts.routing import UnitContact, UnitTree  # noqa: E402
-from alerts.settings import AlertsSettings  # noqa: E402
-from analysis.workdays import WorkCalendar  # noqa: E402
+from alerts.channels import ChannelContext
+from alerts.routing import UnitContact, UnitTree
+from alerts.settings import AlertsSettings
+from analysis.workdays import WorkCalendar
 
 
 class FakeClock:

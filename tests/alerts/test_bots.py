@@ -134,7 +134,9 @@ def test_dingtalk_wrong_secret_fails(clock: FakeClock, context: ChannelContext) 
 
 def test_dingtalk_paces_twenty_a_minute(clock: FakeClock, context: ChannelContext) -> None:
     with FakeBot("dingtalk", "dtoken-0002", "SECdt-0002", clock.monotonic, clock.now_ms) as bot:
-        channel = build_channel(f"dingtalk://dtoken-0002?secret=SECdt-0002&base={bot.base}", context)
+        channel = build_channel(
+            f"dingtalk://dtoken-0002?secret=SECdt-0002&base={bot.base}", context
+        )
         assert all(isinstance(channel.send(Message("s", "t")), Delivered) for _ in range(25))
         assert len(clock.slept) == 1
 
