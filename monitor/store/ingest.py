@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from collectors.records import CommentRecord, PostRecord, ProfileRecord
@@ -51,12 +51,18 @@ class IngestCounts:
 def _existing(
     conn: Connection, column_platform: Any, column_id: Any, keys: Sequence[tuple[str, str]]
 ) -> set[tuple[str, str]]:
+    """Which (platform, id) keys are stored. Queried per platform with a plain IN, which
+    SQLite answers from the unique index (a row-value IN would scan the table)."""
+    by_platform: dict[str, list[str]] = {}
+    for platform, id_ in keys:
+        by_platform.setdefault(platform, []).append(id_)
     found: set[tuple[str, str]] = set()
-    for part in chunks(list(keys), 400):
-        rows = conn.execute(
-            select(column_platform, column_id).where(tuple_(column_platform, column_id).in_(part))
-        )
-        found.update((p, i) for p, i in rows)
+    for platform, ids in by_platform.items():
+        for part in chunks(ids, 900):
+            rows = conn.execute(
+                select(column_id).where(column_platform == platform, column_id.in_(part))
+            )
+            found.update((platform, i) for (i,) in rows)
     return found
 
 

@@ -37,13 +37,16 @@ def upsert(
         return
     dialect = conn.dialect.name
     insert_fn = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    for part in chunks(rows):
-        stmt = insert_fn(table).values(list(part))
-        excluded = stmt.excluded
-        values: dict[str, Any] = {}
-        for column in update:
-            if column in keep_existing:
-                values[column] = func.coalesce(table.c[column], excluded[column])
-            else:
-                values[column] = excluded[column]
-        conn.execute(stmt.on_conflict_do_update(index_elements=list(conflict), set_=values))
+    # One statement compiled once (and cached) for every row: executemany, which SQLAlchemy
+    # batches into multi-row INSERTs itself. Building .values(rows) would recompile per chunk.
+    stmt = insert_fn(table)
+    excluded = stmt.excluded
+    values: dict[str, Any] = {}
+    for column in update:
+        if column in keep_existing:
+            values[column] = func.coalesce(table.c[column], excluded[column])
+        else:
+            values[column] = excluded[column]
+    statement = stmt.on_conflict_do_update(index_elements=list(conflict), set_=values)
+    for part in chunks(rows, 5000):
+        conn.execute(statement, list(part))
