@@ -102,7 +102,12 @@ def render(
     key: str = "",
 ) -> Message:
     """The batched message for one recipient (``unit`` names whom it is for)."""
-    shown = list(items)[:max_items]
+    # The cap keeps what matters most: urgent and severe first, resolutions last.
+    ordered = sorted(
+        items,
+        key=lambda i: (i.notice == "resolved", not i.urgent, -SEVERITY_ORDER.get(i.severity, 0)),
+    )
+    shown = ordered[:max_items]
     context = {
         "product": PRODUCT,
         "unit": unit,

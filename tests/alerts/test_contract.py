@@ -99,13 +99,13 @@ HARNESSES: dict[str, tuple[str, dict[str, Case]]] = {
             "dt-00000001",
             "SEC-0001",
         ),
-    ),  # fmt: skip
+    ),
     "feishu": (
         "feishu://",
         _bot(
             "feishu", "feishu://fs-00000001?secret=SEC-0002&base={base}", "fs-00000001", "SEC-0002"
         ),
-    ),  # fmt: skip
+    ),
     "smtp": ("smtp://", _smtp()),
     "smtps": ("smtps://", {}),  # same class as smtp://, exercised there
     "file": ("file://", _file()),
