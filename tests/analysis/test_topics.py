@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from pathlib import Path
 
 import pandas as pd
@@ -10,6 +11,8 @@ import pytest
 
 from analysis.frames import ACCOUNTS, COMMENTS, POSTS
 from analysis.segment import Segmenter, load_segmenter, read_userdict
+from analysis.topic_burst import burst_terms
+from analysis.topic_group import assign_documents, group_terms
 from analysis.topic_settings import TopicsSettings
 from analysis.topics import HotTopic, find_hot_topics, hot_topic_findings, topic_key
 
@@ -328,3 +331,21 @@ def test_missing_dictionary_file_is_reported(tmp_path: Path) -> None:
 def test_empty_frames_give_no_topic(segmenter: Segmenter) -> None:
     posts, comments = Stream().frames()
     assert find_hot_topics(posts, comments, accounts_frame(), NOW, segmenter=segmenter) == []
+
+
+def test_group_terms_joins_co_occurring_terms_only() -> None:
+    docs = [{"团雾", "封闭"}] * 5 + [{"停运", "信号"}] * 4 + [{"团雾"}, {"停运"}]
+    groups = group_terms(docs, ["团雾", "停运", "封闭", "信号"], threshold=0.3)
+    assert groups == [["团雾", "封闭"], ["停运", "信号"]]
+    owner = assign_documents([{"封闭"}, {"信号", "停运"}, {"收费站"}], groups)
+    assert owner == [0, 1, -1]
+
+
+def test_burst_terms_skip_always_frequent_terms() -> None:
+    window = Counter({"高速": 30, "团雾": 12})
+    baseline = Counter({"高速": 210})  # 30 a day: the window's 30 is ordinary
+    found = burst_terms(
+        window, baseline, scale=1 / 7, min_volume=8, min_growth=3.0, min_z=3.0, limit=10
+    )
+    assert [b.term for b in found] == ["团雾"]
+    assert found[0].expected == 0 and found[0].growth == pytest.approx(13.0)
