@@ -134,7 +134,7 @@ class AlertsSettings(BaseModel):
                 f"引用了未定义的渠道 {'、'.join(missing)}"
                 "（请在 channels 中定义，或用内置的 outbox）"
             )
-        if self.email_channel and self.email_channel != OUTBOX:
+        if self.email_channel:
             scheme = self.channel_url(self.email_channel).split("://", 1)[0].lower()
             if scheme not in ("smtp", "smtps"):
                 raise ValueError(
