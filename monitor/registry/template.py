@@ -11,6 +11,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
 
 from analysis.platforms import PLATFORMS
 from monitor.errors import InputError
@@ -68,7 +69,7 @@ def _sample_value(key: str, example: str) -> object:
     return example or None
 
 
-def _add_lists(sheet: object) -> None:
+def _add_lists(sheet: Worksheet) -> None:
     keys = [c.key for c in COLUMNS]
 
     def validation(key: str, options: list[str]) -> None:
@@ -77,7 +78,7 @@ def _add_lists(sheet: object) -> None:
         rule.error = "请从下拉列表中选择"
         rule.showErrorMessage = False  # other spellings (B站, weibo) are accepted on import
         rule.add(f"{letter}2:{letter}501")
-        sheet.add_data_validation(rule)  # type: ignore[attr-defined]
+        sheet.add_data_validation(rule)
 
     validation("platform", [p.label for p in PLATFORMS])
     validation("entrusted", ["是", "否"])

@@ -275,7 +275,7 @@ def _merge_units(
         for key in UNIT_PEOPLE:
             new = getattr(row, key)
             old = getattr(unit, key)
-            if new and old and new != old:
+            if new and old and new != old and key != "phone":  # phones differ per account
                 label = BY_KEY[key].header
                 shown_old, shown_new = old, new
                 if key == "wecom_webhook":
