@@ -1,4 +1,5 @@
-"""Fixtures for the registry tests: a fresh database, files to import, the CLI on tmp_path."""
+"""Fixtures for the registry tests: a session on the shared ``db_engine`` (tests/conftest.py:
+SQLite, and PostgreSQL when configured), files to import, the CLI on tmp_path."""
 
 from __future__ import annotations
 
@@ -10,16 +11,7 @@ from registry_helpers import HEADERS, ROWS, Govmon, csv_text
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from monitor.db.engine import make_engine, make_sessionmaker
-from monitor.db.migrate import upgrade
-
-
-@pytest.fixture
-def db_engine(tmp_path: Path) -> Iterator[Engine]:
-    engine = make_engine(f"sqlite:///{tmp_path / 'registry.db'}")
-    upgrade(engine)
-    yield engine
-    engine.dispose()
+from monitor.db.engine import make_sessionmaker
 
 
 @pytest.fixture
