@@ -27,6 +27,9 @@ class GovmonGroup(click.Group):
             ctx.exit(exc.exit_code)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
+        except BrokenPipeError:  # `govmon accounts list | head`: the reader has gone, say nothing
+            sys.stderr.close()
+            ctx.exit(0)
         except KeyboardInterrupt:
             click.echo("已中断。", err=True)
             ctx.exit(130)
@@ -52,10 +55,11 @@ def cli(ctx: click.Context) -> None:
 
 
 def _register() -> None:
-    from monitor.cli import accounts_cmd, init_cmd
+    from monitor.cli import accounts_cmd, collect_cmd, init_cmd
 
     cli.add_command(init_cmd.init)
     cli.add_command(accounts_cmd.accounts)
+    cli.add_command(collect_cmd.collect)
 
 
 _register()
@@ -66,4 +70,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, SecretStr, ValidationError
+from pydantic_core import ErrorDetails
 
 from monitor.errors import SettingsError
 from monitor.settings.messages import describe, format_location
@@ -64,10 +65,27 @@ def settings_from_dict(
     except ValidationError as exc:
         lines = [
             f"键 {format_location(tuple(err['loc']))}：{describe(err)}"
-            + (f"（当前值：{_show(err.get('input'))}）" if err["type"] != "extra_forbidden" else "")
+            + (f"（当前值：{_show(err.get('input'))}）" if _may_echo(err) else "")
             for err in exc.errors()
         ]
         raise SettingsError(_join(source, lines)) from None
+
+
+_SECRET_HINTS = ("://", "key", "secret", "token", "password", "cookie", "webhook")
+
+
+def _may_echo(err: ErrorDetails) -> bool:
+    """Echo the bad value only when it cannot be a secret written in clear (a channel URL
+    with its key, a cookie): those must not reach a terminal or a log."""
+    if err["type"] == "extra_forbidden":
+        return False
+    value = err.get("input")
+    if isinstance(value, str):
+        lowered = value.lower()
+        location = ".".join(str(p) for p in err["loc"]).lower()
+        if any(h in lowered or h in location for h in _SECRET_HINTS) or "channels" in location:
+            return False
+    return not isinstance(value, dict)
 
 
 def _join(source: str, lines: list[str]) -> str:
@@ -144,7 +162,7 @@ def _check_scalar_types(
         if scalar is None or value is None:
             continue
         allowed, expected = _SCALARS[scalar]
-        if isinstance(value, bool) and scalar is not bool or not isinstance(value, allowed):
+        if (isinstance(value, bool) and scalar is not bool) or not isinstance(value, allowed):
             problems.append(f"键 {'.'.join((*loc, name))}：{expected}（当前值：{_show(value)}）")
 
 

@@ -1,0 +1,91 @@
+"""`govmon collect`: collect the registered accounts now, with progress and a summary."""
+
+from __future__ import annotations
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from collectors.engine import AccountOutcome
+from monitor.cli.context import AppContext, config_option, pass_app
+from monitor.errors import InputError
+from monitor.pipeline.collect import CollectSummary, Selection, run_collection
+
+KIND_NAMES = {
+    "login_wall": "需要登录/验证码",
+    "rate_limited": "被限流",
+    "account_gone": "账号不存在或被封",
+    "malformed": "返回内容异常",
+    "network": "网络错误",
+    "unsupported": "无可用采集方式",
+    "internal": "程序错误",
+}
+
+
+@click.command()
+@click.option("--account", help="只采集此账号（账号ID，或 平台:账号ID）")
+@click.option("--platform", help="只采集此平台的账号，如 weibo、rss")
+@click.option("--unit", help="只采集此单位的账号（单位名称）")
+@config_option
+@pass_app
+def collect(app: AppContext, account: str | None, platform: str | None, unit: str | None) -> None:
+    """立即采集已登记账号的帖子、评论和粉丝数。"""
+    settings = app.settings
+    if not settings.collectors.enabled:
+        raise InputError("采集已在配置中关闭（collectors.enabled = false）")
+    engine = app.engine()
+    console = Console(stderr=True)
+    with Progress(
+        TextColumn("采集"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[last]}"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("collect", total=0, last="")
+
+        def started(total: int) -> None:
+            bar.update(task, total=total)
+
+        def advance(outcome: AccountOutcome) -> None:
+            mark = "✓" if outcome.ok else "✗"
+            bar.update(task, advance=1, last=f"{mark} {outcome.account.key}")
+
+        summary = run_collection(
+            engine,
+            settings,
+            Selection(account=account, platform=platform, unit=unit),
+            on_start=started,
+            progress=advance,
+        )
+    if summary.accounts == 0:
+        raise InputError(
+            "没有符合条件的账号：请先导入备案登记表（govmon accounts import），或检查筛选条件"
+        )
+    _print_summary(summary)
+
+
+def _print_summary(summary: CollectSummary) -> None:
+    console = Console()
+    table = Table(title="采集结果", show_header=True)
+    table.add_column("项目")
+    table.add_column("数量", justify="right")
+    table.add_row("账号", str(summary.accounts))
+    table.add_row("成功", str(summary.ok))
+    for kind, count in sorted(summary.failed_by_kind.items()):
+        table.add_row(f"失败：{KIND_NAMES.get(kind, kind)}", str(count))
+    table.add_row("新帖子", str(summary.posts_new))
+    table.add_row("新评论", str(summary.comments_new))
+    table.add_row("请求 / 重试", f"{summary.requests} / {summary.retries}")
+    console.print(table)
+    if summary.failed:
+        failed = Table(title="采集失败的账号", show_header=True)
+        failed.add_column("账号")
+        failed.add_column("单位")
+        failed.add_column("原因")
+        for item in summary.failed:
+            failed.add_row(f"{item.name}（{item.account_key}）", item.unit, item.text)
+        console.print(failed)
