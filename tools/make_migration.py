@@ -1,6 +1,6 @@
 """Developer tool: autogenerate an Alembic revision from the models against a scratch SQLite DB.
 
-    python tools/make_migration.py "add digests table" [--rev-id 0002]
+python tools/make_migration.py "add digests table" [--rev-id 0002]
 """
 
 from __future__ import annotations

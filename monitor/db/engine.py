@@ -28,7 +28,8 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
         engine = create_engine(url, **kwargs)
     except ModuleNotFoundError as exc:
         raise GovmonError(
-            f"无法连接数据库：缺少驱动 {exc.name}（PostgreSQL 请安装 pip install 'govmon[postgres]'）"
+            f"无法连接数据库：缺少驱动 {exc.name}"
+            "（PostgreSQL 请安装 pip install 'govmon[postgres]'）"
         ) from None
     if parsed.get_backend_name() == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)

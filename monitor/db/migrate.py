@@ -52,7 +52,9 @@ def check(engine: Engine) -> None:
         return
     if current is None:
         if inspect(engine).has_table("accounts"):
-            raise DatabaseVersionError("数据库缺少版本标记，无法确认其结构；请备份后重新运行 govmon init")
+            raise DatabaseVersionError(
+                "数据库缺少版本标记，无法确认其结构；请备份后重新运行 govmon init"
+            )
         raise DatabaseVersionError("数据库尚未初始化：请先运行 govmon init")
     if current not in _known_revisions(engine):
         raise _newer_error(current)

@@ -6,14 +6,13 @@ Changing a table means a new Alembic revision in monitor/migrations/versions.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
     Date,
-    DateTime,
     Float,
     ForeignKey,
     Index,
@@ -33,7 +32,7 @@ def utcnow() -> dt.datetime:
 
 
 class Base(DeclarativeBase):
-    type_annotation_map = {
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
         dt.datetime: UTCDateTime,
         dict[str, Any]: JSON,
         list[Any]: JSON,

@@ -15,7 +15,7 @@ _EXPECTED = {
     "bool_type": "应为 true 或 false",
     "bool_parsing": "应为 true 或 false",
     "string_type": "应为字符串（用引号括起）",
-    "list_type": "应为列表，例如 [\"a\", \"b\"]",
+    "list_type": '应为列表，例如 ["a", "b"]',
     "dict_type": "应为表（TOML 的 [节] 或 { 键 = 值 }）",
     "model_type": "应为表（TOML 的 [节] 或 { 键 = 值 }）",
     "date_type": "应为日期，例如 2027-01-01",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Table, func
 from sqlalchemy.dialects import postgresql, sqlite
@@ -14,7 +14,10 @@ from sqlalchemy.engine import Connection
 CHUNK = 500
 
 
-def chunks(rows: Sequence[dict[str, Any]], size: int = CHUNK) -> Iterator[Sequence[dict[str, Any]]]:
+T = TypeVar("T")
+
+
+def chunks(rows: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
     for start in range(0, len(rows), size):
         yield rows[start : start + size]
 

@@ -60,7 +60,7 @@ def test_naive_timestamps_are_refused(db_sessions: sessionmaker[Session]) -> Non
 def test_foreign_keys_enforced(db_sessions: sessionmaker[Session]) -> None:
     with db_sessions() as session:
         session.add(Account(unit_id=999, platform="weibo", platform_id="1", name="x"))
-        with pytest.raises(Exception, match="(?i)foreign key"):
+        with pytest.raises(Exception, match=r"(?i)foreign key"):
             session.commit()
 
 
@@ -74,7 +74,7 @@ def test_sqlite_uses_wal(tmp_path: Path) -> None:
 
 def test_uninitialised_database_is_a_clear_message(tmp_path: Path) -> None:
     engine = make_engine(f"sqlite:///{tmp_path / 'empty.db'}")
-    with pytest.raises(DatabaseVersionError, match="尚未初始化.*govmon init"):
+    with pytest.raises(DatabaseVersionError, match=r"尚未初始化.*govmon init"):
         migrate.check(engine)
 
 
@@ -93,7 +93,7 @@ def test_older_database_asks_for_upgrade(
     current = migrate.current_revision(db_engine)
     monkeypatch.setattr(migrate, "head_revision", lambda _engine: "9999_future")
     monkeypatch.setattr(migrate, "_known_revisions", lambda _engine: {current, "9999_future"})
-    with pytest.raises(DatabaseVersionError, match="较旧.*govmon init"):
+    with pytest.raises(DatabaseVersionError, match=r"较旧.*govmon init"):
         migrate.check(db_engine)
 
 

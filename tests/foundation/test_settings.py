@@ -74,7 +74,9 @@ def test_example_loads_and_equals_the_defaults() -> None:
     tomllib.loads(EXAMPLE.read_text(encoding="utf-8"))
 
 
-def test_missing_default_file_gives_defaults(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_missing_default_file_gives_defaults(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("GOVMON_CONFIG", raising=False)
     assert load_settings() == Settings()
@@ -95,15 +97,27 @@ def test_env_var_names_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
 @pytest.mark.parametrize(
     ("toml", "expected"),
     [
-        ('[registry]\ncheck_filing_overdu = false\n', "键 registry.check_filing_overdu：未知的配置项"),
+        (
+            "[registry]\ncheck_filing_overdu = false\n",
+            "键 registry.check_filing_overdu：未知的配置项",
+        ),
         ("[nosuchsection]\na = 1\n", "键 nosuchsection：未知的配置项"),
-        ('[registry]\nfiling_deadline_workdays = "five"\n', "键 registry.filing_deadline_workdays：应为整数（不加引号）"),
+        (
+            '[registry]\nfiling_deadline_workdays = "five"\n',
+            "键 registry.filing_deadline_workdays：应为整数（不加引号）",
+        ),
         ("[registry]\nfiling_deadline_workdays = 0\n", "应不小于 1"),
         ('[registry]\ncheck_roles_missing = "yes"\n', "应为 true 或 false"),
-        ('[general]\nlog_level = "LOUD"\n', "键 general.log_level：应为 DEBUG、INFO、WARNING 或 ERROR 之一"),
+        (
+            '[general]\nlog_level = "LOUD"\n',
+            "键 general.log_level：应为 DEBUG、INFO、WARNING 或 ERROR 之一",
+        ),
         ('[general]\ntimezone = "Mars/Base"\n', "未知的时区"),
         ('[database]\nurl = "mysql://x"\n', "仅支持 sqlite"),
-        ('[workdays]\nextra_holidays = ["2027-02-30"]\n', "键 workdays.extra_holidays[0]：应为日期"),
+        (
+            '[workdays]\nextra_holidays = ["2027-02-30"]\n',
+            "键 workdays.extra_holidays[0]：应为日期",
+        ),
         ("[general\n", "不是有效的 TOML"),
     ],
 )
@@ -127,7 +141,7 @@ def test_several_errors_reported_together(tmp_path: Path) -> None:
 
 def test_not_utf8(tmp_path: Path) -> None:
     path = tmp_path / "settings.toml"
-    path.write_bytes('[general]\n# 说明\n'.encode("gbk"))
+    path.write_bytes("[general]\n# 说明\n".encode("gbk"))
     with pytest.raises(SettingsError, match="不是 UTF-8 编码"):
         load_settings_file(path)
 
