@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pandas as pd
 
-from analysis.compliance.subjects import account_refs, clip, records, to_datetime
+from analysis.compliance.subjects import account_refs, clip, py_datetime, records, to_datetime
 from analysis.findings import Evidence, Finding, make_key
 from analysis.platforms import platform_label
 from analysis.rule_settings import RulesSettings
@@ -69,8 +70,8 @@ def stale_account(
                 summary=summary,
                 unit=ref.unit,
                 account=ref.key,
-                since=since.to_pydatetime(),
-                deadline=(since + pd.Timedelta(days=settings.stale_overdue_days)).to_pydatetime(),
+                since=py_datetime(since),
+                deadline=py_datetime(since + pd.Timedelta(days=settings.stale_overdue_days)),
                 evidence=(
                     Evidence(text=f"最近一次发布：{since:%Y-%m-%d}", url=str(row["home_url"])),
                 ),
@@ -137,15 +138,15 @@ def superior_post_not_reposted(
             group["title"].fillna("").astype(str) + " " + group["text"].fillna("").astype(str)
         )
     refs = account_refs(accounts)
-    by_superior: dict[int, pd.DataFrame] = {
-        int(str(k)): g for k, g in important.groupby("account_id")
+    by_superior: dict[int, list[dict[str, Any]]] = {
+        int(str(k)): records(g) for k, g in important.groupby("account_id")
     }
     out: list[Finding] = []
     for sub_id, sup_id in pairs:
         if sup_id not in by_superior:
             continue
         sub, sup = refs[sub_id], refs[sup_id]
-        for post in records(by_superior[sup_id]):
+        for post in by_superior[sup_id]:
             pid = str(post["platform_post_id"])
             title = str(post["title"] or "").strip()
             if pid in reposted_ids.get(sub_id, set()) or (
@@ -171,13 +172,13 @@ def superior_post_not_reposted(
                     summary=summary,
                     unit=sub.unit,
                     account=sub.key,
-                    since=published.to_pydatetime(),
-                    deadline=(published + window).to_pydatetime(),
+                    since=py_datetime(published),
+                    deadline=py_datetime(published + window),
                     evidence=(
                         Evidence(
                             text=f"{title} {post['text']}".strip(),
                             url=str(post["url"]),
-                            at=published.to_pydatetime(),
+                            at=py_datetime(published),
                         ),
                     ),
                     data={

@@ -10,7 +10,14 @@ from typing import Any
 
 import pandas as pd
 
-from analysis.compliance.subjects import AccountRef, account_refs, clip, records, to_datetime
+from analysis.compliance.subjects import (
+    AccountRef,
+    account_refs,
+    clip,
+    py_datetime,
+    records,
+    to_datetime,
+)
 from analysis.findings import Evidence, Finding, Severity, make_key
 from analysis.rule_settings import RulesSettings
 
@@ -38,12 +45,12 @@ def _post_finding(
         summary=summary,
         unit=ref.unit if ref else None,
         account=ref.key if ref else None,
-        since=at.to_pydatetime() if at is not None else None,
+        since=py_datetime(at),
         evidence=(
             Evidence(
                 text=text.strip(),
                 url=str(row.get("url", "")),
-                at=at.to_pydatetime() if at is not None else None,
+                at=py_datetime(at),
             ),
         ),
         data=dict(data),
@@ -195,12 +202,12 @@ def harmful_comment(
                 summary=summary,
                 unit=ref.unit if ref else None,
                 account=ref.key if ref else None,
-                since=at.to_pydatetime() if at is not None else None,
+                since=py_datetime(at),
                 evidence=(
                     Evidence(
                         text=str(row["text"]),
                         url=str(urls.get(row["post_id"], "")),
-                        at=at.to_pydatetime() if at is not None else None,
+                        at=py_datetime(at),
                     ),
                 ),
                 data={"terms": terms.split("、"), "author": str(row["author_name"])},

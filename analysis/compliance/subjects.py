@@ -60,4 +60,10 @@ def to_datetime(value: Any) -> pd.Timestamp | None:
 def py_datetime(value: Any) -> dt.datetime | None:
     """A plain aware datetime for findings, or None."""
     stamp = to_datetime(value)
-    return None if stamp is None else stamp.to_pydatetime()
+    return None if stamp is None else stamp.floor("us").to_pydatetime()
+
+
+def py_datetimes(times: pd.Series) -> list[dt.datetime | None]:
+    """Plain aware datetimes of a datetime column (vectorised), None where missing."""
+    floored = pd.to_datetime(times, utc=True).dt.floor("us")
+    return [None if pd.isna(t) else t.to_pydatetime() for t in floored]

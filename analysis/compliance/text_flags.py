@@ -31,7 +31,10 @@ def text_hash(text: str) -> str:
 
 def hashes(frame: pd.DataFrame, column: str = "text") -> pd.Series:
     """The frame's ``text_hash`` where given, else the hash of ``column``."""
-    computed = frame[column].fillna("").astype(str).map(text_hash)
+    # 64-bit vectorised hash of the text (pandas' fixed key: stable across runs and machines).
+    computed = pd.util.hash_pandas_object(frame[column].fillna("").astype(str), index=False).map(
+        "{:016x}".format
+    )
     if "text_hash" in frame.columns:
         given = frame["text_hash"].fillna("").astype(str)
         return given.where(given != "", computed)

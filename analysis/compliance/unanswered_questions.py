@@ -12,7 +12,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from analysis.compliance.subjects import account_refs, clip, py_datetime, records
+from analysis.compliance.subjects import account_refs, clip, py_datetimes, records
 from analysis.compliance.worktime import add_workdays_at, workdays_since, working_hours
 from analysis.findings import Evidence, Finding, Severity, make_key
 from analysis.rule_settings import QuestionsSettings
@@ -93,17 +93,22 @@ def unanswered_questions(
     if open_q.empty:
         return []
     warn_at = add_workdays_at(open_q["created_at"], settings.warn_after_workdays, calendar)
-    overdue_at = add_workdays_at(open_q["created_at"], settings.overdue_after_workdays, calendar)
     due = (warn_at <= now_ts).to_numpy()
+    open_q, warn_at = open_q[due], warn_at[due]
+    if open_q.empty:
+        return []
+    overdue_at = add_workdays_at(open_q["created_at"], settings.overdue_after_workdays, calendar)
     late = (overdue_at <= now_ts).to_numpy()
     waited_days = workdays_since(open_q["created_at"], now, calendar).to_numpy()
-    waited_hours = working_hours(open_q["created_at"], pd.Series([now_ts] * len(open_q)), calendar)
+    waited_hours = np.nan_to_num(
+        working_hours(open_q["created_at"], pd.Series([now_ts] * len(open_q)), calendar)
+    ).round(1)
+    asked = py_datetimes(open_q["created_at"])
+    deadlines = py_datetimes(overdue_at.where(late, warn_at))
     urls = posts.set_index("post_id")["url"].to_dict() if not posts.empty else {}
     refs = account_refs(accounts)
     findings: list[Finding] = []
-    for i, row in enumerate(records(open_q)):
-        if not due[i]:
-            continue
+    for i, row in enumerate(records(open_q.drop(columns=["created_at", "answered_at"]))):
         ref = refs.get(int(row["account_id"]))
         severity: Severity = "overdue" if late[i] else "warning"
         label = ref.label if ref else f"账号 {row['account_id']}"
@@ -113,7 +118,6 @@ def unanswered_questions(
             f"{label} 网民提问已等待 {waited} 个工作日未答复{seen}"
             f"（第十六条要求及时答复）：“{clip(row['text'])}”"
         )
-        deadline = overdue_at.iloc[i] if late[i] else warn_at.iloc[i]
         findings.append(
             Finding(
                 rule=RULE,
@@ -125,18 +129,16 @@ def unanswered_questions(
                 summary=summary,
                 unit=ref.unit if ref else None,
                 account=ref.key if ref else None,
-                since=py_datetime(row["created_at"]),
-                deadline=py_datetime(deadline),
+                since=asked[i],
+                deadline=deadlines[i],
                 evidence=(
                     Evidence(
-                        text=str(row["text"]),
-                        url=str(urls.get(row["post_id"], "")),
-                        at=py_datetime(row["created_at"]),
+                        text=str(row["text"]), url=str(urls.get(row["post_id"], "")), at=asked[i]
                     ),
                 ),
                 data={
                     "waited_workdays": waited,
-                    "waited_working_hours": round(float(np.nan_to_num(waited_hours[i])), 1),
+                    "waited_working_hours": float(waited_hours[i]),
                     "author": str(row["author_name"]),
                     "liked_by_author": bool(row["liked_by_author"]),
                     "post_id": int(row["post_id"]),

@@ -58,7 +58,7 @@ def add_workdays_at(starts: pd.Series, days: int, calendar: WorkCalendar) -> pd.
     local = pd.to_datetime(starts, utc=True).dt.tz_convert(SHANGHAI)
     day = local.dt.normalize()
     target = {d: calendar.add_workdays(d.date(), days) for d in day.dropna().unique()}
-    shifted_days = day.map(lambda d: (target[d] - d.date()).days if pd.notna(d) else np.nan)
+    shifted_days = day.map({d: (t - d.date()).days for d, t in target.items()})
     # Shift by whole calendar days in local time, then back to UTC (DST-free zone, but exact).
     shifted = local + pd.to_timedelta(shifted_days, unit="D")
     return shifted.dt.tz_convert(dt.UTC)
@@ -69,4 +69,4 @@ def workdays_since(starts: pd.Series, now: dt.datetime, calendar: WorkCalendar) 
     today = now.astimezone(SHANGHAI).date()
     day = local_dates(starts)
     counts = {d: calendar.workdays_between(d.date(), today) for d in day.dropna().unique()}
-    return day.map(lambda d: counts[d] if pd.notna(d) else 0).astype(int)
+    return day.map(counts).fillna(0).astype(int)
