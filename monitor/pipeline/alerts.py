@@ -1,0 +1,413 @@
+"""Alert evaluation run: stored findings → alerts → outbox, in one transaction.
+
+``run_check`` reads the open findings and the stored alerts, asks :func:`alerts.evaluate` what
+to do, stores every decision's alert, batches the notices per recipient (:func:`alerts.plan`)
+and writes one ``deliveries`` row per message — before anything is sent, so a crash or a
+channel that is down loses nothing. Either all of this is committed, or none of it: a run that
+fails halfway leaves the alerts as they were and the next run decides again.
+
+The outbox stores channel *references* (``settings:NAME``, ``registry:UNIT``) and masked
+channel names, never a URL: webhook keys and passwords stay in the settings and the registry.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import logging
+from collections import Counter
+from collections.abc import Callable, Collection, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from sqlalchemy import Engine, or_, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from alerts import (
+    AlertState,
+    ChannelURLError,
+    Decision,
+    Outgoing,
+    UnitContact,
+    UnitTree,
+    acknowledge,
+    build_channel,
+    channel_url,
+    evaluate,
+    message_for,
+    plan,
+)
+from analysis.findings import Evidence, Finding
+from analysis.workdays import WorkCalendar
+from monitor.db.models import Account, Alert, Delivery, FindingRow, Unit
+from monitor.settings import Settings
+from monitor.settings.secrets import register_secret
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], dt.datetime]
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+@dataclass(frozen=True)
+class PlannedDelivery:
+    """One message written to (or, in a dry run, that would be written to) the outbox."""
+
+    delivery_id: int | None
+    kind: str
+    channel: str  # masked
+    recipient: str
+    subject: str
+    text: str
+    items: int
+    urgent: bool
+    not_before: dt.datetime | None
+
+
+@dataclass
+class CheckSummary:
+    findings: int = 0
+    actions: Counter[str] = field(default_factory=Counter)
+    deliveries: list[PlannedDelivery] = field(default_factory=list)
+    dry_run: bool = False
+
+
+def work_calendar(settings: Settings) -> WorkCalendar:
+    return WorkCalendar(settings.workdays.extra_holidays, settings.workdays.extra_workdays)
+
+
+# -- reading ---------------------------------------------------------------------------------
+
+
+def webhook_secrets(hook: str) -> list[str]:
+    """The secret parts of a registered webhook (the key), for the log redaction."""
+    text = hook.strip()
+    if not text:
+        return []
+    if "://" not in text:
+        return [text]
+    parts = urlsplit(text)
+    keys = parse_qs(parts.query).get("key", [])
+    if parts.scheme.lower() == "wecom" and parts.netloc:
+        keys.append(parts.netloc)
+    return [text, *keys]
+
+
+def load_tree(session: Session, settings: Settings) -> UnitTree:
+    """The unit tree with each unit's contacts, from the ``units`` table.
+
+    A registered webhook is a secret: it is remembered for the log redaction here, so that it
+    is masked wherever it might turn up.
+    """
+    units = list(session.scalars(select(Unit)))
+    names = {u.id: u.name for u in units}
+    contacts = []
+    for unit in units:
+        for secret in webhook_secrets(unit.wecom_webhook or ""):
+            register_secret(secret)
+        contacts.append(
+            UnitContact(
+                name=unit.name,
+                parent=names.get(unit.parent_id) if unit.parent_id is not None else None,
+                emails=tuple(unit.emails or ()),
+                wecom_webhook=unit.wecom_webhook or "",
+                mobiles=tuple(unit.mobiles or ()),
+            )
+        )
+    return UnitTree(contacts, settings.alerts.top_unit)
+
+
+def _evidence(values: Iterable[Any]) -> tuple[Evidence, ...]:
+    out = []
+    for value in values:
+        if not isinstance(value, dict):
+            continue
+        at = value.get("at")
+        when = dt.datetime.fromisoformat(at) if isinstance(at, str) and at else None
+        out.append(Evidence(str(value.get("text", "")), str(value.get("url", "") or ""), when))
+    return tuple(out)
+
+
+def finding_from_row(row: FindingRow, unit: str | None, account: str | None) -> Finding:
+    return Finding(
+        rule=row.rule,
+        article=row.article,
+        subject_type=row.subject_type,  # type: ignore[arg-type]  # stored from a Finding
+        subject_key=row.subject_key,
+        dedup_key=row.dedup_key,
+        severity=row.severity,  # type: ignore[arg-type]
+        summary=row.summary,
+        unit=unit,
+        account=account,
+        since=row.since,
+        deadline=row.deadline,
+        evidence=_evidence(row.evidence or ()),
+        data=dict(row.data or {}),
+    )
+
+
+def state_from_row(alert: Alert, finding: FindingRow, unit: str | None) -> AlertState:
+    return AlertState(
+        dedup_key=finding.dedup_key,
+        rule=finding.rule,
+        severity=alert.severity,  # type: ignore[arg-type]  # stored from an AlertState
+        urgent=alert.urgent,
+        state=alert.state,  # type: ignore[arg-type]
+        opened_at=alert.opened_at,
+        unit=unit,
+        escalation_level=alert.escalation_level,
+        last_sent_at=alert.last_sent_at,
+        send_count=alert.send_count,
+        acknowledged_at=alert.acknowledged_at,
+        acknowledged_by=alert.acknowledged_by,
+        resolved_at=alert.resolved_at,
+        resolution_reported_at=alert.resolution_reported_at,
+        id=alert.id,
+    )
+
+
+def store_state(alert: Alert, state: AlertState) -> None:
+    alert.state = state.state
+    alert.severity = state.severity
+    alert.urgent = state.urgent
+    alert.escalation_level = state.escalation_level
+    alert.opened_at = state.opened_at
+    alert.last_sent_at = state.last_sent_at
+    alert.send_count = state.send_count
+    alert.acknowledged_at = state.acknowledged_at
+    alert.acknowledged_by = state.acknowledged_by
+    alert.resolved_at = state.resolved_at
+    alert.resolution_reported_at = state.resolution_reported_at
+
+
+@dataclass
+class _Stored:
+    """What the run reads: open findings, the alerts that matter, names of units/accounts."""
+
+    findings: list[Finding]
+    finding_ids: dict[str, int]
+    alerts: dict[str, AlertState]
+    rows: dict[str, Alert]
+    account_names: dict[str, str]
+    rules_present: set[str]
+
+
+def _read(session: Session) -> _Stored:
+    units = {id_: name for id_, name in session.execute(select(Unit.id, Unit.name))}
+    accounts: dict[int, str] = {}
+    account_names: dict[str, str] = {}
+    for id_, platform, pid, name in session.execute(
+        select(Account.id, Account.platform, Account.platform_id, Account.name)
+    ):
+        accounts[id_] = f"{platform}:{pid}"
+        account_names[f"{platform}:{pid}"] = name
+
+    def unit_of(row: FindingRow) -> str | None:
+        return units.get(row.unit_id) if row.unit_id is not None else None
+
+    def account_of(row: FindingRow) -> str | None:
+        return accounts.get(row.account_id) if row.account_id is not None else None
+
+    open_rows = list(
+        session.scalars(
+            select(FindingRow).where(FindingRow.state == "open").order_by(FindingRow.id)
+        )
+    )
+    findings = [finding_from_row(r, unit_of(r), account_of(r)) for r in open_rows]
+    # The alerts that can change: unresolved ones, and resolved ones whose finding is back.
+    query = (
+        select(Alert, FindingRow)
+        .join(FindingRow, Alert.finding_id == FindingRow.id)
+        .where(or_(Alert.state != "resolved", FindingRow.state == "open"))
+    )
+    alerts: dict[str, AlertState] = {}
+    rows: dict[str, Alert] = {}
+    for alert, finding in session.execute(query).tuples():
+        alerts[finding.dedup_key] = state_from_row(alert, finding, unit_of(finding))
+        rows[finding.dedup_key] = alert
+    rules_present = set(session.scalars(select(FindingRow.rule).distinct()))
+    return _Stored(
+        findings=findings,
+        finding_ids={r.dedup_key: r.id for r in open_rows},
+        alerts=alerts,
+        rows=rows,
+        account_names=account_names,
+        rules_present=rules_present,
+    )
+
+
+# -- writing ---------------------------------------------------------------------------------
+
+
+def _persist(session: Session, decisions: list[Decision], stored: _Stored) -> list[Decision]:
+    """Store each decision's alert; return the decisions with the row ids filled in."""
+    out: list[Decision] = []
+    for decision in decisions:
+        state = decision.alert
+        row = stored.rows.get(state.dedup_key)
+        if row is not None and stored.alerts.get(state.dedup_key) == state:
+            out.append(decision)  # nothing changed: no write
+            continue
+        if row is None:
+            finding_id = stored.finding_ids.get(state.dedup_key)
+            if finding_id is None:  # cannot happen: a new alert comes from an open finding
+                log.warning("告警 %s 没有对应的发现记录，跳过", state.dedup_key)
+                continue
+            row = Alert(finding_id=finding_id, severity=state.severity, opened_at=state.opened_at)
+            session.add(row)
+            stored.rows[state.dedup_key] = row
+        store_state(row, state)
+        session.flush()
+        out.append(
+            dataclasses.replace(decision, alert=dataclasses.replace(state, id=row.id))
+            if state.id != row.id
+            else decision
+        )
+    return out
+
+
+def _display(ref: str, settings: Settings, tree: UnitTree) -> str:
+    """The masked channel name for the outbox row (the URL itself is never stored)."""
+    try:
+        return str(build_channel(channel_url(ref, settings.alerts, tree)))
+    except (KeyError, ChannelURLError):
+        return f"{ref}（渠道地址无效）"
+
+
+def _write_outbox(
+    session: Session,
+    outgoing: list[Outgoing],
+    decisions: list[Decision],
+    tree: UnitTree,
+    settings: Settings,
+    now: dt.datetime,
+) -> list[PlannedDelivery]:
+    ids = {d.alert.dedup_key: d.alert.id for d in decisions}
+    unit_ids = {name: id_ for name, id_ in session.execute(select(Unit.name, Unit.id))}
+    written: list[PlannedDelivery] = []
+    for item in outgoing:
+        display = _display(item.route.channel_ref, settings, tree)
+        row = Delivery(
+            kind=item.kind,
+            channel_ref=item.route.channel_ref,
+            channel_display=display[:300],
+            recipient=item.route.label[:300],
+            unit_id=unit_ids.get(item.route.unit),
+            alert_ids=[ids[k] for k in item.alert_keys if ids.get(k) is not None],
+            status="pending",
+            attempts=0,
+            next_attempt_at=item.not_before,
+            created_at=now,
+        )
+        session.add(row)
+        session.flush()  # the row id keys the message (a retried file write overwrites itself)
+        message = message_for(item, now, settings.alerts, key=str(row.id))
+        row.payload = message.to_payload()
+        row.subject = message.subject
+        written.append(
+            PlannedDelivery(
+                delivery_id=row.id,
+                kind=item.kind,
+                channel=display,
+                recipient=item.route.label,
+                subject=message.subject,
+                text=message.text,
+                items=len(item.items),
+                urgent=item.urgent,
+                not_before=item.not_before,
+            )
+        )
+    session.flush()
+    return written
+
+
+def check_in_session(
+    session: Session,
+    settings: Settings,
+    now: dt.datetime,
+    evaluated_rules: Collection[str] | None = None,
+) -> CheckSummary:
+    """The whole evaluation inside the caller's transaction (the caller commits or not)."""
+    stored = _read(session)
+    tree = load_tree(session, settings)
+    rules = stored.rules_present if evaluated_rules is None else set(evaluated_rules)
+    decisions = evaluate(
+        stored.findings,
+        stored.alerts,
+        now,
+        work_calendar(settings),
+        settings.alerts,
+        tree,
+        evaluated_rules=rules,
+    )
+    decisions = _persist(session, decisions, stored)
+    outgoing = plan(decisions, tree, settings.alerts, now, stored.account_names)
+    summary = CheckSummary(findings=len(stored.findings))
+    summary.actions.update(d.action for d in decisions)
+    summary.deliveries = _write_outbox(session, outgoing, decisions, tree, settings, now)
+    return summary
+
+
+def run_check(
+    engine: Engine,
+    settings: Settings,
+    *,
+    clock: Clock = utcnow,
+    evaluated_rules: Collection[str] | None = None,
+    dry_run: bool = False,
+) -> CheckSummary:
+    """Findings → alerts → outbox in one transaction; a dry run rolls everything back.
+
+    ``evaluated_rules``: the rules whose findings a completed analysis stored (only these can
+    resolve alerts); default every rule present in the findings table.
+    """
+    now = clock()
+    sessions = sessionmaker(engine, expire_on_commit=False)
+    with sessions() as session:
+        summary = check_in_session(session, settings, now, evaluated_rules)
+        summary.dry_run = dry_run
+        if dry_run:
+            session.rollback()
+            summary.deliveries = [
+                dataclasses.replace(d, delivery_id=None) for d in summary.deliveries
+            ]
+        else:
+            session.commit()
+            log.info(
+                "告警评估：%d 个未解决的发现，%s，写入 %d 条待发消息",
+                summary.findings,
+                "，".join(f"{k} {v}" for k, v in sorted(summary.actions.items())) or "无变化",
+                len(summary.deliveries),
+            )
+    return summary
+
+
+# -- acknowledging ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AckResult:
+    alert_id: int
+    before: str  # the state before: open, acknowledged, resolved
+    state: AlertState
+
+
+def acknowledge_alert(
+    engine: Engine, alert_id: int, now: dt.datetime, by: str = ""
+) -> AckResult | None:
+    """``govmon alerts ack ID``; None when there is no such alert."""
+    sessions = sessionmaker(engine, expire_on_commit=False)
+    with sessions.begin() as session:
+        row = session.get(Alert, alert_id)
+        if row is None:
+            return None
+        finding = row.finding
+        unit = session.get(Unit, finding.unit_id) if finding.unit_id is not None else None
+        before = state_from_row(row, finding, unit.name if unit else None)
+        after = acknowledge(before, now, by)
+        store_state(row, after)
+        return AckResult(alert_id, before.state, after)

@@ -1,0 +1,339 @@
+"""The sender: delivers the due rows of the outbox (``deliveries``) and records each attempt.
+
+Each row goes through three short transactions, so that the database always says what is
+known about a message:
+
+1. **claim** — ``pending`` → ``sending``, only if the row is still pending and due and its
+   ``attempts`` are what was read (a compare-and-set that works the same on SQLite and
+   PostgreSQL, so two senders never send the same row). While a row is ``sending``, its
+   ``next_attempt_at`` is the end of the claim (now + ``claim_seconds``).
+2. **send** — outside any transaction: the channel is built from the row's reference
+   (``settings:NAME`` / ``registry:UNIT``, resolved to a URL only now) and sent to once.
+3. **record** — the typed result through :func:`alerts.after_attempt`: ``sent`` (never sent
+   again), ``pending`` with the next attempt (backoff) or ``failed`` with the reason; guarded
+   by the same ``attempts`` value, so a late sender cannot overwrite a newer outcome.
+
+Why this is the safest order: a crash before the claim leaves the row pending (sent later);
+a crash after the record leaves the outcome stored (a ``sent`` row is never picked again). A
+crash *during* the send is the one case where nobody knows whether the channel accepted the
+message: such a row stays ``sending`` until its claim expires, then counts as one attempt and
+is sent again — at least once, never lost. (The file outbox overwrites by row id, so a repeat
+there is harmless; a bot or a mail server may show that one message twice.) The claim is long
+enough for a paced, split bot message; a message that keeps crashing the sender fails after
+``max_attempts`` like any other.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Engine, func, or_, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from alerts import (
+    ChannelContext,
+    ChannelURLError,
+    DeliveryUpdate,
+    Failed,
+    Message,
+    RetryLater,
+    SendResult,
+    UnitTree,
+    after_attempt,
+    build_channel,
+    channel_url,
+)
+from alerts.channels import Channel
+from monitor.db.models import Delivery, Unit
+from monitor.pipeline.alerts import load_tree
+from monitor.settings import Settings
+from monitor.settings.secrets import redact
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], dt.datetime]
+CLAIM_SECONDS = 900.0  # a claim outlives any single send: timeouts, 20-a-minute pacing
+INTERRUPTED = "上次发送时程序中断，无法确认是否送达，重新发送"
+
+STATUS_LABELS = {"pending": "待发送", "sending": "发送中", "sent": "已发送", "failed": "失败"}
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+@dataclass(frozen=True)
+class DeliveryInfo:
+    """A row of the outbox as shown to users (no payload)."""
+
+    id: int
+    kind: str
+    status: str
+    channel: str  # masked
+    recipient: str
+    subject: str
+    attempts: int
+    last_error: str
+    created_at: dt.datetime
+    next_attempt_at: dt.datetime | None
+    sent_at: dt.datetime | None
+
+
+@dataclass
+class SendSummary:
+    due: int = 0
+    sent: int = 0
+    retry: int = 0
+    failed: int = 0
+    recovered: int = 0  # claims of an interrupted sender taken back
+    skipped: int = 0  # claimed by another sender meanwhile
+    failures: list[DeliveryInfo] = field(default_factory=list)
+    retries: list[DeliveryInfo] = field(default_factory=list)
+
+
+def _info(row: Delivery) -> DeliveryInfo:
+    return DeliveryInfo(
+        id=row.id,
+        kind=row.kind,
+        status=row.status,
+        channel=row.channel_display or row.channel_ref,
+        recipient=row.recipient,
+        subject=row.subject,
+        attempts=row.attempts,
+        last_error=row.last_error,
+        created_at=row.created_at,
+        next_attempt_at=row.next_attempt_at,
+        sent_at=row.sent_at,
+    )
+
+
+# -- the three steps -------------------------------------------------------------------------
+
+
+def recover_interrupted(session: Session, settings: Settings, now: dt.datetime) -> int:
+    """Rows left ``sending`` by a sender that died: the attempt counts; send again or fail."""
+    stale = session.scalars(
+        select(Delivery).where(Delivery.status == "sending", Delivery.next_attempt_at <= now)
+    ).all()
+    for row in stale:
+        row.attempts += 1
+        if row.attempts >= settings.alerts.max_attempts:
+            row.status = "failed"
+            row.last_error = f"已尝试 {row.attempts} 次仍未成功：{INTERRUPTED}"
+            row.next_attempt_at = None
+        else:
+            row.status = "pending"
+            row.last_error = INTERRUPTED
+            row.next_attempt_at = now
+        log.warning("消息 #%d 的上次发送被中断：%s", row.id, row.last_error)
+    return len(stale)
+
+
+def _claim(
+    engine: Engine, delivery_id: int, attempts: int, now: dt.datetime, until: dt.datetime
+) -> bool:
+    with engine.begin() as conn:
+        result = conn.execute(
+            update(Delivery)
+            .where(
+                Delivery.id == delivery_id,
+                Delivery.status == "pending",
+                Delivery.attempts == attempts,
+                or_(Delivery.next_attempt_at.is_(None), Delivery.next_attempt_at <= now),
+            )
+            .values(status="sending", next_attempt_at=until)
+        )
+        return result.rowcount == 1
+
+
+def _channel(ref: str, settings: Settings, tree: UnitTree, context: ChannelContext) -> Channel:
+    return build_channel(channel_url(ref, settings.alerts, tree), context)
+
+
+def _attempt(
+    row: Delivery, settings: Settings, tree: UnitTree, context: ChannelContext
+) -> SendResult:
+    """One try; never raises: a channel problem or a bug becomes a typed result."""
+    try:
+        channel = _channel(row.channel_ref, settings, tree, context)
+    except KeyError as exc:
+        return Failed(str(exc.args[0]) if exc.args else "渠道引用无效")
+    except ChannelURLError as exc:
+        return Failed(f"渠道地址无效：{exc}")
+    payload = dict(row.payload or {})
+    parts_sent = int(payload.get("parts_sent", 0) or 0)
+    try:
+        result = channel.send(Message.from_payload(payload, first_part=parts_sent))
+    except Exception as exc:  # a bug in a channel must not stop the sender (logged in full)
+        log.error("发送消息 #%d 时出现内部错误", row.id, exc_info=True)
+        return RetryLater(channel.redact(f"发送时出现内部错误：{type(exc).__name__}"))
+    return result
+
+
+def _record(engine: Engine, row: Delivery, attempts_before: int, update_: DeliveryUpdate) -> bool:
+    payload: dict[str, Any] = dict(row.payload or {})
+    payload["parts_sent"] = update_.parts_sent
+    with engine.begin() as conn:
+        result = conn.execute(
+            update(Delivery)
+            .where(
+                Delivery.id == row.id,
+                Delivery.status == "sending",
+                Delivery.attempts == attempts_before,
+            )
+            .values(
+                status=update_.status,
+                attempts=update_.attempts,
+                next_attempt_at=update_.next_attempt_at,
+                last_error=redact(update_.last_error),
+                sent_at=update_.sent_at,
+                payload=payload,
+            )
+        )
+        return result.rowcount == 1
+
+
+# -- the run ---------------------------------------------------------------------------------
+
+
+def send_due(
+    engine: Engine,
+    settings: Settings,
+    *,
+    clock: Clock = utcnow,
+    context: ChannelContext | None = None,
+    limit: int | None = None,
+    claim_seconds: float = CLAIM_SECONDS,
+    on_start: Callable[[int], None] | None = None,
+    progress: Callable[[DeliveryInfo], None] | None = None,
+) -> SendSummary:
+    """Send every due delivery once; record each result. Returns what happened."""
+    sessions = sessionmaker(engine, expire_on_commit=False)
+    summary = SendSummary()
+    now = clock()
+    with sessions.begin() as session:
+        summary.recovered = recover_interrupted(session, settings, now)
+    with sessions() as session:
+        query = (
+            select(Delivery.id, Delivery.attempts)
+            .where(
+                Delivery.status == "pending",
+                or_(Delivery.next_attempt_at.is_(None), Delivery.next_attempt_at <= now),
+            )
+            .order_by(Delivery.id)
+        )
+        if limit is not None:
+            query = query.limit(limit)
+        due = list(session.execute(query).tuples())
+        tree = load_tree(session, settings)
+    summary.due = len(due)
+    if on_start is not None:
+        on_start(len(due))
+    own_context = context is None
+    ctx = context or ChannelContext(now=clock, timeout=settings.alerts.timeout_seconds)
+    try:
+        for delivery_id, attempts in due:
+            info = _send_one(
+                sessions,
+                engine,
+                settings,
+                tree,
+                ctx,
+                clock,
+                claim_seconds,
+                delivery_id,
+                attempts,
+                summary,
+            )
+            if progress is not None and info is not None:
+                progress(info)
+    finally:
+        if own_context:
+            ctx.close()
+    return summary
+
+
+def _send_one(
+    sessions: sessionmaker[Session],
+    engine: Engine,
+    settings: Settings,
+    tree: UnitTree,
+    context: ChannelContext,
+    clock: Clock,
+    claim_seconds: float,
+    delivery_id: int,
+    attempts: int,
+    summary: SendSummary,
+) -> DeliveryInfo | None:
+    start = clock()
+    if not _claim(
+        engine, delivery_id, attempts, start, start + dt.timedelta(seconds=claim_seconds)
+    ):
+        summary.skipped += 1
+        return None
+    with sessions() as session:
+        row = session.get(Delivery, delivery_id)
+        assert row is not None  # claimed just now
+        session.expunge(row)
+    result = _attempt(row, settings, tree, context)
+    parts_before = int((row.payload or {}).get("parts_sent", 0) or 0)
+    update_ = after_attempt(result, attempts, clock(), settings.alerts, parts_before)
+    if not _record(engine, row, attempts, update_):
+        log.warning("消息 #%d 的发送结果未记录：它已被另一个发送进程重新认领", delivery_id)
+        summary.skipped += 1
+        return None
+    with sessions() as session:
+        stored = session.get(Delivery, delivery_id)
+        assert stored is not None
+        info = _info(stored)
+    where = f"{info.recipient}（{info.channel}）"
+    if update_.status == "sent":
+        summary.sent += 1
+        log.info("消息 #%d 已发送至 %s", delivery_id, where)
+    elif update_.status == "failed":
+        summary.failed += 1
+        summary.failures.append(info)
+        log.warning("消息 #%d 发送失败（%s）：%s", delivery_id, where, info.last_error)
+    else:
+        summary.retry += 1
+        summary.retries.append(info)
+        log.info("消息 #%d 暂未送达（%s），稍后重试：%s", delivery_id, where, info.last_error)
+    return info
+
+
+# -- for `govmon alerts list` and `govmon status` --------------------------------------------
+
+
+@dataclass
+class OutboxOverview:
+    counts: dict[str, int]  # by status
+    failed: list[DeliveryInfo]
+    next_attempt_at: dt.datetime | None  # the earliest pending
+
+
+def outbox_overview(
+    session: Session, *, unit: str | None = None, alert_ids: set[int] | None = None, limit: int = 50
+) -> OutboxOverview:
+    """Counts by status, and the failed deliveries with their reasons (newest first).
+
+    ``unit`` keeps the deliveries addressed to that unit; ``alert_ids`` those that carry one
+    of these alerts.
+    """
+    counts_query = select(Delivery.status, func.count()).group_by(Delivery.status)
+    failed_query = select(Delivery).where(Delivery.status == "failed").order_by(Delivery.id.desc())
+    if unit is not None:
+        unit_id = session.scalar(select(Unit.id).where(Unit.name == unit))
+        counts_query = counts_query.where(Delivery.unit_id == unit_id)
+        failed_query = failed_query.where(Delivery.unit_id == unit_id)
+    counts = {status: int(n) for status, n in session.execute(counts_query).tuples()}
+    failed_rows = list(session.scalars(failed_query))
+    if alert_ids is not None:
+        failed_rows = [r for r in failed_rows if set(r.alert_ids or ()) & alert_ids]
+    next_at = session.scalar(
+        select(func.min(Delivery.next_attempt_at)).where(Delivery.status == "pending")
+    )
+    return OutboxOverview(counts, [_info(r) for r in failed_rows[:limit]], next_at)
