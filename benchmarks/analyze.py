@@ -174,7 +174,9 @@ def synthetic_week(
             "likes": rng.poisson(2, n_comments),
         }
     )
-    comments = comments[comments["created_at"] <= pd.Timestamp(NOW)].reset_index(drop=True)
+    # Comments cannot be from the future: those the draw put after NOW arrive at NOW.
+    late = comments["created_at"] > pd.Timestamp(NOW)
+    comments.loc[late, "created_at"] = pd.Timestamp(NOW)
     days = pd.date_range(week_start.date() - pd.Timedelta(days=1), NOW.date(), freq="D")
     snapshots = pd.DataFrame(
         [
