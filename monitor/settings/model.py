@@ -18,6 +18,7 @@ from analysis.rule_settings import QuestionsSettings, RankingSettings, RulesSett
 from analysis.sentiment.settings import SentimentSettings
 from analysis.topic_settings import RumoursSettings, TopicsSettings
 from collectors.settings import CollectorsSettings
+from monitor.settings.daemon import DaemonSettings
 
 
 class GeneralSettings(BaseModel):
@@ -129,6 +130,7 @@ class Settings(BaseModel):
     questions: QuestionsSettings = Field(default_factory=QuestionsSettings)
     ranking: RankingSettings = Field(default_factory=RankingSettings)
     alerts: AlertsSettings = Field(default_factory=AlertsSettings)
+    daemon: DaemonSettings = Field(default_factory=DaemonSettings)
 
     def database_url(self) -> str:
         if self.database.url:
