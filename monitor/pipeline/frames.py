@@ -1,0 +1,191 @@
+"""Reading the database into the DataFrames analysis functions take (analysis/frames.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from analysis import frames as cols
+from monitor.db.models import Account, AccountSnapshot, Comment, Post, Unit
+
+
+@dataclass
+class Frames:
+    units: pd.DataFrame
+    accounts: pd.DataFrame
+    posts: pd.DataFrame
+    comments: pd.DataFrame
+    snapshots: pd.DataFrame
+
+
+def _utc(frame: pd.DataFrame, *columns: str) -> None:
+    for column in columns:
+        frame[column] = pd.to_datetime(frame[column], utc=True)
+
+
+def load_units(session: Session) -> pd.DataFrame:
+    rows = session.execute(
+        select(
+            Unit.id,
+            Unit.name,
+            Unit.short_name,
+            Unit.parent_id,
+            Unit.head,
+            Unit.deputy,
+            Unit.editor,
+        ).order_by(Unit.id)
+    ).all()
+    frame = pd.DataFrame([tuple(r) for r in rows], columns=cols.UNITS)
+    frame["parent_id"] = frame["parent_id"].astype("Int64")
+    return frame
+
+
+def load_accounts(session: Session) -> pd.DataFrame:
+    rows = session.execute(
+        select(
+            Account.id,
+            Account.platform,
+            Account.platform_id,
+            Account.unit_id,
+            Unit.name,
+            Account.name,
+            Account.home_url,
+            Account.opened_on,
+            Account.filed_on,
+            Account.closed_on,
+            Account.closure_filed_on,
+            Account.status,
+            Account.superiors,
+        )
+        .join(Unit, Unit.id == Account.unit_id)
+        .order_by(Account.id)
+    ).all()
+    records = [
+        {
+            "account_id": r[0],
+            "account_key": f"{r[1]}:{r[2]}",
+            "unit_id": r[3],
+            "unit": r[4],
+            "platform": r[1],
+            "platform_id": r[2],
+            "name": r[5],
+            "home_url": r[6],
+            "opened_on": r[7],
+            "filed_on": r[8],
+            "closed_on": r[9],
+            "closure_filed_on": r[10],
+            "status": r[11],
+            "superiors": list(r[12] or []),
+        }
+        for r in rows
+    ]
+    return pd.DataFrame(records, columns=cols.ACCOUNTS)
+
+
+_POST_COLUMNS = (
+    Post.id,
+    Post.account_id,
+    Post.platform,
+    Post.platform_post_id,
+    Post.published_at,
+    Post.title,
+    Post.text,
+    Post.url,
+    Post.is_repost,
+    Post.source,
+    Post.original_author,
+    Post.original_post_id,
+    Post.reposts,
+    Post.comments_count,
+    Post.likes,
+    Post.reads,
+)
+
+
+def load_posts(session: Session, since: dt.datetime, until: dt.datetime) -> pd.DataFrame:
+    """Posts published in [since, until], plus each account's latest post before ``since``
+    (so that "days since the last post" is right for long-silent accounts)."""
+    in_window = select(*_POST_COLUMNS, Post.text_hash).where(
+        Post.published_at >= since, Post.published_at <= until
+    )
+    latest_before = (
+        select(Post.account_id, func.max(Post.published_at).label("latest"))
+        .where(Post.published_at < since)
+        .group_by(Post.account_id)
+        .subquery()
+    )
+    older = select(*_POST_COLUMNS, Post.text_hash).join(
+        latest_before,
+        (Post.account_id == latest_before.c.account_id)
+        & (Post.published_at == latest_before.c.latest),
+    )
+    rows = [tuple(r) for r in session.execute(in_window)] + [
+        tuple(r) for r in session.execute(older)
+    ]
+    frame = pd.DataFrame(rows, columns=[*cols.POSTS, "text_hash"])
+    frame = frame.drop_duplicates("post_id").sort_values(["account_id", "published_at"])
+    _utc(frame, "published_at")
+    for column in ("reposts", "comments_count", "likes", "reads"):
+        frame[column] = frame[column].astype("int64")
+    frame["is_repost"] = frame["is_repost"].astype(bool)
+    return frame.reset_index(drop=True)
+
+
+def load_comments(session: Session, since: dt.datetime, until: dt.datetime) -> pd.DataFrame:
+    rows = session.execute(
+        select(
+            Comment.id,
+            Comment.post_id,
+            Post.account_id,
+            Comment.platform,
+            Comment.platform_comment_id,
+            Comment.parent_platform_id,
+            Comment.root_platform_id,
+            Comment.author_id,
+            Comment.author_name,
+            Comment.text,
+            Comment.created_at,
+            Comment.is_official,
+            Comment.liked_by_author,
+            Comment.likes,
+            Comment.text_hash,
+        )
+        .join(Post, Post.id == Comment.post_id)
+        .where(Comment.created_at >= since, Comment.created_at <= until)
+        .order_by(Comment.id)
+    )
+    frame = pd.DataFrame([tuple(r) for r in rows], columns=[*cols.COMMENTS, "text_hash"])
+    _utc(frame, "created_at")
+    frame["is_official"] = frame["is_official"].astype(bool)
+    frame["liked_by_author"] = frame["liked_by_author"].astype(bool)
+    frame["likes"] = frame["likes"].astype("int64")
+    return frame
+
+
+def load_snapshots(session: Session, since: dt.date) -> pd.DataFrame:
+    rows = session.execute(
+        select(
+            AccountSnapshot.account_id,
+            AccountSnapshot.day,
+            AccountSnapshot.followers,
+            AccountSnapshot.posts_total,
+        ).where(AccountSnapshot.day >= since)
+    )
+    frame = pd.DataFrame([tuple(r) for r in rows], columns=cols.SNAPSHOTS)
+    frame["followers"] = frame["followers"].astype("Int64")
+    frame["posts_total"] = frame["posts_total"].astype("Int64")
+    return frame
+
+
+def load_frames(session: Session, since: dt.datetime, until: dt.datetime) -> Frames:
+    return Frames(
+        units=load_units(session),
+        accounts=load_accounts(session),
+        posts=load_posts(session, since, until),
+        comments=load_comments(session, since, until),
+        snapshots=load_snapshots(session, (since - dt.timedelta(days=7)).date()),
+    )
