@@ -226,7 +226,7 @@ def _read(session: Session) -> _Stored:
     )
     alerts: dict[str, AlertState] = {}
     rows: dict[str, Alert] = {}
-    for alert, finding in session.execute(query).tuples():
+    for alert, finding in session.execute(query).all():
         alerts[finding.dedup_key] = state_from_row(alert, finding, unit_of(finding))
         rows[finding.dedup_key] = alert
     rules_present = set(session.scalars(select(FindingRow.rule).distinct()))

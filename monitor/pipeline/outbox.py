@@ -228,7 +228,7 @@ def send_due(
         )
         if limit is not None:
             query = query.limit(limit)
-        due = list(session.execute(query).tuples())
+        due = list(session.execute(query).all())
         tree = load_tree(session, settings)
     summary.due = len(due)
     if on_start is not None:
@@ -329,7 +329,7 @@ def outbox_overview(
         unit_id = session.scalar(select(Unit.id).where(Unit.name == unit))
         counts_query = counts_query.where(Delivery.unit_id == unit_id)
         failed_query = failed_query.where(Delivery.unit_id == unit_id)
-    counts = {status: int(n) for status, n in session.execute(counts_query).tuples()}
+    counts = {status: int(n) for status, n in session.execute(counts_query).all()}
     failed_rows = list(session.scalars(failed_query))
     if alert_ids is not None:
         failed_rows = [r for r in failed_rows if set(r.alert_ids or ()) & alert_ids]
