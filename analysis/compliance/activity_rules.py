@@ -129,14 +129,19 @@ def superior_post_not_reposted(
     important = recent[important_posts(recent, settings)]
     if important.empty:
         return []
-    reposted_ids: dict[int, set[str]] = {}
-    texts: dict[int, str] = {}
-    for account_id, group in scored_posts.groupby("account_id"):
-        key = int(str(account_id))
-        reposted_ids[key] = set(group["original_post_id"].fillna("").astype(str))
-        texts[key] = "\n".join(
-            group["title"].fillna("").astype(str) + " " + group["text"].fillna("").astype(str)
-        )
+    full = (
+        scored_posts["title"].fillna("").astype(str)
+        + " "
+        + scored_posts["text"].fillna("").astype(str)
+    )
+    by_account = scored_posts["account_id"]
+    texts: dict[int, str] = {
+        int(str(k)): str(v) for k, v in full.groupby(by_account).agg("\n".join).items()
+    }
+    reposted_ids: dict[int, set[str]] = {
+        int(k): set(v)
+        for k, v in scored_posts["original_post_id"].fillna("").astype(str).groupby(by_account)
+    }
     refs = account_refs(accounts)
     by_superior: dict[int, list[dict[str, Any]]] = {
         int(str(k)): records(g) for k, g in important.groupby("account_id")

@@ -12,7 +12,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from analysis.compliance.subjects import account_refs, clip, py_datetimes, records
+from analysis.compliance.subjects import account_refs, clip, py_datetimes
 from analysis.compliance.worktime import add_workdays_at, workdays_since, working_hours
 from analysis.findings import Evidence, Finding, Severity, make_key
 from analysis.rule_settings import QuestionsSettings
@@ -108,7 +108,14 @@ def unanswered_questions(
     urls = posts.set_index("post_id")["url"].to_dict() if not posts.empty else {}
     refs = account_refs(accounts)
     findings: list[Finding] = []
-    for i, row in enumerate(records(open_q.drop(columns=["created_at", "answered_at"]))):
+    # Plain lists, not per-row pandas access: there may be tens of thousands of questions.
+    columns = ["account_id", "platform", "platform_comment_id", "text", "author_name"]
+    columns += ["liked_by_author", "post_id"]
+    rows = [
+        dict(zip(columns, values, strict=True))
+        for values in zip(*(open_q[c].tolist() for c in columns), strict=True)
+    ]
+    for i, row in enumerate(rows):
         ref = refs.get(int(row["account_id"]))
         severity: Severity = "overdue" if late[i] else "warning"
         label = ref.label if ref else f"账号 {row['account_id']}"
