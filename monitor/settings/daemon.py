@@ -34,7 +34,10 @@ class DaemonSettings(BaseModel):
     digest_hour: int = Field(8, ge=0, le=23, description="周报在几点生成（general.timezone 时间）")
     digest_minute: int = Field(30, ge=0, le=59, description="周报在几分生成")
     snapshot_hour: int = Field(
-        6, ge=0, le=23, description="每天几点补采当天还没有粉丝数快照的账号（general.timezone 时间）"
+        6,
+        ge=0,
+        le=23,
+        description="每天几点补采当天还没有粉丝数快照的账号（general.timezone 时间）",
     )
     misfire_grace_seconds: int = Field(
         300, ge=1, le=86400, description="任务因机器繁忙或休眠错过时间后，几秒内仍补跑（过后跳过）"
@@ -58,4 +61,7 @@ class DaemonSettings(BaseModel):
     )
     job_failing_runs: int = Field(
         3, ge=1, le=100, description="同一任务连续失败几次，govmon status 报告需要处理"
+    )
+    failed_deliveries_days: int = Field(
+        7, ge=1, le=365, description="最近几天内有消息发送失败，govmon status 报告需要处理"
     )

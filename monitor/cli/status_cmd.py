@@ -1,0 +1,162 @@
+"""`govmon status`: what ran, what failed, what is pending; exit 1 when a human is needed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import click
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from monitor.cli.context import AppContext, config_option, pass_app
+from monitor.daemon.health import StatusReport, build_report
+from monitor.daemon.runs import OUTCOME_LABELS
+
+DELIVERY_LABELS = {"pending": "待发送", "sending": "发送中", "sent": "已发送", "failed": "失败"}
+ROW_LABELS = {
+    "units": "单位",
+    "accounts": "账号",
+    "posts": "帖子",
+    "comments": "评论",
+    "account_snapshots": "粉丝数快照",
+    "findings": "发现的问题",
+    "alerts": "告警",
+    "deliveries": "发件箱消息",
+    "collection_runs": "采集记录",
+    "analysis_cache": "分析缓存",
+    "job_runs": "任务记录",
+    "digests": "周报",
+}
+
+
+def _size(n: int | None) -> str:
+    if n is None:
+        return "未知"
+    size = float(n)
+    for unit in ("B", "KB", "MB", "GB"):
+        if size < 1024 or unit == "GB":
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1024
+    return f"{n} B"
+
+
+@click.command()
+@config_option
+@pass_app
+def status(app: AppContext) -> None:
+    """查看运行状态：各任务最近一次运行、采集失败的账号、未关闭的告警、发件箱和数据库。
+
+    有需要人工处理的问题时退出码为 1（可作健康检查），否则为 0。
+    """
+    settings = app.settings
+    report = build_report(settings, app.engine(), dt.datetime.now(dt.UTC))
+    console = Console()
+    if not console.is_terminal:  # a pipe or a log: do not squeeze the tables into 80 columns
+        console.width = 160
+    _render(report, ZoneInfo(settings.general.timezone), console)
+    if not report.healthy:
+        raise click.exceptions.Exit(1)
+
+
+def _render(report: StatusReport, tz: ZoneInfo, console: Console) -> None:
+    def when(value: dt.datetime | None) -> str:
+        return value.astimezone(tz).strftime("%Y-%m-%d %H:%M") if value else "—"
+
+    console.print(f"后台服务：{escape(report.daemon)}")
+
+    jobs = Table(title="任务", show_header=True)
+    for column in ("任务", "最近一次运行", "结果", "耗时", "说明", "最近成功"):
+        jobs.add_column(column)
+    for job in report.jobs:
+        title = job.title + ("" if job.scheduled else "（不按计划运行）")
+        if not job.outcome:
+            jobs.add_row(f"{job.name} {title}", "从未运行", "", "", "", "")
+            continue
+        took = (
+            f"{(job.finished_at - job.started_at).total_seconds():.1f} 秒"
+            if job.finished_at and job.started_at
+            else ""
+        )
+        label = OUTCOME_LABELS.get(job.outcome, job.outcome)
+        if job.failures_in_a_row > 1:
+            label += f"（连续 {job.failures_in_a_row} 次）"
+        jobs.add_row(
+            f"{job.name} {title}",
+            when(job.started_at),
+            label,
+            took,
+            escape(job.error or job.summary),
+            when(job.last_ok_at),
+        )
+    console.print(jobs)
+
+    if report.failing:
+        failing = Table(title="采集失败的账号", show_header=True)
+        for column in ("账号", "单位", "失败自", "次数", "原因", "处理"):
+            failing.add_column(column)
+        for account in report.failing:
+            failing.add_row(
+                escape(f"{account.name}（{account.key}）"),
+                escape(account.unit),
+                when(account.since) + ("（超时）" if account.needs_human else ""),
+                str(account.failures),
+                escape(account.error),
+                account.advice,
+            )
+        console.print(failing)
+    else:
+        console.print("采集：没有失败的账号")
+    if report.feed_only_accounts:
+        console.print(
+            f"注意：{report.feed_only_accounts} 个账号经 RSS 采集，RSS 不提供评论和转评赞数，"
+            "这些账号的回复率、评论情感和互动排行无法计算"
+        )
+
+    if report.open_alerts:
+        alerts = Table(title="未关闭的告警", show_header=True)
+        alerts.add_column("规则")
+        alerts.add_column("单位")
+        alerts.add_column("数量", justify="right")
+        for rule, unit, count in report.open_alerts:
+            alerts.add_row(escape(rule), escape(unit), str(count))
+        console.print(alerts)
+    else:
+        console.print("告警：没有未关闭的告警")
+
+    counts = "，".join(f"{DELIVERY_LABELS.get(k, k)} {v}" for k, v in sorted(report.outbox.items()))
+    line = f"发件箱：{counts or '空'}"
+    if report.next_attempt_at:
+        line += f"；下一次发送 {when(report.next_attempt_at)}"
+    console.print(line)
+    if report.failed_deliveries:
+        failed = Table(title="发送失败的消息", show_header=True)
+        for column in ("编号", "类型", "渠道", "收件人", "主题", "尝试", "原因"):
+            failed.add_column(column)
+        for item in report.failed_deliveries[:20]:
+            failed.add_row(
+                f"#{item.id}",
+                item.kind,
+                escape(item.channel),
+                escape(item.recipient),
+                escape(item.subject),
+                str(item.attempts),
+                escape(item.error),
+            )
+        console.print(failed)
+
+    database = Table(title=escape(f"数据库 {report.database}（{_size(report.database_bytes)}）"))
+    database.add_column("表")
+    database.add_column("行数", justify="right")
+    order = {name: i for i, name in enumerate(ROW_LABELS)}
+    for name, count in sorted(report.row_counts.items(), key=lambda kv: order.get(kv[0], 99)):
+        database.add_row(f"{ROW_LABELS.get(name, name)}（{name}）", str(count))
+    console.print(database)
+
+    if report.reasons:
+        console.print(f"[bold red]需要人工处理（{len(report.reasons)} 项）：[/bold red]")
+        for reason in report.reasons:
+            console.print(f"  - {reason}", markup=False, soft_wrap=True)
+    else:
+        console.print("[green]一切正常，无需人工处理[/green]")

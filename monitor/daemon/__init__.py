@@ -1,0 +1,1 @@
+"""The background service (`govmon run`): scheduled jobs, one daemon per database."""
