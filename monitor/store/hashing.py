@@ -1,9 +1,8 @@
-"""The text hash stored beside every post and comment: unchanged texts are not analysed twice."""
+"""The text hash stored beside every post and comment: the key of cached analysis results,
+so unchanged texts are not analysed twice. One definition for storage and analysis."""
 
 from __future__ import annotations
 
-import hashlib
+from analysis.texthash import text_hash
 
-
-def text_hash(text: str) -> str:
-    return hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()
+__all__ = ["text_hash"]

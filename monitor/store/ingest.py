@@ -93,7 +93,7 @@ def store_posts(
             "comments_count": record.comments_count,
             "likes": record.likes,
             "reads": record.reads,
-            "text_hash": text_hash(record.title + "\n" + record.text),
+            "text_hash": text_hash(record.text),
             "fetched_url": record.fetched_url,
             "first_seen": now,
             "last_seen": now,
