@@ -1,0 +1,406 @@
+"""`govmon alerts …`: evaluate findings into alerts, send the outbox, list, acknowledge, test.
+
+Nothing here prints a channel URL: channels are shown masked (``wecom://***``), and the outbox
+holds references to the settings and the registry, never a key or a password.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+from collections.abc import Callable
+from zoneinfo import ZoneInfo
+
+import click
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from rich.text import Text
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from alerts import (
+    ChannelContext,
+    ChannelURLError,
+    Delivered,
+    build_channel,
+    channel_url,
+    test_message,
+)
+from alerts.render import SEVERITY_LABELS
+from alerts.rules import RULES, rule_title
+from monitor.cli.context import AppContext, config_option, pass_app
+from monitor.db.models import Account, Alert, FindingRow, Unit
+from monitor.errors import GovmonError, InputError
+from monitor.pipeline.alerts import CheckSummary, acknowledge_alert, load_tree, run_check
+from monitor.pipeline.outbox import STATUS_LABELS, DeliveryInfo, outbox_overview, send_due
+from monitor.settings import Settings
+
+ACTION_LABELS = {
+    "open": "新告警",
+    "reopen": "再次出现",
+    "resend": "重发提醒",
+    "escalate": "升级上报",
+    "resolve": "已解除",
+    "silence": "规则停用而关闭",
+    "keep": "无需通知",
+}
+STATE_LABELS = {"open": "未解决", "acknowledged": "已确认", "resolved": "已解除"}
+KIND_LABELS = {"alert": "告警", "resolution": "解除通知", "digest": "周报", "test": "测试"}
+
+
+def _console() -> Console:
+    return Console(highlight=False, soft_wrap=False)
+
+
+Show = Callable[..., str]
+
+
+def _when(settings: Settings) -> Show:
+    tz = ZoneInfo(settings.general.timezone)
+
+    def show(value: dt.datetime | None, empty: str = "—") -> str:
+        return value.astimezone(tz).strftime("%Y-%m-%d %H:%M") if value else empty
+
+    return show
+
+
+def _plain(*values: str) -> list[Text]:
+    """Table cells shown as they are: texts from the internet may hold rich markup."""
+    return [Text(v) for v in values]
+
+
+def _enabled(settings: Settings) -> None:
+    if not settings.alerts.enabled:
+        raise InputError("告警已在配置中关闭（alerts.enabled = false）")
+
+
+@click.group()
+def alerts() -> None:
+    """告警：评估发现、发送消息、列出、确认与测试渠道。"""
+
+
+# -- check -----------------------------------------------------------------------------------
+
+
+@alerts.command()
+@click.option("--dry-run", is_flag=True, help="只显示将要发送的消息，不写入数据库")
+@config_option
+@pass_app
+def check(app: AppContext, dry_run: bool) -> None:
+    """根据已存的发现开启、提醒、升级或解除告警，并把消息写入发件箱。"""
+    settings = app.settings
+    _enabled(settings)
+    summary = run_check(app.engine(), settings, dry_run=dry_run)
+    _print_check(summary, settings)
+
+
+def _print_check(summary: CheckSummary, settings: Settings) -> None:
+    console = _console()
+    show = _when(settings)
+    table = Table(title="告警评估", show_header=True)
+    table.add_column("项目")
+    table.add_column("数量", justify="right")
+    table.add_row("未解决的发现", str(summary.findings))
+    for action, label in ACTION_LABELS.items():
+        if summary.actions.get(action):
+            table.add_row(label, str(summary.actions[action]))
+    console.print(table)
+    if not summary.deliveries:
+        console.print("没有需要发送的消息。")
+        return
+    title = "将要发送的消息（试运行，未写入数据库）" if summary.dry_run else "已写入发件箱的消息"
+    out = Table(title=title, show_header=True)
+    out.add_column("编号", justify="right")
+    out.add_column("类型")
+    out.add_column("收件人")
+    out.add_column("渠道")
+    out.add_column("事项", justify="right")
+    out.add_column("发送时间")
+    for item in summary.deliveries:
+        out.add_row(
+            *_plain(
+                str(item.delivery_id) if item.delivery_id is not None else "—",
+                KIND_LABELS.get(item.kind, item.kind) + ("（紧急）" if item.urgent else ""),
+                item.recipient,
+                item.channel,
+                str(item.items),
+                show(item.not_before, "立即"),
+            )
+        )
+    console.print(out)
+    if summary.dry_run:
+        for item in summary.deliveries:
+            console.rule(escape(f"{item.recipient} · {item.subject}"))
+            console.print(item.text, markup=False)
+    else:
+        console.print("运行 govmon alerts send 发送（守护进程会自动发送）。")
+
+
+# -- send ------------------------------------------------------------------------------------
+
+
+@alerts.command()
+@config_option
+@pass_app
+def send(app: AppContext) -> None:
+    """发送发件箱中到期的消息，记录每次尝试的结果；暂时失败的稍后重试。"""
+    settings = app.settings
+    _enabled(settings)
+    engine = app.engine()
+    with Progress(
+        TextColumn("发送"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[last]}"),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as bar:
+        task = bar.add_task("send", total=0, last="")
+
+        def started(total: int) -> None:
+            bar.update(task, total=total)
+
+        def advance(info: DeliveryInfo) -> None:
+            bar.update(task, advance=1, last=f"#{info.id} {STATUS_LABELS.get(info.status, '')}")
+
+        summary = send_due(engine, settings, on_start=started, progress=advance)
+    console = _console()
+    show = _when(settings)
+    if summary.recovered:
+        console.print(f"收回 {summary.recovered} 条上次中断的发送，已重新排队。")
+    if summary.due == 0:
+        console.print("发件箱中没有到期的消息。")
+        return
+    table = Table(title="发送结果", show_header=True)
+    table.add_column("项目")
+    table.add_column("数量", justify="right")
+    table.add_row("到期", str(summary.due))
+    table.add_row("已发送", str(summary.sent))
+    table.add_row("稍后重试", str(summary.retry))
+    table.add_row("失败", str(summary.failed))
+    console.print(table)
+    if summary.retries:
+        console.print(_deliveries_table("稍后重试的消息", summary.retries, show, retry=True))
+    if summary.failures:
+        console.print(_deliveries_table("发送失败的消息", summary.failures, show))
+
+
+def _deliveries_table(
+    title: str, items: list[DeliveryInfo], show: Show, *, retry: bool = False
+) -> Table:
+    table = Table(title=title, show_header=True)
+    table.add_column("编号", justify="right")
+    table.add_column("收件人")
+    table.add_column("渠道")
+    table.add_column("尝试", justify="right")
+    if retry:
+        table.add_column("下次尝试")
+    table.add_column("原因")
+    for item in items:
+        cells = [str(item.id), item.recipient, item.channel, str(item.attempts)]
+        if retry:
+            cells.append(show(item.next_attempt_at))
+        cells.append(item.last_error or "—")
+        table.add_row(*_plain(*cells))
+    return table
+
+
+# -- list ------------------------------------------------------------------------------------
+
+
+@alerts.command("list")
+@click.option("--open", "only_open", is_flag=True, help="只列出未解除的告警（含已确认的）")
+@click.option("--unit", help="只列出此单位的告警（单位名称）")
+@click.option("--rule", help="只列出此规则的告警，如 stale_account")
+@click.option("--limit", default=200, show_default=True, help="最多列出几条（最新的在前）")
+@config_option
+@pass_app
+def list_cmd(
+    app: AppContext, only_open: bool, unit: str | None, rule: str | None, limit: int
+) -> None:
+    """列出告警（编号用于 govmon alerts ack），以及发送失败的消息和原因。"""
+    settings = app.settings
+    show = _when(settings)
+    with app.session() as session:
+        unit_id = _unit_id(session, unit)
+        if rule is not None and rule not in RULES:
+            present = session.scalar(select(FindingRow.id).where(FindingRow.rule == rule).limit(1))
+            if present is None:
+                raise InputError(f"未知的规则 {rule}（可用：{'、'.join(sorted(RULES))}）")
+        query = (
+            select(Alert, FindingRow, Unit.name, Account.name)
+            .join(FindingRow, Alert.finding_id == FindingRow.id)
+            .outerjoin(Unit, FindingRow.unit_id == Unit.id)
+            .outerjoin(Account, FindingRow.account_id == Account.id)
+            .order_by(Alert.id.desc())
+        )
+        if only_open:
+            query = query.where(Alert.state != "resolved")
+        if unit_id is not None:
+            query = query.where(FindingRow.unit_id == unit_id)
+        if rule is not None:
+            query = query.where(FindingRow.rule == rule)
+        rows = session.execute(query.limit(limit + 1)).all()
+        ids = (
+            {a.id for a, *_ in session.execute(query).all()}
+            if unit is not None or rule is not None
+            else None
+        )
+        overview = outbox_overview(session, unit=unit, alert_ids=ids if rule else None)
+    console = _console()
+    if not rows:
+        console.print("没有符合条件的告警。")
+    else:
+        table = Table(title="告警", show_header=True)
+        for name in (
+            "编号",
+            "状态",
+            "级别",
+            "规则",
+            "单位",
+            "账号",
+            "问题",
+            "开启于",
+            "升级",
+            "已发",
+        ):
+            table.add_column(
+                name,
+                justify="right" if name in ("编号", "升级", "已发") else "left",
+                overflow="fold",
+            )
+        for alert, finding, unit_name, account_name in rows[:limit]:
+            state = STATE_LABELS.get(alert.state, alert.state)
+            if alert.state == "acknowledged" and alert.acknowledged_by:
+                state += f"（{alert.acknowledged_by}）"
+            info = RULES.get(finding.rule)
+            table.add_row(
+                *_plain(
+                    str(alert.id),
+                    state,
+                    SEVERITY_LABELS.get(alert.severity, alert.severity)
+                    + ("·紧急" if alert.urgent else ""),
+                    f"{rule_title(finding.rule)}（{info.article if info else finding.article}）",
+                    unit_name or settings.alerts.top_unit,
+                    account_name or "—",
+                    finding.summary,
+                    show(alert.opened_at),
+                    str(alert.escalation_level),
+                    str(alert.send_count),
+                )
+            )
+        console.print(table)
+        if len(rows) > limit:
+            console.print(f"只列出最新的 {limit} 条（可用 --limit 调整）。")
+    counts = "，".join(
+        f"{STATUS_LABELS.get(s, s)} {n}" for s, n in sorted(overview.counts.items()) if n
+    )
+    console.print(f"发件箱：{counts or '空'}")
+    if overview.failed:
+        console.print(_deliveries_table("发送失败的消息", overview.failed, show))
+
+
+def _unit_id(session: Session, unit: str | None) -> int | None:
+    if unit is None:
+        return None
+    unit_id = session.scalar(select(Unit.id).where(Unit.name == unit))
+    if unit_id is None:
+        raise InputError(f"没有名为 {unit} 的单位（可用 govmon accounts list 查看单位）")
+    return unit_id
+
+
+# -- ack -------------------------------------------------------------------------------------
+
+
+@alerts.command()
+@click.argument("alert_id", metavar="ID")
+@click.option("--by", "by", help="确认人（默认当前系统用户）")
+@config_option
+@pass_app
+def ack(app: AppContext, alert_id: str, by: str | None) -> None:
+    """确认告警：不再重发、不再升级，仍保留在列表中；问题解决后照常通知。"""
+    try:
+        number = int(alert_id.strip().lstrip("#"))
+    except ValueError:
+        raise InputError(
+            f"告警编号应为数字（如 govmon alerts ack 12），而不是 {alert_id}"
+        ) from None
+    who = by if by is not None else _user()
+    now = dt.datetime.now(dt.UTC)
+    result = acknowledge_alert(app.engine(), number, now, who)
+    if result is None:
+        raise InputError(f"没有编号为 {number} 的告警（可用 govmon alerts list 查看编号）")
+    state = result.state
+    title = rule_title(state.rule)
+    show = _when(app.settings)
+    if result.before == "resolved":
+        click.echo(f"告警 #{number}（{title}）已于 {show(state.resolved_at)} 解除，无需确认。")
+    elif result.before == "acknowledged":
+        who_before = f"由 {state.acknowledged_by} " if state.acknowledged_by else ""
+        click.echo(
+            f"告警 #{number}（{title}）已于 {show(state.acknowledged_at)} {who_before}确认。"
+        )
+    else:
+        click.echo(
+            f"已确认告警 #{number}（{title}，{state.unit or app.settings.alerts.top_unit}）："
+            "不再重发或升级；问题解决后仍会发出解除通知。"
+        )
+
+
+def _user() -> str:
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):  # no user name in a bare container
+        return ""
+
+
+# -- test ------------------------------------------------------------------------------------
+
+
+@alerts.command("test")
+@click.argument("target", metavar="URL")
+@config_option
+@pass_app
+def test_cmd(app: AppContext, target: str) -> None:
+    """向一个渠道发送测试消息：渠道地址，设置中的渠道名称，或 registry:单位名称。
+
+    含密钥的地址最好写成设置中的渠道名称，以免密钥留在命令历史里。
+    """
+    settings = app.settings
+    url = _test_url(app, target.strip())
+    context = ChannelContext(timeout=settings.alerts.timeout_seconds)
+    try:
+        try:
+            channel = build_channel(url, context)
+        except ChannelURLError as exc:
+            raise InputError(f"渠道地址有误：{exc}") from None
+        result = channel.send(test_message(dt.datetime.now(dt.UTC)))
+    finally:
+        context.close()
+    if isinstance(result, Delivered):
+        click.echo(f"测试消息已发送到 {channel}。")
+        return
+    raise GovmonError(f"测试消息未能发送到 {channel}：{result.reason}")
+
+
+def _test_url(app: AppContext, target: str) -> str:
+    settings = app.settings
+    if "://" in target:
+        return target
+    if target.startswith("registry:"):
+        with app.session() as session:
+            tree = load_tree(session, settings)
+        try:
+            return channel_url(target, settings.alerts, tree)
+        except KeyError as exc:
+            raise InputError(str(exc.args[0])) from None
+    if target == "outbox" or target in settings.alerts.channels:
+        return settings.alerts.channel_url(target)
+    names = "、".join(sorted({"outbox", *settings.alerts.channels}))
+    raise InputError(
+        f"{target} 既不是渠道地址（如 wecom://KEY、smtp://…、file://目录），"
+        f"也不是设置中的渠道名称（可用：{names}）"
+    )
