@@ -60,6 +60,7 @@ def _register() -> None:
     cli.add_command(init_cmd.init)
     cli.add_command(accounts_cmd.accounts)
     cli.add_command(collect_cmd.collect)
+    cli.add_command(__import__("monitor.cli.alerts_cmd", fromlist=["alerts"]).alerts)
 
 
 _register()
