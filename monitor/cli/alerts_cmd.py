@@ -145,9 +145,11 @@ def _print_check(summary: CheckSummary, settings: Settings) -> None:
 @config_option
 @pass_app
 def send(app: AppContext) -> None:
-    """发送发件箱中到期的消息，记录每次尝试的结果；暂时失败的稍后重试。"""
+    """发送发件箱中到期的消息，记录每次尝试的结果；暂时失败的稍后重试。
+
+    发件箱里也可能有周报等其他消息，所以关闭告警（alerts.enabled = false）不影响发送。
+    """
     settings = app.settings
-    _enabled(settings)
     engine = app.engine()
     with Progress(
         TextColumn("发送"),

@@ -366,6 +366,9 @@ def run_check(
     resolve alerts); default every rule present in the findings table.
     """
     now = clock()
+    if not settings.alerts.enabled:
+        log.info("告警已在配置中关闭（alerts.enabled = false），跳过评估")
+        return CheckSummary(dry_run=dry_run)
     sessions = sessionmaker(engine, expire_on_commit=False)
     with sessions() as session:
         summary = check_in_session(session, settings, now, evaluated_rules)

@@ -305,3 +305,11 @@ def test_routes_name_channels_without_their_secrets(
     for row in rows.values():
         dumped = repr(vars(row))
         assert key not in dumped and "registry-secret-key-4242" not in dumped
+
+
+def test_alerts_switched_off_evaluate_nothing(
+    sessions: sessionmaker[Session], db_engine: Engine, tmp_path: Path
+) -> None:
+    store(sessions, [stale()], MONDAY)
+    summary = run_check(db_engine, make_settings(tmp_path, enabled=False), clock=at(MONDAY))
+    assert summary.actions == {} and alerts(sessions) == [] and deliveries(sessions) == []
