@@ -114,23 +114,44 @@ def _info(row: Delivery) -> DeliveryInfo:
 # -- the three steps -------------------------------------------------------------------------
 
 
-def recover_interrupted(session: Session, settings: Settings, now: dt.datetime) -> int:
-    """Rows left ``sending`` by a sender that died: the attempt counts; send again or fail."""
-    stale = session.scalars(
-        select(Delivery).where(Delivery.status == "sending", Delivery.next_attempt_at <= now)
-    ).all()
-    for row in stale:
-        row.attempts += 1
-        if row.attempts >= settings.alerts.max_attempts:
-            row.status = "failed"
-            row.last_error = f"已尝试 {row.attempts} 次仍未成功：{INTERRUPTED}"
-            row.next_attempt_at = None
+def recover_interrupted(engine: Engine, settings: Settings, now: dt.datetime) -> int:
+    """Rows left ``sending`` by a sender that died: the attempt counts; send again or fail.
+
+    Each row is taken back with the same compare-and-set as a claim, so two senders starting
+    at once count the interrupted attempt once.
+    """
+    with engine.connect() as conn:
+        stale = conn.execute(
+            select(Delivery.id, Delivery.attempts).where(
+                Delivery.status == "sending", Delivery.next_attempt_at <= now
+            )
+        ).all()
+    recovered = 0
+    for delivery_id, attempts in stale:
+        tried = attempts + 1
+        values: dict[str, Any]
+        if tried >= settings.alerts.max_attempts:
+            values = {
+                "status": "failed",
+                "last_error": f"已尝试 {tried} 次仍未成功：{INTERRUPTED}",
+                "next_attempt_at": None,
+            }
         else:
-            row.status = "pending"
-            row.last_error = INTERRUPTED
-            row.next_attempt_at = now
-        log.warning("消息 #%d 的上次发送被中断：%s", row.id, row.last_error)
-    return len(stale)
+            values = {"status": "pending", "last_error": INTERRUPTED, "next_attempt_at": now}
+        with engine.begin() as conn:
+            result = conn.execute(
+                update(Delivery)
+                .where(
+                    Delivery.id == delivery_id,
+                    Delivery.status == "sending",
+                    Delivery.attempts == attempts,
+                )
+                .values(attempts=tried, **values)
+            )
+        if result.rowcount == 1:
+            recovered += 1
+            log.warning("消息 #%d 的上次发送被中断：%s", delivery_id, values["last_error"])
+    return recovered
 
 
 def _claim(
@@ -215,8 +236,7 @@ def send_due(
     sessions = sessionmaker(engine, expire_on_commit=False)
     summary = SendSummary()
     now = clock()
-    with sessions.begin() as session:
-        summary.recovered = recover_interrupted(session, settings, now)
+    summary.recovered = recover_interrupted(engine, settings, now)
     with sessions() as session:
         query = (
             select(Delivery.id, Delivery.attempts)
@@ -234,75 +254,78 @@ def send_due(
     if on_start is not None:
         on_start(len(due))
     own_context = context is None
-    ctx = context or ChannelContext(now=clock, timeout=settings.alerts.timeout_seconds)
+    sender = _Sender(
+        engine,
+        sessions,
+        settings,
+        tree,
+        context or ChannelContext(now=clock, timeout=settings.alerts.timeout_seconds),
+        clock,
+        claim_seconds,
+        summary,
+    )
     try:
         for delivery_id, attempts in due:
-            info = _send_one(
-                sessions,
-                engine,
-                settings,
-                tree,
-                ctx,
-                clock,
-                claim_seconds,
-                delivery_id,
-                attempts,
-                summary,
-            )
+            info = sender.send(delivery_id, attempts)
             if progress is not None and info is not None:
                 progress(info)
     finally:
         if own_context:
-            ctx.close()
+            sender.context.close()
     return summary
 
 
-def _send_one(
-    sessions: sessionmaker[Session],
-    engine: Engine,
-    settings: Settings,
-    tree: UnitTree,
-    context: ChannelContext,
-    clock: Clock,
-    claim_seconds: float,
-    delivery_id: int,
-    attempts: int,
-    summary: SendSummary,
-) -> DeliveryInfo | None:
-    start = clock()
-    if not _claim(
-        engine, delivery_id, attempts, start, start + dt.timedelta(seconds=claim_seconds)
-    ):
-        summary.skipped += 1
-        return None
-    with sessions() as session:
-        row = session.get(Delivery, delivery_id)
-        assert row is not None  # claimed just now
-        session.expunge(row)
-    result = _attempt(row, settings, tree, context)
-    parts_before = int((row.payload or {}).get("parts_sent", 0) or 0)
-    update_ = after_attempt(result, attempts, clock(), settings.alerts, parts_before)
-    if not _record(engine, row, attempts, update_):
-        log.warning("消息 #%d 的发送结果未记录：它已被另一个发送进程重新认领", delivery_id)
-        summary.skipped += 1
-        return None
-    with sessions() as session:
-        stored = session.get(Delivery, delivery_id)
-        assert stored is not None
-        info = _info(stored)
-    where = f"{info.recipient}（{info.channel}）"
-    if update_.status == "sent":
-        summary.sent += 1
-        log.info("消息 #%d 已发送至 %s", delivery_id, where)
-    elif update_.status == "failed":
-        summary.failed += 1
-        summary.failures.append(info)
-        log.warning("消息 #%d 发送失败（%s）：%s", delivery_id, where, info.last_error)
-    else:
-        summary.retry += 1
-        summary.retries.append(info)
-        log.info("消息 #%d 暂未送达（%s），稍后重试：%s", delivery_id, where, info.last_error)
-    return info
+@dataclass
+class _Sender:
+    """What one run shares while it sends row after row."""
+
+    engine: Engine
+    sessions: sessionmaker[Session]
+    settings: Settings
+    tree: UnitTree
+    context: ChannelContext
+    clock: Clock
+    claim_seconds: float
+    summary: SendSummary
+
+    def send(self, delivery_id: int, attempts: int) -> DeliveryInfo | None:
+        """Claim, send, record one row; None when another sender has it."""
+        start = self.clock()
+        until = start + dt.timedelta(seconds=self.claim_seconds)
+        if not _claim(self.engine, delivery_id, attempts, start, until):
+            self.summary.skipped += 1
+            return None
+        with self.sessions() as session:
+            row = session.get(Delivery, delivery_id)
+            assert row is not None  # claimed just now
+            session.expunge(row)
+        result = _attempt(row, self.settings, self.tree, self.context)
+        parts_before = int((row.payload or {}).get("parts_sent", 0) or 0)
+        outcome = after_attempt(result, attempts, self.clock(), self.settings.alerts, parts_before)
+        if not _record(self.engine, row, attempts, outcome):
+            log.warning("消息 #%d 的发送结果未记录：它已被另一个发送进程重新认领", delivery_id)
+            self.summary.skipped += 1
+            return None
+        with self.sessions() as session:
+            stored = session.get(Delivery, delivery_id)
+            assert stored is not None
+            info = _info(stored)
+        self._count(info)
+        return info
+
+    def _count(self, info: DeliveryInfo) -> None:
+        where = f"{info.recipient}（{info.channel}）"
+        if info.status == "sent":
+            self.summary.sent += 1
+            log.info("消息 #%d 已发送至 %s", info.id, where)
+        elif info.status == "failed":
+            self.summary.failed += 1
+            self.summary.failures.append(info)
+            log.warning("消息 #%d 发送失败（%s）：%s", info.id, where, info.last_error)
+        else:
+            self.summary.retry += 1
+            self.summary.retries.append(info)
+            log.info("消息 #%d 暂未送达（%s），稍后重试：%s", info.id, where, info.last_error)
 
 
 # -- for `govmon alerts list` and `govmon status` --------------------------------------------

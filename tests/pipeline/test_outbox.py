@@ -22,7 +22,7 @@ from analysis.findings import Finding, make_key
 from monitor.db.engine import make_engine
 from monitor.db.models import Delivery, Unit
 from monitor.pipeline.alerts import run_check
-from monitor.pipeline.outbox import _claim, outbox_overview, send_due
+from monitor.pipeline.outbox import _claim, outbox_overview, recover_interrupted, send_due
 from monitor.settings import Settings, settings_from_dict
 from monitor.store.findings import save_findings
 
@@ -291,3 +291,24 @@ def test_a_split_bot_message_resumes_after_the_parts_accepted(
     assert len(texts) >= 3
     assert len(set(texts)) == len(texts)  # no part twice
     assert all(len(t.encode()) <= 2048 for t in texts)
+
+
+def test_a_message_that_keeps_interrupting_the_sender_fails_in_the_end(
+    db_engine: Engine, db_sessions: sessionmaker[Session], clock: Clock, tmp_path: Path
+) -> None:
+    settings = alerts_settings(outbox_dir=str(tmp_path / "outbox"), max_attempts=2)
+    seed(db_sessions, {"港航局": {}})
+    run_check(db_engine, settings, clock=clock)
+    (row,) = rows(db_sessions)
+    minute = dt.timedelta(seconds=60)
+    assert _claim(db_engine, row.id, 0, clock(), clock() + minute)  # the sender dies
+    clock.advance(60)
+    assert recover_interrupted(db_engine, settings, clock()) == 1  # one attempt counted
+    assert _claim(db_engine, row.id, 1, clock(), clock() + minute)  # and dies again
+    clock.advance(60)
+    summary = send_due(db_engine, settings, clock=clock)
+    assert (summary.recovered, summary.due) == (1, 0)
+    (row,) = rows(db_sessions)
+    assert (row.status, row.attempts) == ("failed", 2)
+    assert row.last_error.startswith("已尝试 2 次仍未成功：上次发送时程序中断")
+    assert not (tmp_path / "outbox").exists()
