@@ -149,7 +149,7 @@ def _failing(session: Session, settings: Settings, now: dt.datetime) -> list[Fai
         .join(Unit, Account.unit_id == Unit.id)
         .where(Account.consecutive_failures > 0, Account.status != "closed")
         .order_by(Account.failing_since, Account.id)
-    ).tuples()
+    )
     failing = []
     for account, unit in rows:
         since = account.failing_since
@@ -178,7 +178,7 @@ def _feed_only(session: Session, settings: Settings) -> int:
         select(Account.platform, Account.platform_id, Account.feed_url).where(
             Account.status != "closed"
         )
-    ).tuples():
+    ):
         collector = choose(collectors, AccountRef(platform, platform_id, feed_url=feed_url))
         if collector is not None and not collector.gives_comments:
             count += 1
@@ -193,13 +193,13 @@ def _open_alerts(session: Session) -> list[tuple[str, str, int]]:
         .where(Alert.state != "resolved")
         .group_by(FindingRow.rule, Unit.name)
         .order_by(FindingRow.rule, Unit.name)
-    ).tuples()
+    )
     return [(rule, unit, int(n)) for rule, unit, n in rows]
 
 
 def _outbox(session: Session, report: StatusReport, since: dt.datetime) -> None:
     counts = session.execute(select(Delivery.status, func.count()).group_by(Delivery.status))
-    report.outbox = {status: int(n) for status, n in counts.tuples()}
+    report.outbox = {status: int(n) for status, n in counts}
     report.next_attempt_at = session.scalar(
         select(func.min(Delivery.next_attempt_at)).where(Delivery.status == "pending")
     )

@@ -1,0 +1,231 @@
+"""`govmon status`: what it shows, and its exit code as a health check (0 healthy, 1 when
+something needs a human, each reason listed in Chinese)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import Result
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from monitor.daemon.lock import file_lock
+from monitor.db import migrate
+from monitor.db.engine import make_engine, make_sessionmaker
+from monitor.db.models import Account, Alert, Delivery, FindingRow, JobRun, Unit
+
+NOW = dt.datetime.now(dt.UTC)
+
+
+@pytest.fixture
+def engine(db_url: str) -> Iterator[Engine]:
+    engine = make_engine(db_url)
+    migrate.upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def sessions(engine: Engine) -> sessionmaker[Session]:
+    return make_sessionmaker(engine)
+
+
+@pytest.fixture
+def status(
+    db_url: str,
+    engine: Engine,
+    write_settings: Callable[..., Path],
+    run_cli: Callable[..., Result],
+) -> Callable[..., Result]:
+    """`govmon status` on the migrated test database, with extra settings text."""
+
+    def run(extra: str = "") -> Result:
+        return run_cli("--config", write_settings(extra, db_url=db_url), "status")
+
+    return run
+
+
+def _unit(session: Session) -> Unit:
+    unit = Unit(name="省高速公路管理局")
+    session.add(unit)
+    session.flush()
+    return unit
+
+
+def _failing_account(session: Session, hours: float, kind: str, error: str) -> Account:
+    account = Account(
+        unit=_unit(session),
+        platform="weibo",
+        platform_id="1001",
+        name="高速微博",
+        last_error_kind=kind,
+        last_error=error,
+        consecutive_failures=5,
+        failing_since=NOW - dt.timedelta(hours=hours),
+    )
+    session.add(account)
+    return account
+
+
+def test_healthy_database_exits_0(status: Callable[..., Result]) -> None:
+    result = status()
+    assert result.exit_code == 0, result.output
+    assert "一切正常" in result.stdout
+    assert "后台服务：未运行" in result.stdout
+    assert "collect" in result.stdout and "从未运行" in result.stdout
+    assert "没有失败的账号" in result.stdout
+    assert "任务记录（job_runs）" in result.stdout  # row counts
+
+
+def test_login_wall_for_more_than_a_day_says_update_the_cookie(
+    sessions: sessionmaker[Session], status: Callable[..., Result]
+) -> None:
+    with sessions.begin() as session:
+        _failing_account(session, 30, "login_wall", "weibo:1001：需要登录，Cookie 已失效")
+    result = status()
+    assert result.exit_code == 1, result.output
+    assert "需要人工处理（1 项）" in result.stdout
+    reason = next(ln for ln in result.stdout.splitlines() if ln.startswith("  - "))
+    assert "账号「高速微博」（weibo:1001，省高速公路管理局）" in reason
+    assert "30 小时（5 次）" in reason
+    assert "需要登录，Cookie 已失效" in reason
+    assert "更新 Cookie" in reason
+
+
+def test_an_account_failing_for_less_than_the_threshold_is_shown_but_healthy(
+    sessions: sessionmaker[Session], status: Callable[..., Result]
+) -> None:
+    with sessions.begin() as session:
+        _failing_account(session, 2, "rate_limited", "weibo:1001：被限流")
+    result = status()
+    assert result.exit_code == 0, result.output
+    assert "采集失败的账号" in result.stdout and "被限流" in result.stdout
+    # …until the threshold is lowered below its age.
+    assert status("[daemon]\ncollector_failing_hours = 1\n").exit_code == 1
+
+
+def test_a_failed_delivery_exits_1_with_its_reason(
+    sessions: sessionmaker[Session], status: Callable[..., Result]
+) -> None:
+    with sessions.begin() as session:
+        session.add_all(
+            [
+                Delivery(
+                    kind="alert",
+                    channel_ref="settings:ops",
+                    channel_display="wecom://****",
+                    recipient="省高速公路管理局",
+                    subject="告警",
+                    status="failed",
+                    attempts=8,
+                    last_error="企业微信返回 93000：机器人地址无效",
+                ),
+                Delivery(kind="alert", channel_ref="settings:ops", status="pending"),
+            ]
+        )
+    result = status()
+    assert result.exit_code == 1, result.output
+    assert "待发送 1" in result.stdout and "失败 1" in result.stdout
+    reason = next(ln for ln in result.stdout.splitlines() if ln.startswith("  - "))
+    assert "最近 7 天有 1 条消息发送失败" in reason
+    assert "wecom://**** → 省高速公路管理局" in reason
+    assert "93000：机器人地址无效" in reason
+
+
+def test_an_old_failed_delivery_no_longer_fails_the_check(
+    sessions: sessionmaker[Session], status: Callable[..., Result]
+) -> None:
+    with sessions.begin() as session:
+        session.add(
+            Delivery(
+                kind="alert",
+                channel_ref="settings:ops",
+                status="failed",
+                last_error="超时",
+                created_at=NOW - dt.timedelta(days=8),
+            )
+        )
+    assert status().exit_code == 0
+
+
+def test_a_job_failing_again_and_again_exits_1(
+    sessions: sessionmaker[Session], status: Callable[..., Result]
+) -> None:
+    with sessions.begin() as session:
+        session.add(JobRun(job="collect", started_at=NOW - dt.timedelta(hours=2), outcome="ok"))
+        for minutes in (3, 2, 1):
+            session.add(
+                JobRun(
+                    job="analyze",
+                    started_at=NOW - dt.timedelta(minutes=minutes),
+                    finished_at=NOW - dt.timedelta(minutes=minutes),
+                    outcome="failed",
+                    error="ValueError: 坏数据",
+                )
+            )
+    result = status()
+    assert result.exit_code == 1, result.output
+    assert "任务 analyze（分析）已连续失败 3 次：ValueError: 坏数据" in result.stdout
+    assert "失败（连续 3 次）" in result.stdout
+    # Two failures are not yet a pattern.
+    assert status("[daemon]\njob_failing_runs = 4\n").exit_code == 0
+
+
+def test_open_alerts_by_rule_and_unit_and_the_rss_note(
+    sessions: sessionmaker[Session], status: Callable[..., Result]
+) -> None:
+    with sessions.begin() as session:
+        unit = _unit(session)
+        session.add(
+            Account(
+                unit=unit,
+                platform="website",
+                platform_id="news",
+                name="门户网站",
+                feed_url="http://127.0.0.1:9/feed.xml",
+            )
+        )
+        for n, state in enumerate(["open", "acknowledged", "resolved"]):
+            finding = FindingRow(
+                dedup_key=f"stale_account:{n}",
+                rule="stale_account",
+                article="第十二条",
+                subject_type="account",
+                subject_key=f"weibo:{n}",
+                unit_id=unit.id,
+                severity="warning",
+                summary="超过一个月未更新（第十二条）",
+            )
+            session.add(Alert(finding=finding, severity="warning", state=state))
+    result = status()
+    assert result.exit_code == 0, result.output
+    assert "未关闭的告警" in result.stdout
+    row = next(line for line in result.stdout.splitlines() if "stale_account" in line)
+    assert "省高速公路管理局" in row and row.rstrip(" │").endswith("2")
+    assert "1 个账号经 RSS 采集，RSS 不提供评论和转评赞数" in result.stdout
+
+
+def test_shows_a_running_daemon(
+    tmp_path: Path, write_settings: Callable[..., Path], run_cli: Callable[..., Result]
+) -> None:
+    config = write_settings()
+    db = tmp_path / "data" / "govmon.db"
+    engine = make_engine(f"sqlite:///{db}")
+    migrate.upgrade(engine)
+    engine.dispose()
+    with file_lock(Path(f"{db}.daemon.lock"), "test"):
+        result = run_cli("--config", config, "status")
+    assert result.exit_code == 0, result.output
+    assert f"后台服务：运行中（进程 {os.getpid()}）" in result.stdout
+
+
+def test_an_uninitialised_database_is_one_clear_error(
+    write_settings: Callable[..., Path], run_cli: Callable[..., Result]
+) -> None:
+    result = run_cli("--config", write_settings(), "status")
+    assert result.exit_code == 1
+    assert "数据库尚未初始化：请先运行 govmon init" in result.stderr
