@@ -148,7 +148,7 @@ class TextScorer:
     ) -> tuple[list[tuple[object, ...]], ScoreStats]:
         store: TextCache = cache if cache is not None else {}
         prefix = f"{kind}:{self.fingerprint}:"
-        keys = (prefix + hashes(frame, column)).tolist()
+        keys = [prefix + h for h in hashes(frame, column).astype(str)]  # also when empty
         texts = frame[column].fillna("").astype(str).tolist()
         todo: dict[str, str] = {}
         for key, text in zip(keys, texts, strict=True):

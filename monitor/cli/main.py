@@ -55,11 +55,15 @@ def cli(ctx: click.Context) -> None:
 
 
 def _register() -> None:
-    from monitor.cli import accounts_cmd, collect_cmd, init_cmd
+    from monitor.cli import accounts_cmd, analyze_cmd, collect_cmd, init_cmd
 
     cli.add_command(init_cmd.init)
     cli.add_command(accounts_cmd.accounts)
     cli.add_command(collect_cmd.collect)
+    cli.add_command(analyze_cmd.analyze)
+    cli.add_command(analyze_cmd.findings)
+    cli.add_command(__import__("monitor.cli.run_cmd", fromlist=["run"]).run)
+    cli.add_command(__import__("monitor.cli.status_cmd", fromlist=["status"]).status)
     cli.add_command(__import__("monitor.cli.alerts_cmd", fromlist=["alerts"]).alerts)
 
 
