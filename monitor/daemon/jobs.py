@@ -179,12 +179,16 @@ def collect_due(settings: Settings, engine: Engine, now: dt.datetime) -> JobOutc
     )
 
 
-def analyze(settings: Settings, engine: Engine, now: dt.datetime) -> JobOutcome:
-    """Analysis of what was collected; alerts are evaluated right after it."""
-    run_analysis = _pipeline("monitor.pipeline.analyze", "run_analysis")
-    result = run_analysis(engine, settings, clock=clock_from(now))
+def analyze_recent(settings: Settings, engine: Engine, now: dt.datetime) -> JobOutcome:
+    """Analysis of what was collected (every rule); alerts are evaluated right after it."""
+    analyze = _pipeline("monitor.pipeline.analyze", "analyze")
+    summary = analyze(engine, settings, clock=clock_from(now))
     follow = ("alerts",) if settings.alerts.enabled else ()
-    return JobOutcome(f"分析完成：{describe(result)}", follow)
+    return JobOutcome(
+        f"分析 {summary.posts} 条帖子、{summary.comments} 条评论：新发现 {summary.new_findings}，"
+        f"已解决 {summary.resolved}",
+        follow,
+    )
 
 
 def check_alerts(settings: Settings, engine: Engine, now: dt.datetime) -> JobOutcome:
@@ -321,7 +325,7 @@ def _prune_schedule(settings: Settings) -> Schedule | None:
 
 
 COLLECT = register(Job("collect", "采集到期账号", collect_due, _collect_schedule))
-ANALYZE = register(Job("analyze", "分析", analyze))
+ANALYZE = register(Job("analyze", "分析", analyze_recent))
 ALERTS = register(Job("alerts", "评估告警", check_alerts, _alerts_schedule))
 SEND = register(Job("send", "发送消息", send_outbox, _send_schedule))
 SNAPSHOTS = register(Job("snapshots", "补采粉丝数快照", snapshot_missing, _snapshot_schedule))
