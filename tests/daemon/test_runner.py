@@ -194,3 +194,18 @@ def test_lock_path_follows_the_database() -> None:
 def test_bad_daemon_settings_are_named(section: dict[str, object], message: str) -> None:
     with pytest.raises(SettingsError, match=message):
         settings_from_dict({"daemon": section})
+
+
+def test_postgres_advisory_lock_refuses_a_second_daemon(db_engine: Engine) -> None:
+    if db_engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL only (GOVMON_TEST_DATABASE_URL)")
+    from monitor.daemon.lock import advisory_lock
+
+    with (
+        advisory_lock(db_engine, "govmon_test"),
+        pytest.raises(DaemonAlreadyRunning, match="PostgreSQL 会话"),
+        advisory_lock(db_engine, "govmon_test"),
+    ):
+        pass
+    with advisory_lock(db_engine, "govmon_test"):  # released with its session
+        pass
