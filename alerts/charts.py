@@ -1,0 +1,137 @@
+"""The digest's charts as PNG bytes (matplotlib, Agg, no pyplot state): daily posts and
+comments, sentiment trend, ranking bars, response times.
+
+Deterministic: fixed size and dpi, no metadata (no software version, no timestamp), so the
+same data gives the same bytes. Without a Chinese font the labels are ASCII (no boxes).
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from alerts.digest_fonts import chinese_font
+from analysis.digest_model import DayRow, QuestionRow, RankRow
+
+BLUE = "#2b6cb0"
+ORANGE = "#dd6b20"
+RED = "#c53030"
+GREY = "#718096"
+
+
+@dataclass(frozen=True)
+class Chart:
+    key: str
+    title: str  # Chinese, shown above the image (and as its alt text)
+    png: bytes
+
+
+def _png(draw: Callable[[Figure], None], font: str | None, height: float = 3.0) -> bytes:
+    rc: dict[str, Any] = {
+        "font.family": [font, "DejaVu Sans"] if font else ["DejaVu Sans"],
+        "axes.unicode_minus": False,
+        "svg.hashsalt": "govmon",
+        "font.size": 9,
+    }
+    with matplotlib.rc_context(rc):  # type: ignore[arg-type]  # keys are valid rcParams
+        figure = Figure(figsize=(7.2, height), dpi=100)
+        FigureCanvasAgg(figure)
+        draw(figure)
+        figure.tight_layout()
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="png", dpi=100, metadata={"Software": None})
+    return buffer.getvalue()
+
+
+def _t(font: str | None, chinese: str, ascii_text: str) -> str:
+    return chinese if font else ascii_text
+
+
+def daily_chart(days: Sequence[DayRow], font: str | None) -> bytes:
+    def draw(fig: Figure) -> None:
+        ax = fig.add_subplot()
+        labels = [d.day.strftime("%m-%d") for d in days]
+        x = range(len(days))
+        ax.bar(x, [d.posts for d in days], color=BLUE, label=_t(font, "发布数", "posts"))
+        ax.set_ylabel(_t(font, "发布数", "posts"))
+        ax.set_xticks(list(x), labels)
+        right = ax.twinx()
+        right.plot(x, [d.comments for d in days], color=ORANGE, marker="o")
+        right.set_ylabel(_t(font, "网民评论数", "comments"))
+        ax.set_title(_t(font, "每日发布与评论", "Posts and comments per day"))
+
+    return _png(draw, font)
+
+
+def sentiment_chart(days: Sequence[DayRow], font: str | None) -> bytes:
+    def draw(fig: Figure) -> None:
+        ax = fig.add_subplot()
+        labels = [d.day.strftime("%m-%d") for d in days]
+        x = list(range(len(days)))
+        mean = [d.mean_sentiment if d.mean_sentiment is not None else float("nan") for d in days]
+        neg = [d.negative_share if d.negative_share is not None else float("nan") for d in days]
+        ax.plot(x, mean, color=BLUE, marker="o", label=_t(font, "平均情感", "mean sentiment"))
+        ax.plot(x, neg, color=RED, marker="s", label=_t(font, "负面占比", "negative share"))
+        ax.set_ylim(0, 1)
+        ax.set_xticks(x, labels)
+        ax.legend(loc="upper right")
+        ax.set_title(_t(font, "评论情感趋势（0 负面 — 1 正面）", "Comment sentiment (0-1)"))
+
+    return _png(draw, font)
+
+
+def ranking_chart(rows: Sequence[RankRow], font: str | None) -> bytes:
+    shown = list(rows)[:15][::-1]
+
+    def draw(fig: Figure) -> None:
+        ax = fig.add_subplot()
+        names = [r.name if font else f"#{r.rank}" for r in shown]
+        ax.barh(range(len(shown)), [r.score for r in shown], color=BLUE)
+        ax.set_yticks(list(range(len(shown))), names)
+        ax.set_xlabel(_t(font, "传播指数", "index"))
+        ax.set_title(_t(font, "账号排行（第二十六条）", "Account ranking"))
+
+    return _png(draw, font, height=max(2.5, 0.3 * len(shown) + 1.0))
+
+
+def response_chart(rows: Sequence[QuestionRow], font: str | None) -> bytes:
+    shown = [r for r in rows if r.median_hours is not None][:15][::-1]
+
+    def draw(fig: Figure) -> None:
+        ax = fig.add_subplot()
+        names = [r.name if font else r.account_key for r in shown]
+        ax.barh(range(len(shown)), [r.median_hours or 0.0 for r in shown], color=ORANGE)
+        ax.set_yticks(list(range(len(shown))), names)
+        ax.set_xlabel(_t(font, "答复用时中位数（工作小时）", "median response (working hours)"))
+        ax.set_title(_t(font, "网民提问答复用时（第十六条）", "Response times"))
+
+    return _png(draw, font, height=max(2.5, 0.3 * len(shown) + 1.0))
+
+
+def digest_charts(
+    days: Sequence[DayRow],
+    ranking: Sequence[RankRow],
+    questions: Sequence[QuestionRow],
+    font_path: str = "",
+) -> list[Chart]:
+    """The charts that have something to show, in reading order."""
+    font = chinese_font(font_path)
+    charts: list[Chart] = []
+    if any(d.posts or d.comments for d in days):
+        charts.append(Chart("daily", "每日发布与评论", daily_chart(days, font)))
+    if any(d.mean_sentiment is not None for d in days):
+        charts.append(Chart("sentiment", "评论情感趋势", sentiment_chart(days, font)))
+    if ranking:
+        charts.append(Chart("ranking", "账号排行（前 15 名）", ranking_chart(ranking, font)))
+    if any(q.median_hours is not None for q in questions):
+        charts.append(Chart("response", "网民提问答复用时", response_chart(questions, font)))
+    return charts

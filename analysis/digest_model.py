@@ -1,0 +1,223 @@
+"""What a weekly 舆情 digest holds (第二十二、二十六条): plain, ordered, renderer-agnostic data.
+
+Texts from the internet are kept as they were collected, capped to ``TEXT_CHARS``; escaping is
+the renderer's job (HTML autoescape, markdown neutralisation).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+SYSTEM_SCOPE = "全系统"
+TEXT_CHARS = 200
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One headline figure with its value the week before."""
+
+    key: str
+    label: str  # Chinese
+    value: float
+    previous: float
+
+    @property
+    def change(self) -> float:
+        return self.value - self.previous
+
+    @property
+    def change_ratio(self) -> float | None:
+        return None if self.previous == 0 else self.change / self.previous
+
+
+@dataclass(frozen=True)
+class TextRef:
+    """A representative text and where to see it (already capped, not escaped)."""
+
+    text: str
+    url: str = ""
+    at: dt.datetime | None = None
+
+
+@dataclass(frozen=True)
+class DayRow:
+    day: dt.date  # Shanghai date
+    posts: int
+    comments: int
+    mean_sentiment: float | None
+    negative_share: float | None
+
+
+@dataclass(frozen=True)
+class RankRow:
+    rank: int
+    previous_rank: int | None
+    account_key: str
+    name: str
+    unit: str
+    platform: str
+    score: float
+    base_score: float
+    posts: int
+    originals: int
+    reposts_made: int
+    reposts_received: int
+    comments_received: int
+    likes_received: int
+    followers: float | None
+    follower_growth: float | None
+    open_warnings: int
+    open_overdue: int
+    compliance_penalty: float
+
+    @property
+    def rank_change(self) -> int | None:
+        """Places gained since the week before (positive: up)."""
+        return None if self.previous_rank is None else self.previous_rank - self.rank
+
+
+@dataclass(frozen=True)
+class TopicRow:
+    label: tuple[str, ...]
+    volume: int
+    posts: int
+    comments: int
+    baseline_volume: int
+    growth: float
+    negative: float | None
+    neutral: float | None
+    positive: float | None
+    accounts: tuple[str, ...]  # account names
+    examples: tuple[TextRef, ...]
+
+
+@dataclass(frozen=True)
+class RumourRow:
+    claim: str
+    volume: int
+    authors: int
+    unit: str
+    first_seen: dt.datetime
+    clarified: bool
+    clarification_at: dt.datetime | None
+    clarification_url: str
+    hours_to_clarify: float | None
+    examples: tuple[TextRef, ...]
+
+
+@dataclass(frozen=True)
+class QuestionRow:
+    account_key: str
+    name: str
+    unit: str
+    questions: int
+    answered: int
+    unanswered: int
+    overdue: int
+    response_rate: float | None
+    median_hours: float | None  # working hours
+
+
+@dataclass(frozen=True)
+class NegativeThread:
+    post: TextRef
+    account: str
+    unit: str
+    comments: int
+    negative: int
+    negative_share: float
+    mean_sentiment: float
+    sample: TextRef  # the most negative comment
+
+
+@dataclass(frozen=True)
+class FindingItem:
+    summary: str
+    account: str
+    severity: str
+    first_seen: dt.datetime
+    state: str  # 未解决 / 本周已解决
+
+
+@dataclass(frozen=True)
+class FindingGroup:
+    rule: str
+    title: str
+    article: str
+    unit: str
+    open_count: int
+    resolved_count: int
+    items: tuple[FindingItem, ...]
+
+
+@dataclass(frozen=True)
+class ListRow:
+    name: str
+    unit: str
+    rank: int
+    score: float
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ActionItem:
+    text: str  # Chinese, cites the article
+    article: str
+    count: int
+
+
+@dataclass(frozen=True)
+class UnitActions:
+    unit: str
+    editor: str  # 总编辑 (第十七、十八条)
+    items: tuple[ActionItem, ...]
+
+
+@dataclass(frozen=True)
+class DigestData:
+    week: str  # 2026-W48
+    scope: str  # 全系统 or a unit name
+    unit_id: int | None
+    start: dt.datetime  # UTC
+    end: dt.datetime
+    head: str = ""  # 主要负责人 of the scope's unit
+    editor: str = ""  # 总编辑
+    units: tuple[str, ...] = ()  # units covered
+    overview: tuple[Figure, ...] = ()
+    daily: tuple[DayRow, ...] = ()
+    ranking: tuple[RankRow, ...] = ()
+    topics: tuple[TopicRow, ...] = ()
+    rumours: tuple[RumourRow, ...] = ()
+    questions: tuple[QuestionRow, ...] = ()
+    negative: tuple[NegativeThread, ...] = ()
+    findings: tuple[FindingGroup, ...] = ()
+    criticised: tuple[ListRow, ...] = ()
+    commended: tuple[ListRow, ...] = ()
+    actions: tuple[UnitActions, ...] = ()
+    notes: tuple[str, ...] = field(default=())  # e.g. 热点话题未启用
+
+    @property
+    def empty(self) -> bool:
+        """No post and no comment in the week: the digest says so instead of empty tables."""
+        figures = {f.key: f.value for f in self.overview}
+        return not figures.get("posts") and not figures.get("comments")
+
+    def figure(self, key: str) -> Figure | None:
+        return next((f for f in self.overview if f.key == key), None)
+
+    def summary(self) -> dict[str, Any]:
+        """Headline figures for the ``digests.summary`` column (JSON-safe)."""
+        return {
+            "overview": {f.key: f.value for f in self.overview},
+            "topics": len(self.topics),
+            "rumours": len(self.rumours),
+            "rumours_unclarified": sum(1 for r in self.rumours if not r.clarified),
+            "questions": sum(q.questions for q in self.questions),
+            "unanswered": sum(q.unanswered for q in self.questions),
+            "overdue": sum(q.overdue for q in self.questions),
+            "findings_open": sum(g.open_count for g in self.findings),
+            "criticised": len(self.criticised),
+            "commended": len(self.commended),
+        }

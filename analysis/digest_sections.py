@@ -1,0 +1,438 @@
+"""The sections of a digest, each a pure function over one scope's frames (deterministic order:
+every sort has a unique tie-break)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from analysis.activity import Period
+from analysis.compliance.worktime import add_workdays_at
+from analysis.digest_inputs import DigestFinding
+from analysis.digest_model import (
+    TEXT_CHARS,
+    ActionItem,
+    DayRow,
+    Figure,
+    FindingGroup,
+    FindingItem,
+    NegativeThread,
+    QuestionRow,
+    RankRow,
+    RumourRow,
+    TextRef,
+    TopicRow,
+)
+from analysis.findings import SEVERITY_ORDER
+from analysis.rumours import RumourClaim
+from analysis.topics import NEGATIVE_BELOW, HotTopic
+from analysis.workdays import SHANGHAI, WorkCalendar
+
+RULE_TITLES = {
+    "filing_overdue": "开通后逾期未备案",
+    "roles_missing": "未明确负责人、总编辑或工作人员",
+    "duplicate_platform_account": "同一平台重复开设账号",
+    "name_unrelated": "账号名称与单位无明显关联",
+    "closure_unfiled": "注销后逾期未备案",
+    "account_gone": "账号在平台上已不存在",
+    "stale_account": "长期未更新",
+    "confidential_marker": "疑似涉密内容",
+    "missing_attribution": "转载未注明来源",
+    "unanswered_question": "网民提问未回复",
+    "superior_post_not_reposted": "未转发上级账号重要信息",
+    "hot_topic": "热点舆情",
+    "rumour_unclarified": "谣言未澄清",
+    "negative_surge": "负面舆情激增",
+    "commercial_content": "发布商业广告内容",
+    "harmful_comment": "评论区有害信息",
+    "collection_failing": "账号持续采集失败",
+}
+
+# What a unit should do about an open finding of each rule ({n}: how many).
+RULE_ACTIONS = {
+    "filing_overdue": "补办 {n} 个账号的备案手续",
+    "roles_missing": "为 {n} 个账号明确主要负责人、分管负责人、总编辑和工作人员",
+    "duplicate_platform_account": "清理同一平台重复开设的账号（{n} 处）",
+    "name_unrelated": "规范 {n} 个账号的名称，使其与本单位明确关联",
+    "closure_unfiled": "补办 {n} 个已注销账号的注销备案",
+    "account_gone": "核实 {n} 个在平台上已不存在的账号，按规定注销备案",
+    "stale_account": "恢复 {n} 个长期未更新账号的更新",
+    "confidential_marker": "立即核查并处置 {n} 条疑似涉密内容",
+    "missing_attribution": "为 {n} 条转载内容补注来源",
+    "unanswered_question": "答复 {n} 条网民提问",
+    "superior_post_not_reposted": "转发上级账号的 {n} 条重要信息",
+    "hot_topic": "研判 {n} 个热点话题并及时回应关切",
+    "rumour_unclarified": "核实 {n} 条传言并发布权威信息或辟谣",
+    "negative_surge": "研判并回应 {n} 处负面评论激增",
+    "commercial_content": "删除 {n} 条商业广告内容",
+    "harmful_comment": "处置评论区 {n} 条有害信息",
+    "collection_failing": "核实 {n} 个持续采集失败的账号是否仍在运行",
+}
+
+
+def _in(times: pd.Series, period: Period) -> pd.Series:
+    times = pd.to_datetime(times, utc=True)
+    return (times >= pd.Timestamp(period.start)) & (times < pd.Timestamp(period.end))
+
+
+def cap(value: object, limit: int = TEXT_CHARS) -> str:
+    text = "" if value is None or (isinstance(value, float) and np.isnan(value)) else str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _float(value: Any) -> float | None:
+    if value is None or pd.isna(value):
+        return None
+    return float(value)
+
+
+def _py_time(value: Any) -> dt.datetime | None:
+    if value is None or pd.isna(value):
+        return None
+    return pd.Timestamp(value).to_pydatetime()
+
+
+# -- overview and daily series ---------------------------------------------------------------
+
+
+def _active_accounts(accounts: pd.DataFrame, period: Period) -> int:
+    end = period.end.astimezone(SHANGHAI).date()
+    start = period.start.astimezone(SHANGHAI).date()
+    opened = accounts["opened_on"].map(lambda d: d is None or pd.isna(d) or d < end)
+    closed = accounts["closed_on"].map(lambda d: d is None or pd.isna(d) or d >= start)
+    return int((opened & closed).sum())
+
+
+def overview(
+    accounts: pd.DataFrame,
+    activity: pd.DataFrame,
+    previous: pd.DataFrame,
+    period: Period,
+    before: Period,
+) -> tuple[Figure, ...]:
+    def total(frame: pd.DataFrame, *columns: str) -> float:
+        return float(sum(frame[c].fillna(0).sum() for c in columns))
+
+    interactions = ("reposts_received", "comments_received", "likes_received")
+    return (
+        Figure(
+            "accounts",
+            "账号数",
+            _active_accounts(accounts, period),
+            _active_accounts(accounts, before),
+        ),
+        Figure("posts", "发布数", total(activity, "posts"), total(previous, "posts")),
+        Figure(
+            "comments",
+            "网民评论数",
+            total(activity, "comments_received"),
+            total(previous, "comments_received"),
+        ),
+        Figure(
+            "interactions",
+            "互动量（转发+评论+点赞）",
+            total(activity, *interactions),
+            total(previous, *interactions),
+        ),
+        Figure("followers", "粉丝总数", total(activity, "followers"), total(previous, "followers")),
+    )
+
+
+def daily(posts: pd.DataFrame, comments: pd.DataFrame, period: Period) -> tuple[DayRow, ...]:
+    start = period.start.astimezone(SHANGHAI).date()
+    days = [start + dt.timedelta(days=i) for i in range(7)]
+    week_posts = posts[_in(posts["published_at"], period)]
+    post_days = pd.to_datetime(week_posts["published_at"], utc=True).dt.tz_convert(SHANGHAI).dt.date
+    public = comments[
+        _in(comments["created_at"], period) & ~comments["is_official"].fillna(False).astype(bool)
+    ]
+    comment_days = pd.to_datetime(public["created_at"], utc=True).dt.tz_convert(SHANGHAI).dt.date
+    post_counts = post_days.value_counts()
+    comment_counts = comment_days.value_counts()
+    scores = (
+        pd.to_numeric(public["sentiment"], errors="coerce")
+        if "sentiment" in public.columns
+        else pd.Series(np.nan, index=public.index)
+    )
+    rows = []
+    for day in days:
+        day_scores = scores[(comment_days == day).to_numpy()].dropna()
+        rows.append(
+            DayRow(
+                day=day,
+                posts=int(post_counts.get(day, 0)),
+                comments=int(comment_counts.get(day, 0)),
+                mean_sentiment=round(float(day_scores.mean()), 4) if len(day_scores) else None,
+                negative_share=round(float((day_scores < NEGATIVE_BELOW).mean()), 4)
+                if len(day_scores)
+                else None,
+            )
+        )
+    return tuple(rows)
+
+
+# -- ranking ---------------------------------------------------------------------------------
+
+
+def ranking_rows(ranking: pd.DataFrame, previous: pd.DataFrame) -> tuple[RankRow, ...]:
+    before = dict(zip(previous["account_key"], previous["rank"], strict=True))
+    rows = []
+    for r in ranking.to_dict("records"):
+        rows.append(
+            RankRow(
+                rank=int(r["rank"]),
+                previous_rank=int(before[r["account_key"]]) if r["account_key"] in before else None,
+                account_key=str(r["account_key"]),
+                name=str(r["name"]),
+                unit=str(r["unit"]),
+                platform=str(r["platform"]),
+                score=float(r["score"]),
+                base_score=float(r["base_score"]),
+                posts=int(r["posts"]),
+                originals=int(r["originals"]),
+                reposts_made=int(r["reposts_made"]),
+                reposts_received=int(r["reposts_received"]),
+                comments_received=int(r["comments_received"]),
+                likes_received=int(r["likes_received"]),
+                followers=_float(r["followers"]),
+                follower_growth=_float(r["follower_growth"]),
+                open_warnings=int(r["open_warnings"]),
+                open_overdue=int(r["open_overdue"]),
+                compliance_penalty=float(r["compliance_penalty"]),
+            )
+        )
+    rows.sort(key=lambda row: (row.rank, row.account_key))
+    return tuple(rows)
+
+
+# -- hot topics and rumours ------------------------------------------------------------------
+
+
+def topic_rows(topics: Sequence[HotTopic], names: dict[str, str]) -> tuple[TopicRow, ...]:
+    rows = []
+    for t in topics:
+        mix = t.sentiment
+        rows.append(
+            TopicRow(
+                label=t.label,
+                volume=t.volume,
+                posts=t.posts,
+                comments=t.comments,
+                baseline_volume=t.baseline_volume,
+                growth=round(t.growth, 2),
+                negative=None if mix is None else round(mix.negative, 4),
+                neutral=None if mix is None else round(mix.neutral, 4),
+                positive=None if mix is None else round(mix.positive, 4),
+                accounts=tuple(sorted(names.get(a, a) for a in t.accounts)),
+                examples=tuple(TextRef(cap(e.text), e.url, e.at) for e in t.examples),
+            )
+        )
+    return tuple(rows)
+
+
+def rumour_rows(claims: Sequence[RumourClaim], units: set[int]) -> tuple[RumourRow, ...]:
+    rows = []
+    for c in claims:
+        if c.unit_id is None or c.unit_id not in units:
+            continue
+        hours = None
+        if c.clarification_at is not None:
+            hours = round(max(0.0, (c.clarification_at - c.first_seen).total_seconds()) / 3600, 1)
+        rows.append(
+            RumourRow(
+                claim=cap(c.claim),
+                volume=c.volume,
+                authors=c.authors,
+                unit=c.unit or "",
+                first_seen=c.first_seen,
+                clarified=c.clarified,
+                clarification_at=c.clarification_at,
+                clarification_url=c.clarification_url,
+                hours_to_clarify=hours,
+                examples=tuple(TextRef(cap(e.text), e.url, e.at) for e in c.examples),
+            )
+        )
+    rows.sort(key=lambda r: (r.clarified, -r.volume, r.first_seen, r.claim))
+    return tuple(rows)
+
+
+# -- questions -------------------------------------------------------------------------------
+
+
+def question_rows(
+    accounts: pd.DataFrame,
+    answers: pd.DataFrame,
+    period: Period,
+    calendar: WorkCalendar,
+    overdue_workdays: int,
+) -> tuple[QuestionRow, ...]:
+    if answers.empty:
+        return ()
+    ids = set(accounts["account_id"])
+    asked = answers[_in(answers["created_at"], period) & answers["account_id"].isin(ids)]
+    if asked.empty:
+        return ()
+    end = pd.Timestamp(period.end)
+    answered_at = pd.to_datetime(asked["answered_at"], utc=True)
+    answered = answered_at.notna() & (answered_at < end)
+    deadline = add_workdays_at(asked["created_at"], overdue_workdays, calendar)
+    overdue = ~answered & (deadline <= end)
+    hours = pd.to_numeric(asked["response_hours"], errors="coerce").where(answered)
+    frame = pd.DataFrame(
+        {"account_id": asked["account_id"], "answered": answered, "overdue": overdue, "h": hours}
+    )
+    stats = frame.groupby("account_id").agg(
+        questions=("answered", "size"),
+        answered=("answered", "sum"),
+        overdue=("overdue", "sum"),
+        median_hours=("h", "median"),
+    )
+    info = accounts.set_index("account_id")
+    rows = []
+    for account_id, s in stats.iterrows():
+        n, ok = int(s["questions"]), int(s["answered"])
+        median = _float(s["median_hours"])
+        rows.append(
+            QuestionRow(
+                account_key=str(info.at[account_id, "account_key"]),
+                name=str(info.at[account_id, "name"]),
+                unit=str(info.at[account_id, "unit"]),
+                questions=n,
+                answered=ok,
+                unanswered=n - ok,
+                overdue=int(s["overdue"]),
+                response_rate=round(ok / n, 4) if n else None,
+                median_hours=None if median is None else round(median, 1),
+            )
+        )
+    rows.sort(key=lambda r: (-r.overdue, -r.unanswered, -r.questions, r.account_key))
+    return tuple(rows)
+
+
+# -- negative opinion ------------------------------------------------------------------------
+
+
+def negative_threads(
+    posts: pd.DataFrame, comments: pd.DataFrame, accounts: pd.DataFrame, period: Period, top: int
+) -> tuple[NegativeThread, ...]:
+    if "sentiment" not in comments.columns or comments.empty:
+        return ()
+    week = comments[
+        _in(comments["created_at"], period) & ~comments["is_official"].fillna(False).astype(bool)
+    ]
+    week = week.assign(_s=pd.to_numeric(week["sentiment"], errors="coerce")).dropna(subset=["_s"])
+    if week.empty:
+        return ()
+    week = week.assign(_neg=week["_s"] < NEGATIVE_BELOW)
+    stats = week.groupby("post_id").agg(
+        comments=("_s", "size"), negative=("_neg", "sum"), mean=("_s", "mean")
+    )
+    stats = stats[stats["negative"] > 0].reset_index()
+    if stats.empty:
+        return ()
+    stats = stats.sort_values(["negative", "mean", "post_id"], ascending=[False, True, True]).head(
+        top
+    )
+    post_info = posts.drop_duplicates("post_id").set_index("post_id")
+    names = accounts.set_index("account_id")
+    worst = week.sort_values(["_s", "created_at", "comment_id"]).drop_duplicates("post_id")
+    worst = worst.set_index("post_id")
+    out = []
+    for s in stats.to_dict("records"):
+        pid = s["post_id"]
+        post = post_info.loc[pid] if pid in post_info.index else None
+        account_id = worst.at[pid, "account_id"]
+        title = "" if post is None else str(post["title"] or "")
+        body = "" if post is None else str(post["text"] or "")
+        out.append(
+            NegativeThread(
+                post=TextRef(
+                    cap(title or body),
+                    "" if post is None else str(post["url"] or ""),
+                    None if post is None else _py_time(post["published_at"]),
+                ),
+                account=str(names.at[account_id, "name"]) if account_id in names.index else "",
+                unit=str(names.at[account_id, "unit"]) if account_id in names.index else "",
+                comments=int(s["comments"]),
+                negative=int(s["negative"]),
+                negative_share=round(int(s["negative"]) / int(s["comments"]), 4),
+                mean_sentiment=round(float(s["mean"]), 4),
+                sample=TextRef(
+                    cap(worst.at[pid, "text"]),
+                    "" if post is None else str(post["url"] or ""),
+                    _py_time(worst.at[pid, "created_at"]),
+                ),
+            )
+        )
+    return tuple(out)
+
+
+# -- compliance findings and what to do ------------------------------------------------------
+
+
+def finding_groups(
+    findings: Sequence[DigestFinding], period: Period, names: dict[str, str], per_group: int
+) -> tuple[FindingGroup, ...]:
+    groups: dict[tuple[str, str], list[DigestFinding]] = defaultdict(list)
+    for f in findings:
+        if f.open_during(period):
+            groups[(f.rule, f.unit or "（未归属单位）")].append(f)
+    out = []
+    for (rule, unit), items in groups.items():
+        items.sort(key=lambda f: (-SEVERITY_ORDER.get(f.severity, 0), f.first_seen, f.dedup_key))
+        still_open = [f for f in items if f.open_at(period.end)]
+        out.append(
+            FindingGroup(
+                rule=rule,
+                title=RULE_TITLES.get(rule, rule),
+                article=items[0].article,
+                unit=unit,
+                open_count=len(still_open),
+                resolved_count=len(items) - len(still_open),
+                items=tuple(
+                    FindingItem(
+                        summary=cap(f.summary),
+                        account=names.get(f.account or "", f.account or ""),
+                        severity=f.severity,
+                        first_seen=f.first_seen,
+                        state="未解决" if f.open_at(period.end) else "本周已解决",
+                    )
+                    for f in items[:per_group]
+                ),
+            )
+        )
+    out.sort(
+        key=lambda g: (
+            -max(SEVERITY_ORDER.get(i.severity, 0) for i in g.items),
+            -g.open_count,
+            g.rule,
+            g.unit,
+        )
+    )
+    return tuple(out)
+
+
+def actions_for(
+    findings: Sequence[DigestFinding], unit: str, period: Period, limit: int
+) -> tuple[ActionItem, ...]:
+    """This week's to-do list of one unit: its findings still open at the week's end, worst
+    rule first."""
+    by_rule: dict[str, list[DigestFinding]] = defaultdict(list)
+    for f in findings:
+        if f.unit == unit and f.open_at(period.end) and f.severity != "info":
+            by_rule[f.rule].append(f)
+    ranked = sorted(
+        by_rule.items(),
+        key=lambda kv: (-max(SEVERITY_ORDER.get(f.severity, 0) for f in kv[1]), -len(kv[1]), kv[0]),
+    )
+    out = []
+    for rule, items in ranked[:limit]:
+        template = RULE_ACTIONS.get(rule, f"处理「{RULE_TITLES.get(rule, rule)}」问题 {{n}} 项")
+        article = items[0].article
+        out.append(ActionItem(f"{template.format(n=len(items))}（{article}）", article, len(items)))
+    return tuple(out)
