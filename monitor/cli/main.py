@@ -65,6 +65,7 @@ def _register() -> None:
     cli.add_command(__import__("monitor.cli.run_cmd", fromlist=["run"]).run)
     cli.add_command(__import__("monitor.cli.status_cmd", fromlist=["status"]).status)
     cli.add_command(__import__("monitor.cli.alerts_cmd", fromlist=["alerts"]).alerts)
+    cli.add_command(__import__("monitor.cli.digest_cmd", fromlist=["digest"]).digest)
 
 
 _register()

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from alerts.digest_settings import DigestSettings
 from alerts.settings import AlertsSettings
 from analysis.compliance.name_words import DEFAULT_GENERIC_WORDS
 from analysis.rule_settings import QuestionsSettings, RankingSettings, RulesSettings
@@ -131,6 +132,7 @@ class Settings(BaseModel):
     ranking: RankingSettings = Field(default_factory=RankingSettings)
     alerts: AlertsSettings = Field(default_factory=AlertsSettings)
     daemon: DaemonSettings = Field(default_factory=DaemonSettings)
+    digest: DigestSettings = Field(default_factory=DigestSettings)
 
     def database_url(self) -> str:
         if self.database.url:
