@@ -315,7 +315,7 @@ def _snapshot_schedule(settings: Settings) -> Schedule | None:
 
 def _digest_schedule(settings: Settings) -> Schedule | None:
     daemon = settings.daemon
-    if not daemon.digest_enabled:
+    if not (daemon.digest_enabled and settings.digest.enabled):
         return None
     return Cron(hour=daemon.digest_hour, minute=daemon.digest_minute, day_of_week=daemon.digest_day)
 

@@ -8,7 +8,7 @@ import signal
 from collections.abc import Callable
 from pathlib import Path
 
-from conftest import Daemon, job_runs, wait_for
+from daemon_helpers import Daemon, job_runs, wait_for
 from sqlalchemy import Engine, text
 
 
