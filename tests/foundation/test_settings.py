@@ -29,20 +29,22 @@ def _leaf_keys(model: type[BaseModel], prefix: str = "") -> list[str]:
 
 
 def _documented_keys(text: str) -> dict[str, str]:
-    """Keys written in the example (also as commented lines), with the help line above each."""
+    """Keys written in the example (also as commented lines), with the help line of each: the
+    comment above a key; for a table-valued key ([collectors.rss.routes]) above or below."""
     section = ""
     keys: dict[str, str] = {}
-    previous = ""
-    for raw in text.splitlines():
-        line = raw.strip()
+    lines = [raw.strip() for raw in text.splitlines()]
+    for i, line in enumerate(lines):
+        previous = lines[i - 1] if i else ""
         header = re.match(r"^#?\s*\[([a-z0-9_.]+)\]\s*$", line)
         if header:
             section = header.group(1) + "."
+            following = lines[i + 1] if i + 1 < len(lines) else ""
+            keys[header.group(1)] = previous if previous.startswith("#") else following
         else:
             key = re.match(r"^#?\s*([a-z0-9_]+)\s*=", line)
             if key:
                 keys[section + key.group(1)] = previous
-        previous = line
     return keys
 
 
