@@ -1,7 +1,13 @@
 """The trainable engine: logistic regression over character n-grams and jieba words.
 
-Features are TF-IDF of character 1–3-grams and of jieba words and word pairs. The model
-is stored as plain arrays (vocabularies, idf, weights) in an .npz read with
+Features are TF-IDF of characters and character pairs and of jieba words and word pairs
+(character trigrams added nothing on Weibo comments once words are there, and cost speed),
+hashed into fixed-size spaces: scoring needs no vocabulary lookups in Python, and a model
+is a few arrays. Features seen in fewer than two training texts get no weight. Classes
+are weighted to balance, so a deployment whose comments are mostly of one polarity does
+not get a model that simply predicts that polarity.
+
+A model is stored as plain arrays (idf, weights) in an .npz read with
 ``allow_pickle=False`` plus a meta.json, so loading a model file never executes code.
 Emoticons with a polarity are removed from the text the model reads (it was trained on
 texts without the emoticons that labelled them) and added back as a separate term:
@@ -17,13 +23,13 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from scipy.sparse import csr_matrix, hstack
+from scipy.sparse import csr_matrix, diags, hstack
 
 from analysis.sentiment.emoticons import EmoticonMap
 from analysis.sentiment.engine import edge_score, sigmoid
 from analysis.texthash import normalize_text
 
-CHAR_NGRAMS = (1, 3)
+CHAR_NGRAMS = (1, 2)
 WORD_NGRAMS = (1, 2)
 _MENTION = re.compile(r"@[^\s@:：,，。!！?？/]{1,30}")
 _URL = re.compile(r"https?://\S+")
@@ -47,41 +53,59 @@ def model_text(text: str, emoticons: EmoticonMap, max_chars: int = 2000) -> str:
     return _URL.sub(" ", _MENTION.sub("@", text)).strip()
 
 
-def _vectorizers(
-    char_vocab: dict[str, int] | None = None, word_vocab: dict[str, int] | None = None
-) -> tuple[Any, Any]:
-    from sklearn.feature_extraction.text import TfidfVectorizer
+def _hashers(n_features: int) -> tuple[Any, Any]:
+    from sklearn.feature_extraction.text import HashingVectorizer
 
-    chars = TfidfVectorizer(
-        analyzer="char", ngram_range=CHAR_NGRAMS, min_df=2, sublinear_tf=True,
-        vocabulary=char_vocab, dtype=np.float32,
-    )  # fmt: skip
-    words = TfidfVectorizer(
-        tokenizer=jieba_words, token_pattern=None, lowercase=True, ngram_range=WORD_NGRAMS,
-        min_df=2, sublinear_tf=True, vocabulary=word_vocab, dtype=np.float32,
-    )  # fmt: skip
+    common: dict[str, Any] = {
+        "n_features": n_features,
+        "alternate_sign": False,
+        "norm": None,
+        "dtype": np.float32,
+    }
+    chars = HashingVectorizer(analyzer="char", ngram_range=CHAR_NGRAMS, **common)
+    words = HashingVectorizer(
+        tokenizer=jieba_words, token_pattern=None, ngram_range=WORD_NGRAMS, **common
+    )
     return chars, words
+
+
+def _tfidf(counts: csr_matrix, idf: npt.NDArray[np.float32]) -> csr_matrix:
+    """Sublinear tf × idf, each row scaled to unit length (as TfidfVectorizer does)."""
+    from sklearn.preprocessing import normalize
+
+    counts = counts.tocsr()
+    counts.data = 1.0 + np.log(counts.data)
+    weighted: csr_matrix = counts @ diags(idf)
+    return normalize(weighted, copy=False)
+
+
+def _idf(counts: csr_matrix, min_df: int = 2) -> npt.NDArray[np.float32]:
+    """Smoothed idf; 0 for features seen in fewer than ``min_df`` texts (they are dropped)."""
+    df = np.bincount(counts.tocsr().indices, minlength=counts.shape[1])
+    idf = np.log((1.0 + counts.shape[0]) / (1.0 + df)) + 1.0
+    idf[df < min_df] = 0.0
+    return idf.astype(np.float32)
 
 
 @dataclass(frozen=True)
 class LinearModel:
-    """Vocabularies, idf and weights of a trained model, and what is known about it."""
+    """Idf and weights of a trained model over hashed features, and what is known about it."""
 
-    char_terms: list[str]
     char_idf: npt.NDArray[np.float32]
-    word_terms: list[str]
     word_idf: npt.NDArray[np.float32]
     coef: npt.NDArray[np.float32]
     intercept: float
     meta: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def n_features(self) -> int:
+        return len(self.char_idf)
+
     def fingerprint(self) -> str:
-        """12 hex digits of a hash over the weights and vocabularies (the engine's name)."""
+        """12 hex digits of a hash over the arrays (the engine's name)."""
         import hashlib
 
-        digest = hashlib.sha256()
-        digest.update("\n".join(self.char_terms).encode())
-        digest.update("\n".join(self.word_terms).encode())
+        digest = hashlib.sha256(repr((CHAR_NGRAMS, WORD_NGRAMS)).encode())
         for array in (self.char_idf, self.word_idf, self.coef):
             digest.update(np.ascontiguousarray(array, dtype=np.float32).tobytes())
         digest.update(repr(float(self.intercept)).encode())
@@ -89,22 +113,24 @@ class LinearModel:
 
 
 def fit_linear_model(
-    texts: Sequence[str], labels: Sequence[int], regularization: float = 3.0
+    texts: Sequence[str],
+    labels: Sequence[int],
+    regularization: float = 3.0,
+    n_features: int = 2**20,
 ) -> LinearModel:
     """Fit on model texts (see ``model_text``) with labels 1 positive / 0 negative."""
     from sklearn.linear_model import LogisticRegression
 
-    chars, words = _vectorizers()
-    matrix = hstack([chars.fit_transform(texts), words.fit_transform(texts)]).tocsr()
-    classifier = LogisticRegression(C=regularization, max_iter=3000)
+    chars, words = _hashers(n_features)
+    char_counts = chars.transform(texts)
+    word_counts = words.transform(texts)
+    char_idf, word_idf = _idf(char_counts), _idf(word_counts)
+    matrix = hstack([_tfidf(char_counts, char_idf), _tfidf(word_counts, word_idf)]).tocsr()
+    classifier = LogisticRegression(C=regularization, max_iter=3000, class_weight="balanced")
     classifier.fit(matrix, np.asarray(labels, dtype=np.int64))
-    char_terms = sorted(chars.vocabulary_, key=chars.vocabulary_.__getitem__)
-    word_terms = sorted(words.vocabulary_, key=words.vocabulary_.__getitem__)
     return LinearModel(
-        char_terms=char_terms,
-        char_idf=chars.idf_.astype(np.float32),
-        word_terms=word_terms,
-        word_idf=words.idf_.astype(np.float32),
+        char_idf=char_idf,
+        word_idf=word_idf,
         coef=classifier.coef_[0].astype(np.float32),
         intercept=float(classifier.intercept_[0]),
     )
@@ -125,12 +151,7 @@ class LinearEngine:
         self._weight = emoticon_weight
         self._max_chars = max_text_chars
         self._name = f"trained-{model.fingerprint()}"
-        self._chars, self._words = _vectorizers(
-            {t: i for i, t in enumerate(model.char_terms)},
-            {t: i for i, t in enumerate(model.word_terms)},
-        )
-        self._chars.idf_ = model.char_idf
-        self._words.idf_ = model.word_idf
+        self._chars, self._words = _hashers(model.n_features)
 
     @property
     def name(self) -> str:
@@ -140,7 +161,10 @@ class LinearEngine:
         """The model's own log-odds for texts already passed through ``model_text``."""
         if not model_texts:
             return np.zeros(0)
-        blocks = [self._chars.transform(model_texts), self._words.transform(model_texts)]
+        blocks = [
+            _tfidf(self._chars.transform(model_texts), self.model.char_idf),
+            _tfidf(self._words.transform(model_texts), self.model.word_idf),
+        ]
         matrix: csr_matrix = hstack(blocks).tocsr()
         return np.asarray(matrix @ self.model.coef, dtype=np.float64) + self.model.intercept
 

@@ -72,20 +72,41 @@ def evaluate(
 
 
 def format_reports(reports: Sequence[EvalReport], baseline: EvalReport | None = None) -> str:
-    """A plain-text table (Chinese headers); speed also as a ratio to ``baseline``."""
-    lines = [
-        f"{'引擎':<26}{'条数':>7}{'准确率':>8}{'宏F1':>8}{'负面召回':>9}{'正面召回':>9}"
-        f"{'条/秒':>10}{'速度倍数':>9}"
-    ]
+    """A plain-text table; speed also as a ratio to ``baseline`` ("-" when not measured)."""
+    header = (
+        "engine",
+        "texts",
+        "accuracy",
+        "macro-F1",
+        "recall-neg",
+        "recall-pos",
+        "texts/s",
+        "speed",
+    )
+    rows = [header]
     for r in reports:
-        ratio = (
-            f"{r.texts_per_second / baseline.texts_per_second:.1f}×"
-            if baseline and baseline.texts_per_second
-            else "-"
+        measured = r.seconds > 0 and r.seconds == r.seconds  # NaN: not timed
+        speed = f"{r.texts_per_second:.0f}" if measured else "-"
+        ratio = "-"
+        if measured and baseline is not None and baseline.seconds > 0:
+            ratio = f"{r.texts_per_second / baseline.texts_per_second:.1f}x"
+        rows.append(
+            (
+                r.engine,
+                str(r.n),
+                f"{r.accuracy:.3f}",
+                f"{r.macro_f1:.3f}",
+                f"{r.recall_negative:.3f}",
+                f"{r.recall_positive:.3f}",
+                speed,
+                ratio,
+            )
         )
-        lines.append(
-            f"{r.engine:<28}{r.n:>8}{r.accuracy:>10.3f}{r.macro_f1:>10.3f}"
-            f"{r.recall_negative:>11.3f}{r.recall_positive:>11.3f}"
-            f"{r.texts_per_second:>12.0f}{ratio:>11}"
+    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+    return "\n".join(
+        "  ".join(
+            c.ljust(w) if i == 0 else c.rjust(w)
+            for i, (c, w) in enumerate(zip(row, widths, strict=True))
         )
-    return "\n".join(lines)
+        for row in rows
+    )

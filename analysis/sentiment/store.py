@@ -1,6 +1,6 @@
 """Trained models on disk: one folder per model, and current.json naming the one in use.
 
-A model folder holds model.npz (arrays only, read with allow_pickle=False) and meta.json
+A model folder holds model.npz (idf and weight arrays only, read with allow_pickle=False) and meta.json
 (when, from what, on how many texts, held-out metrics). Switching model rewrites
 current.json atomically, so a reader never sees half a switch.
 """
@@ -17,7 +17,7 @@ import numpy as np
 
 from analysis.sentiment.linear import LinearModel
 
-FORMAT = "govmon-sentiment-linear/1"
+FORMAT = "govmon-sentiment-hashed-linear/1"
 CURRENT = "current.json"
 
 
@@ -38,9 +38,7 @@ def save_model(model: LinearModel, model_dir: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(
         folder / "model.npz",
-        char_terms=np.array(model.char_terms, dtype=str),
         char_idf=model.char_idf,
-        word_terms=np.array(model.word_terms, dtype=str),
         word_idf=model.word_idf,
         coef=model.coef,
         intercept=np.array([model.intercept], dtype=np.float64),
@@ -60,9 +58,7 @@ def load_model(folder: Path) -> LinearModel:
             )
         with np.load(folder / "model.npz", allow_pickle=False) as arrays:
             model = LinearModel(
-                char_terms=[str(t) for t in arrays["char_terms"]],
                 char_idf=arrays["char_idf"].astype(np.float32),
-                word_terms=[str(t) for t in arrays["word_terms"]],
                 word_idf=arrays["word_idf"].astype(np.float32),
                 coef=arrays["coef"].astype(np.float32),
                 intercept=float(arrays["intercept"][0]),
@@ -72,13 +68,9 @@ def load_model(folder: Path) -> LinearModel:
         raise
     except (OSError, KeyError, ValueError, IndexError) as exc:
         raise ModelFileError(f"无法读取情感模型 {folder}：{exc}") from None
-    expected = len(model.char_terms) + len(model.word_terms)
-    if (
-        len(model.char_idf) != len(model.char_terms)
-        or len(model.word_idf) != len(model.word_terms)
-        or len(model.coef) != expected
-    ):
-        raise ModelFileError(f"情感模型 {folder} 已损坏：词表与权重长度不一致")
+    sizes = (len(model.char_idf), len(model.word_idf), len(model.coef))
+    if sizes[0] != sizes[1] or sizes[2] != sizes[0] + sizes[1] or sizes[0] == 0:
+        raise ModelFileError(f"情感模型 {folder} 已损坏：特征与权重长度不一致")
     return model
 
 

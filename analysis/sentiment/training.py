@@ -89,9 +89,16 @@ def build_examples(
     return list(by_hash.values())
 
 
-def examples_from_pairs(pairs: Iterable[tuple[str, int]], max_chars: int = 2000) -> list[Example]:
-    """Examples from a labelled file (text, label), used as they are (emoticons kept)."""
-    return [Example(text[:max_chars], int(label), "csv") for text, label in pairs if text.strip()]
+def examples_from_pairs(
+    pairs: Iterable[tuple[str, int]], emoticons: EmoticonMap, max_chars: int = 2000
+) -> list[Example]:
+    """Examples from a labelled file (text, label 1/0), prepared as the model reads texts."""
+    examples: list[Example] = []
+    for text, label in pairs:
+        clean = model_text(text, emoticons, max_chars)
+        if clean:
+            examples.append(Example(clean, int(label), "csv"))
+    return examples
 
 
 @dataclass(frozen=True)

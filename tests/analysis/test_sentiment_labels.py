@@ -16,7 +16,7 @@ from analysis.sentiment.emoticons import (
 from analysis.sentiment.engine import edge_score, label_for
 from analysis.sentiment.labelled_csv import LabelledCsvError, read_labelled_csv
 from analysis.sentiment.settings import SentimentSettings
-from analysis.sentiment.training import build_examples, weak_label
+from analysis.sentiment.training import build_examples, examples_from_pairs, weak_label
 from analysis.texthash import normalize_text, text_hash
 
 EMO = EmoticonMap({"赞": 1.0, "哈哈": 1.0, "怒": -1.0, "泪": -1.0, "围观": 0.0})
@@ -143,3 +143,11 @@ def test_bad_labelled_csv(tmp_path: Path, content: str, message: str) -> None:
 def test_missing_labelled_csv(tmp_path: Path) -> None:
     with pytest.raises(LabelledCsvError, match="无法打开标注文件"):
         read_labelled_csv(tmp_path / "nope.csv")
+
+
+def test_csv_pairs_are_prepared_like_scored_texts() -> None:
+    examples = examples_from_pairs([("服务很好[赞] @某人", 1), ("[怒]", 0), ("太慢", 0)], EMO)
+    assert [(e.text, e.label, e.source) for e in examples] == [
+        ("服务很好 @", 1, "csv"),
+        ("太慢", 0, "csv"),
+    ]
