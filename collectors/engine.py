@@ -13,6 +13,7 @@ import datetime as dt
 import logging
 import random
 import time
+import zlib
 from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass
 
@@ -161,7 +162,11 @@ def next_due_at(outcome: AccountOutcome, settings: CollectorsSettings) -> dt.dat
     minutes = settings.interval_minutes.get(
         outcome.account.platform, settings.interval_minutes.get(outcome.collector, 60)
     )
-    due = outcome.finished_at + dt.timedelta(minutes=minutes)
+    # A fixed offset per account (from its key) spreads accounts that finished together over
+    # the interval, so they do not stay bunched; deterministic, so runs are reproducible.
+    spread = zlib.crc32(outcome.account.key.encode("utf-8")) / 2**32
+    spread_minutes = minutes * (1 + settings.interval_jitter * spread)
+    due = outcome.finished_at + dt.timedelta(minutes=spread_minutes)
     if isinstance(outcome.error, RateLimited) and outcome.error.retry_after:
         due = max(due, outcome.finished_at + dt.timedelta(seconds=outcome.error.retry_after))
     return due

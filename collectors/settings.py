@@ -113,6 +113,12 @@ class CollectorsSettings(BaseModel):
         default_factory=lambda: {"weibo": 60, "rss": 60},
         description="各平台两次采集之间的间隔（分钟）",
     )
+    interval_jitter: float = Field(
+        0.1,
+        ge=0.0,
+        le=0.5,
+        description="采集间隔的错开比例（每个账号固定错开 0 至该比例的间隔，避免同时到期）",
+    )
     weibo: WeiboSettings = Field(default_factory=WeiboSettings, description="微博采集")
     rss: RssSettings = Field(default_factory=RssSettings, description="RSS/Atom 采集")
 

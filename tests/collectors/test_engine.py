@@ -90,7 +90,7 @@ def test_one_failure_never_stops_the_others(fake: FakePlatform) -> None:
 
 
 def test_next_due_follows_the_interval_or_the_limit() -> None:
-    settings = CollectorsSettings(interval_minutes={"weibo": 30})
+    settings = CollectorsSettings(interval_minutes={"weibo": 30}, interval_jitter=0)
     account = AccountRef("weibo", "1")
 
     def outcome(error: RateLimited | None) -> AccountOutcome:
@@ -99,6 +99,19 @@ def test_next_due_follows_the_interval_or_the_limit() -> None:
     assert next_due_at(outcome(None), settings) == NOW + dt.timedelta(minutes=30)
     limited = outcome(RateLimited(retry_after=7200))
     assert next_due_at(limited, settings) == NOW + dt.timedelta(hours=2)
+
+
+def test_next_due_is_spread_per_account() -> None:
+    settings = CollectorsSettings(interval_minutes={"weibo": 60}, interval_jitter=0.2)
+    dues = {
+        next_due_at(
+            AccountOutcome(AccountRef("weibo", str(i)), "weibo", NOW, NOW, 0.0, None, None, 1, 0),
+            settings,
+        )
+        for i in range(20)
+    }
+    assert len(dues) == 20  # not bunched
+    assert all(NOW + dt.timedelta(minutes=60) <= d <= NOW + dt.timedelta(minutes=72) for d in dues)
 
 
 def test_collection_failing_finding() -> None:
