@@ -39,7 +39,7 @@ from alerts import (
     plan,
 )
 from analysis.findings import Evidence, Finding
-from analysis.workdays import WorkCalendar
+from monitor.calendar import work_calendar
 from monitor.db.models import Account, Alert, Delivery, FindingRow, Unit
 from monitor.settings import Settings
 from monitor.settings.secrets import register_secret
@@ -74,10 +74,6 @@ class CheckSummary:
     actions: Counter[str] = field(default_factory=Counter)
     deliveries: list[PlannedDelivery] = field(default_factory=list)
     dry_run: bool = False
-
-
-def work_calendar(settings: Settings) -> WorkCalendar:
-    return WorkCalendar(settings.workdays.extra_holidays, settings.workdays.extra_workdays)
 
 
 # -- reading ---------------------------------------------------------------------------------
