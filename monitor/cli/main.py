@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
 import sys
 from typing import Any
@@ -16,8 +17,36 @@ from monitor.settings.secrets import redact
 log = logging.getLogger("monitor")
 
 
+# Subcommands are imported when used: `govmon init` need not load pandas, jieba or snownlp.
+COMMANDS: dict[str, str] = {
+    "demo": "monitor.cli.demo_cmd:demo",
+    "init": "monitor.cli.init_cmd:init",
+    "accounts": "monitor.cli.accounts_cmd:accounts",
+    "collect": "monitor.cli.collect_cmd:collect",
+    "analyze": "monitor.cli.analyze_cmd:analyze",
+    "findings": "monitor.cli.analyze_cmd:findings",
+    "sentiment": "monitor.cli.sentiment_cmd:sentiment",
+    "alerts": "monitor.cli.alerts_cmd:alerts",
+    "digest": "monitor.cli.digest_cmd:digest",
+    "run": "monitor.cli.run_cmd:run",
+    "status": "monitor.cli.status_cmd:status",
+}
+
+
 class GovmonGroup(click.Group):
     """Turns a user's mistake into a clear message and a crash into one line plus the log."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = COMMANDS.get(cmd_name)
+        if target is None:
+            return None
+        module_name, attr = target.split(":")
+        command = getattr(importlib.import_module(module_name), attr)
+        assert isinstance(command, click.Command)
+        return command
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -52,23 +81,6 @@ class GovmonGroup(click.Group):
 def cli(ctx: click.Context) -> None:
     """govmon 政务新媒体监测：备案、更新、互动、舆情与排行，落实《政务新媒体管理办法》。"""
     ctx.ensure_object(AppContext)
-
-
-def _register() -> None:
-    from monitor.cli import accounts_cmd, analyze_cmd, collect_cmd, init_cmd
-
-    cli.add_command(init_cmd.init)
-    cli.add_command(accounts_cmd.accounts)
-    cli.add_command(collect_cmd.collect)
-    cli.add_command(analyze_cmd.analyze)
-    cli.add_command(analyze_cmd.findings)
-    cli.add_command(__import__("monitor.cli.run_cmd", fromlist=["run"]).run)
-    cli.add_command(__import__("monitor.cli.status_cmd", fromlist=["status"]).status)
-    cli.add_command(__import__("monitor.cli.alerts_cmd", fromlist=["alerts"]).alerts)
-    cli.add_command(__import__("monitor.cli.digest_cmd", fromlist=["digest"]).digest)
-
-
-_register()
 
 
 def main() -> None:
