@@ -113,12 +113,12 @@ class DigestInfo:
 
 
 def _findings(session: Session, since: dt.datetime, until: dt.datetime) -> list[DigestFinding]:
-    units = dict(session.execute(select(Unit.id, Unit.name)).tuples().all())
+    units: dict[int, str] = {i: n for i, n in session.execute(select(Unit.id, Unit.name))}
     keys = {
         id_: f"{platform}:{pid}"
         for id_, platform, pid in session.execute(
             select(Account.id, Account.platform, Account.platform_id)
-        ).tuples()
+        )
     }
     rows = session.scalars(
         select(FindingRow)
@@ -350,14 +350,14 @@ def queue_digest(
 ) -> tuple[int, int]:
     """Write one outbox row per route; a route already holding this week's digest is skipped.
     Returns (written, already there)."""
-    unit_ids = dict(session.execute(select(Unit.name, Unit.id)).tuples().all())
+    unit_ids: dict[str, int] = {n: i for n, i in session.execute(select(Unit.name, Unit.id))}
     existing = {
         (p.get("digest_week"), p.get("digest_scope"), ref)
         for ref, p in session.execute(
             select(Delivery.channel_ref, Delivery.payload).where(
                 Delivery.kind == "digest", Delivery.status != "failed"
             )
-        ).tuples()
+        )
         if isinstance(p, dict)
     }
     written = skipped = 0
