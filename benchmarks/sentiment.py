@@ -66,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, required=True, help="../shared/datasets")
     parser.add_argument(
-        "--limit", type=int, default=1500, help="side-by-side sample per set (0 = all)"
+        "--limit", type=int, default=1000, help="side-by-side sample per set (0 = all)"
     )
     args = parser.parse_args(argv)
     data: Path = args.data
