@@ -88,7 +88,9 @@ class FakePlatform:
         self._faults: dict[str, list[Fault]] = {}
         self._pages: dict[str, _Answer] = {}
         self._log: list[RequestRecord] = []
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
+        self._idle = threading.Condition(self._lock)
+        self._in_flight = 0
         self._stopping = threading.Event()
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -161,8 +163,12 @@ class FakePlatform:
         with self._lock:
             self._pages[path] = _Answer(status, body, content_type)
 
-    def requests(self, path: str | None = None) -> list[RequestRecord]:
-        with self._lock:
+    def requests(self, path: str | None = None, *, settle: float = 2.0) -> list[RequestRecord]:
+        """The recorded requests. A request is recorded once its answer is written, which can
+        be just after the client has read it: wait (at most ``settle`` seconds) until no
+        request is being answered, so a test reading the log right after a call sees it."""
+        with self._idle:
+            self._idle.wait_for(lambda: self._in_flight == 0, timeout=settle)
             return [r for r in self._log if path is None or r.path == path]
 
     def clear_log(self) -> None:
@@ -185,9 +191,18 @@ class FakePlatform:
                 return fault
         return None
 
+    def _begin(self) -> None:
+        with self._idle:
+            self._in_flight += 1
+
     def _record(self, record: RequestRecord) -> None:
-        with self._lock:
+        with self._idle:
             self._log.append(record)
+
+    def _end(self) -> None:
+        with self._idle:
+            self._in_flight -= 1
+            self._idle.notify_all()
 
     def wait(self, seconds: float) -> None:
         """Sleep, but wake when the server stops (so a 'timeout' fault never blocks shutdown)."""
@@ -331,32 +346,36 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         started = time.monotonic()
-        parts = urlsplit(self.path)
-        query = {k: v[-1] for k, v in parse_qs(parts.query, keep_blank_values=True).items()}
-        headers = {k.lower(): v for k, v in self.headers.items()}
-        answer = self.fake.answer(parts.path, query, headers)
+        self.fake._begin()
         try:
-            self.send_response(answer.status)
-            if answer.content_type:
-                self.send_header("Content-Type", answer.content_type)
-            for name, value in answer.headers.items():
-                self.send_header(name, value)
-            self.send_header("Content-Length", str(len(answer.body)))
-            self.end_headers()
-            if answer.body:
-                self.wfile.write(answer.body)
-            self.wfile.flush()
-        except (BrokenPipeError, ConnectionResetError):
-            self.close_connection = True  # the client gave up (a timeout test)
-        self.fake._record(
-            RequestRecord(
-                method="GET",
-                path=parts.path,
-                query=query,
-                host=headers.get("host", ""),
-                headers=headers,
-                started=started,
-                ended=time.monotonic(),
-                status=answer.status,
+            parts = urlsplit(self.path)
+            query = {k: v[-1] for k, v in parse_qs(parts.query, keep_blank_values=True).items()}
+            headers = {k.lower(): v for k, v in self.headers.items()}
+            answer = self.fake.answer(parts.path, query, headers)
+            try:
+                self.send_response(answer.status)
+                if answer.content_type:
+                    self.send_header("Content-Type", answer.content_type)
+                for name, value in answer.headers.items():
+                    self.send_header(name, value)
+                self.send_header("Content-Length", str(len(answer.body)))
+                self.end_headers()
+                if answer.body:
+                    self.wfile.write(answer.body)
+                self.wfile.flush()
+            except (BrokenPipeError, ConnectionResetError):
+                self.close_connection = True  # the client gave up (a timeout test)
+            self.fake._record(
+                RequestRecord(
+                    method="GET",
+                    path=parts.path,
+                    query=query,
+                    host=headers.get("host", ""),
+                    headers=headers,
+                    started=started,
+                    ended=time.monotonic(),
+                    status=answer.status,
+                )
             )
-        )
+        finally:
+            self.fake._end()
