@@ -27,10 +27,10 @@ from analysis.topics import find_hot_topics, hot_topic_findings
 from analysis.workdays import SHANGHAI
 from monitor.calendar import work_calendar
 from monitor.db.models import FindingRow
-from monitor.pipeline.frames import Frames, load_frames
 from monitor.pipeline.sentiment import score_frame_texts
 from monitor.settings import Settings
 from monitor.store.findings import resolve_absent, save_findings
+from monitor.store.frames import Frames, load_frames
 
 log = logging.getLogger(__name__)
 

@@ -44,8 +44,8 @@ from monitor.db.models import Account, Delivery, Digest, FindingRow, Unit
 from monitor.errors import InputError
 from monitor.pipeline.alerts import _display, load_tree
 from monitor.pipeline.analyze import _TEXT_CACHE, _add_sentiment
-from monitor.pipeline.frames import load_frames
 from monitor.settings import Settings
+from monitor.store.frames import load_frames
 
 log = logging.getLogger(__name__)
 

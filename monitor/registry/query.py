@@ -8,9 +8,9 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from analysis.frames import ACCOUNTS, UNITS
 from monitor.db.models import Account, Unit
 from monitor.errors import InputError
+from monitor.store.frames import load_accounts, load_units
 
 
 @dataclass(frozen=True)
@@ -59,40 +59,4 @@ def accounts_of(node: UnitNode) -> list[Account]:
 
 def registry_frames(session: Session) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(accounts, units) as the DataFrames of analysis.frames (ACCOUNTS, UNITS)."""
-    units = list(session.scalars(select(Unit).order_by(Unit.id)))
-    names = {u.id: u.name for u in units}
-    unit_records = [
-        {
-            "unit_id": u.id,
-            "name": u.name,
-            "short_name": u.short_name,
-            "parent_id": u.parent_id,
-            "head": u.head,
-            "deputy": u.deputy,
-            "editor": u.editor,
-        }
-        for u in units
-    ]
-    account_records = [
-        {
-            "account_id": a.id,
-            "account_key": a.key,
-            "unit_id": a.unit_id,
-            "unit": names.get(a.unit_id, ""),
-            "platform": a.platform,
-            "platform_id": a.platform_id,
-            "name": a.name,
-            "home_url": a.home_url,
-            "opened_on": a.opened_on,
-            "filed_on": a.filed_on,
-            "closed_on": a.closed_on,
-            "closure_filed_on": a.closure_filed_on,
-            "status": a.status,
-            "superiors": list(a.superiors),
-        }
-        for a in session.scalars(select(Account).order_by(Account.id))
-    ]
-    return (
-        pd.DataFrame(account_records, columns=ACCOUNTS),
-        pd.DataFrame(unit_records, columns=UNITS),
-    )
+    return load_accounts(session), load_units(session)
