@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -37,6 +37,7 @@ from analysis.digest_sections import (
     topic_rows,
 )
 from analysis.ranking import HonourLists, ListEntry, honour_lists, rank_accounts
+from analysis.topics import HotTopic
 
 _WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
 
@@ -82,6 +83,8 @@ class _Prepared:
     ranking: pd.DataFrame | None
     previous_ranking: pd.DataFrame | None
     lists: HonourLists | None
+    # Scopes with the same accounts (a top unit and the system) share their hot topics.
+    topics: dict[frozenset[int], list[HotTopic]] = field(default_factory=dict)
 
 
 def _findings_of(inputs: DigestInputs, period: Period) -> list[DigestFinding]:
@@ -172,7 +175,10 @@ def _build(inputs: DigestInputs, prepared: _Prepared, unit_id: int | None) -> Di
     if inputs.topic_finder is None:
         notes.append("热点话题发现未启用（topics.enabled = false）")
     elif not accounts.empty:
-        topics = topic_rows(inputs.topic_finder(posts, comments, accounts)[: limits.topics], names)
+        key = frozenset(int(i) for i in ids)
+        if key not in prepared.topics:
+            prepared.topics[key] = inputs.topic_finder(posts, comments, accounts)
+        topics = topic_rows(prepared.topics[key][: limits.topics], names)
     rumours: tuple[RumourRow, ...] = ()
     if inputs.rumours is None:
         notes.append("谣言跟踪未启用（rumours.enabled = false）")

@@ -21,12 +21,20 @@ class MemoSegmenter(Segmenter):
     def __init__(self, inner: Segmenter) -> None:  # no super().__init__: the tokenizer is shared
         self.__dict__.update(inner.__dict__)
         self._memo: dict[str, tuple[str, ...]] = {}
+        self._phrases: dict[str, tuple[str, ...]] = {}
 
     def words(self, text: str) -> list[str]:
         hit = self._memo.get(text)
         if hit is None:
             hit = tuple(super().words(text))
             self._memo[text] = hit
+        return list(hit)
+
+    def terms_and_phrases(self, text: str) -> list[str]:
+        hit = self._phrases.get(text)
+        if hit is None:
+            hit = tuple(super().terms_and_phrases(text))
+            self._phrases[text] = hit
         return list(hit)
 
 
