@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import ARRAY, String, any_, bindparam, select
 from sqlalchemy.engine import Connection
 
 from collectors.records import CommentRecord, PostRecord, ProfileRecord
@@ -51,13 +51,25 @@ class IngestCounts:
 def _existing(
     conn: Connection, column_platform: Any, column_id: Any, keys: Sequence[tuple[str, str]]
 ) -> set[tuple[str, str]]:
-    """Which (platform, id) keys are stored. Queried per platform with a plain IN, which
-    SQLite answers from the unique index (a row-value IN would scan the table)."""
+    """Which (platform, id) keys are stored, queried per platform.
+
+    SQLite: plain IN lists in chunks, answered from the unique index (a row-value IN would
+    scan the table). PostgreSQL: one ``= ANY(array)`` per platform — on a freshly loaded
+    table without statistics its planner filters the list row by row, so chunks would mean
+    one scan each; a single array is one scan, with the array hashed.
+    """
     by_platform: dict[str, list[str]] = {}
     for platform, id_ in keys:
         by_platform.setdefault(platform, []).append(id_)
     found: set[tuple[str, str]] = set()
     for platform, ids in by_platform.items():
+        if conn.dialect.name == "postgresql":
+            query = select(column_id).where(
+                column_platform == platform,
+                column_id == any_(bindparam("ids", ids, type_=ARRAY(String()))),
+            )
+            found.update((platform, i) for (i,) in conn.execute(query))
+            continue
         for part in chunks(ids, 900):
             rows = conn.execute(
                 select(column_id).where(column_platform == platform, column_id.in_(part))
