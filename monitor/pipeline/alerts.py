@@ -266,7 +266,7 @@ def _persist(session: Session, decisions: list[Decision], stored: _Stored) -> li
     return out
 
 
-def _display(ref: str, settings: Settings, tree: UnitTree) -> str:
+def channel_display(ref: str, settings: Settings, tree: UnitTree) -> str:
     """The masked channel name for the outbox row (the URL itself is never stored)."""
     try:
         return str(build_channel(channel_url(ref, settings.alerts, tree)))
@@ -286,7 +286,7 @@ def _write_outbox(
     unit_ids = {name: id_ for name, id_ in session.execute(select(Unit.name, Unit.id))}
     written: list[PlannedDelivery] = []
     for item in outgoing:
-        display = _display(item.route.channel_ref, settings, tree)
+        display = channel_display(item.route.channel_ref, settings, tree)
         row = Delivery(
             kind=item.kind,
             channel_ref=item.route.channel_ref,

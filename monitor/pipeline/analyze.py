@@ -43,6 +43,14 @@ Progress = Callable[[str, int, int], None]  # (step, done, total)
 _TEXT_CACHE: dict[str, tuple[object, ...]] = {}
 _TEXT_CACHE_MAX = 1_000_000
 
+
+def text_cache() -> dict[str, tuple[object, ...]]:
+    """The process-wide cache of per-text flags (bounded: cleared when it grows too large)."""
+    if len(_TEXT_CACHE) > _TEXT_CACHE_MAX:
+        _TEXT_CACHE.clear()
+    return _TEXT_CACHE
+
+
 REGISTRY_RULES = (
     "filing_overdue",
     "closure_unfiled",
@@ -104,7 +112,7 @@ def _previous(session: Session, rule: str, field_name: str) -> dict[str, list[st
     return {key: list((data or {}).get(field_name) or []) for key, data in rows}
 
 
-def _add_sentiment(
+def add_sentiment(
     session: Session, settings: Settings, frames: Frames, progress: Progress | None
 ) -> int:
     if not settings.sentiment.enabled:
@@ -142,7 +150,7 @@ def analyze(
     with sessions.begin() as session:
         frames = load_frames(session, window_start(settings, now, since), now)
         summary.posts, summary.comments = len(frames.posts), len(frames.comments)
-        summary.sentiment_scored = _add_sentiment(session, settings, frames, progress)
+        summary.sentiment_scored = add_sentiment(session, settings, frames, progress)
     findings: list[Finding] = []
     rules: list[str] = []
 
@@ -156,8 +164,6 @@ def analyze(
     rules += list(REGISTRY_RULES)
 
     if settings.rules.enabled:
-        if len(_TEXT_CACHE) > _TEXT_CACHE_MAX:
-            _TEXT_CACHE.clear()
 
         def flags(done: int, total: int) -> None:
             if progress is not None:
@@ -174,7 +180,7 @@ def analyze(
             rules=settings.rules,
             questions=settings.questions,
             ranking=settings.ranking,
-            cache=_TEXT_CACHE,
+            cache=text_cache(),
             progress=flags,
         )
         summary.result = result

@@ -42,8 +42,8 @@ from analysis.workdays import SHANGHAI
 from monitor.calendar import work_calendar
 from monitor.db.models import Account, Delivery, Digest, FindingRow, Unit
 from monitor.errors import InputError
-from monitor.pipeline.alerts import _display, load_tree
-from monitor.pipeline.analyze import _TEXT_CACHE, _add_sentiment
+from monitor.pipeline.alerts import channel_display, load_tree
+from monitor.pipeline.analyze import add_sentiment, text_cache
 from monitor.settings import Settings
 from monitor.store.frames import load_frames
 
@@ -173,11 +173,11 @@ def load_inputs(
     until = period.end - dt.timedelta(microseconds=1)
     with sessions.begin() as session:
         frames = load_frames(session, since, until)
-        _add_sentiment(session, settings, frames, progress)
+        add_sentiment(session, settings, frames, progress)
         findings = _findings(session, previous.start, period.end)
     calendar = work_calendar(settings)
     scorer = TextScorer.from_settings(settings.rules, settings.questions)
-    scored, _stats = scorer.score_comments(frames.comments, _TEXT_CACHE, None)
+    scored, _stats = scorer.score_comments(frames.comments, text_cache(), None)
     answers = match_answers(scored, scored["is_question"], calendar)
     rumours = None
     if settings.rumours.enabled:
@@ -365,7 +365,7 @@ def queue_digest(
         if (data.week, data.scope, route.channel_ref) in existing:
             skipped += 1
             continue
-        display = _display(route.channel_ref, settings, tree)
+        display = channel_display(route.channel_ref, settings, tree)
         row = Delivery(
             kind="digest",
             channel_ref=route.channel_ref,
