@@ -27,6 +27,7 @@ from typing import ClassVar
 from urllib.parse import SplitResult, unquote
 
 from alerts.channels.base import Channel, register, require, split_list, unique
+from alerts.channels.mail_images import extract_inline_images
 from alerts.errors import ChannelURLError
 from alerts.message import Message
 from alerts.results import Delivered, Failed, RetryLater, SendResult
@@ -103,7 +104,14 @@ class SMTPChannel(Channel):
         mail["Message-ID"] = email.utils.make_msgid(domain=self.sender.rpartition("@")[2])
         mail.set_content(message.text or message.markdown, subtype="plain", charset="utf-8")
         if message.html:
-            mail.add_alternative(message.html, subtype="html", charset="utf-8")
+            html, images = extract_inline_images(message.html)
+            mail.add_alternative(html, subtype="html", charset="utf-8")
+            html_part = mail.get_body(("html",))
+            if images and html_part is not None:
+                for image in images:
+                    html_part.add_related(
+                        image.data, maintype="image", subtype=image.subtype, cid=f"<{image.cid}>"
+                    )
         for path in message.attachments:
             kind, _ = mimetypes.guess_type(path.name)
             main, _, sub = (kind or "application/octet-stream").partition("/")

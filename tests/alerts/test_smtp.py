@@ -109,3 +109,30 @@ def test_connection_refused_is_retry_later(tmp_path: Path, context: ChannelConte
 
     url = f"smtp://127.0.0.1:{free_port()}?security=none"
     assert isinstance(build_channel(url, context).send(_message(tmp_path)), RetryLater)
+
+
+def test_inline_charts_become_related_parts(tmp_path: Path, context: ChannelContext) -> None:
+    """Mail clients block data: URIs; the digest's charts arrive as cid: parts instead."""
+    import base64
+
+    png = b"\x89PNG\r\n\x1a\n" + b"chart-bytes" * 10
+    uri = "data:image/png;base64," + base64.b64encode(png).decode()
+    message = Message(
+        subject="周报",
+        text="周报",
+        html=f'<p>图表</p><img src="{uri}" alt="每日发布"><img src="{uri}" alt="again">',
+        recipients=("zhang@example.org",),
+    )
+    with SMTPServer() as server:
+        url = f"smtp://127.0.0.1:{server.port}?security=none&from=govmon@example.org"
+        assert isinstance(build_channel(url, context).send(message), Delivered)
+        mail = email.message_from_bytes(server.messages[0].data, policy=email.policy.default)
+    html = mail.get_body(("html",))
+    assert html is not None
+    content = html.get_content()
+    assert "data:image" not in content and content.count('src="cid:') == 2
+    images = [p for p in mail.walk() if p.get_content_type() == "image/png"]
+    assert len(images) == 1  # the same chart twice is one part
+    cid = images[0]["Content-ID"].strip("<>")
+    assert f'src="cid:{cid}"' in content
+    assert images[0].get_payload(decode=True) == png
