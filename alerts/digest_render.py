@@ -13,10 +13,11 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment
 
 from alerts import sanitize
 from alerts.charts import Chart
+from alerts.render import template_environment
 from analysis.digest_model import SYSTEM_SCOPE, DigestData, Figure, RankRow
 from analysis.workdays import SHANGHAI
 
@@ -61,17 +62,7 @@ class RenderedDigest:
 
 
 def _environment() -> Environment:
-    env = Environment(
-        loader=PackageLoader("alerts", "templates"),
-        autoescape=select_autoescape(enabled_extensions=("html.j2",), default=False),
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-    env.filters["plain"] = sanitize.plain
-    env.filters["md"] = sanitize.markdown
-    env.filters["url"] = sanitize.safe_url
+    env = template_environment()
     env.filters["when"] = when
     env.filters["num"] = num
     env.filters["pct"] = pct

@@ -33,7 +33,9 @@ class RuleGroup:
     items: tuple[AlertItem, ...]
 
 
-def _environment() -> Environment:
+def template_environment() -> Environment:
+    """The Jinja2 environment of every message template: HTML autoescaped, untrusted text
+    neutralised by the plain/md/url filters, undefined names an error."""
     env = Environment(
         loader=PackageLoader("alerts", "templates"),
         autoescape=select_autoescape(enabled_extensions=("html.j2",), default=False),
@@ -48,7 +50,7 @@ def _environment() -> Environment:
     return env
 
 
-_ENV = _environment()
+_ENV = template_environment()
 
 
 def group_by_rule(items: Sequence[AlertItem]) -> list[RuleGroup]:
