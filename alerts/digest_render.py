@@ -94,6 +94,8 @@ def hours(value: float | None) -> str:
 
 def change(figure: Figure) -> str:
     delta = figure.change
+    if delta is None:
+        return "—"
     sign = "+" if delta > 0 else ""
     text = f"{sign}{round(delta):,}"
     ratio = figure.change_ratio

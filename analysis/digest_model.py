@@ -20,16 +20,19 @@ class Figure:
 
     key: str
     label: str  # Chinese
-    value: float
-    previous: float
+    value: float | None  # None: not known (no follower snapshot that week, RSS-only accounts)
+    previous: float | None
 
     @property
-    def change(self) -> float:
+    def change(self) -> float | None:
+        if self.value is None or self.previous is None:
+            return None
         return self.value - self.previous
 
     @property
     def change_ratio(self) -> float | None:
-        return None if self.previous == 0 else self.change / self.previous
+        change = self.change
+        return None if change is None or not self.previous else change / self.previous
 
 
 @dataclass(frozen=True)

@@ -118,6 +118,11 @@ def overview(
     def total(frame: pd.DataFrame, *columns: str) -> float:
         return float(sum(frame[c].fillna(0).sum() for c in columns))
 
+    def known(frame: pd.DataFrame, column: str) -> float | None:
+        """A total of what is known, or None when nothing is (no snapshot at all)."""
+        values = frame[column].dropna()
+        return None if values.empty else float(values.sum())
+
     interactions = ("reposts_received", "comments_received", "likes_received")
     return (
         Figure(
@@ -139,7 +144,7 @@ def overview(
             total(activity, *interactions),
             total(previous, *interactions),
         ),
-        Figure("followers", "粉丝总数", total(activity, "followers"), total(previous, "followers")),
+        Figure("followers", "粉丝总数", known(activity, "followers"), known(previous, "followers")),
     )
 
 

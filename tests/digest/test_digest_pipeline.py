@@ -37,7 +37,7 @@ def test_system_digest_figures(seeded: Engine, tmp_path: Path) -> None:
         "posts": 4,
         "comments": 3,
         "interactions": 23,  # reposts 10 + comments 3 + likes 10
-        "followers": 0,
+        "followers": None,  # no follower snapshot in the fixture: unknown, not 0
     }
     assert (system["questions"], system["unanswered"], system["overdue"]) == (2, 1, 1)
     assert (system["findings_open"], system["criticised"], system["commended"]) == (1, 1, 1)
