@@ -10,7 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
+from sqlalchemy.engine import make_url
 
 from alerts.digest_settings import DigestSettings
 from alerts.settings import AlertsSettings
@@ -58,6 +59,10 @@ class DatabaseSettings(BaseModel):
         description="数据库地址；留空即 SQLite 文件 data/govmon.db，"
         "PostgreSQL 例如 postgresql+psycopg://govmon@localhost/govmon",
     )
+    password: SecretStr | None = Field(
+        None,
+        description='数据库密码，写成 { env = "GOVMON_DB_PASSWORD" } 或 { file = … }，填入 url（url 中不写密码）',
+    )
     echo: bool = Field(False, description="把每条 SQL 写进日志（仅供排错）")
 
     @field_validator("url")
@@ -65,6 +70,15 @@ class DatabaseSettings(BaseModel):
     def _url(cls, value: str) -> str:
         if value and not value.startswith(("sqlite", "postgresql")):
             raise ValueError("仅支持 sqlite:/// 或 postgresql+psycopg:// 开头的地址")
+        if value.startswith("postgresql"):
+            try:
+                parsed = make_url(value)
+            except Exception:
+                raise ValueError("无法解析的数据库地址") from None
+            if parsed.password:
+                raise ValueError(
+                    '地址中不能写密码（会留在配置文件里）：请去掉密码，改用 password = { env = "GOVMON_DB_PASSWORD" }'
+                )
         return value
 
 
@@ -135,6 +149,10 @@ class Settings(BaseModel):
     digest: DigestSettings = Field(default_factory=DigestSettings)
 
     def database_url(self) -> str:
-        if self.database.url:
+        """The URL to connect with, the password (a secret reference) filled in."""
+        if not self.database.url:
+            return f"sqlite:///{self.general.data_dir / 'govmon.db'}"
+        if self.database.password is None:
             return self.database.url
-        return f"sqlite:///{self.general.data_dir / 'govmon.db'}"
+        url = make_url(self.database.url).set(password=self.database.password.get_secret_value())
+        return url.render_as_string(hide_password=False)

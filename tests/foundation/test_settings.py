@@ -201,3 +201,28 @@ def test_secret_reference_resolution_and_errors(
     secret_file = tmp_path / "key"
     secret_file.write_text("from-a-file\n", encoding="utf-8")
     settings_from_dict(_nest(key, {"file": str(secret_file)}))
+
+
+def test_database_password_is_a_reference_never_inline(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    with pytest.raises(SettingsError) as info:
+        settings_from_dict(
+            {"database": {"url": "postgresql+psycopg://govmon:pw-Secret9@db/govmon"}}
+        )
+    assert "地址中不能写密码" in info.value.message
+    assert "pw-Secret9" not in info.value.message
+    monkeypatch.setenv("GOVMON_DB_PASSWORD", "p@ss word/9")
+    settings = settings_from_dict(
+        {
+            "database": {
+                "url": "postgresql+psycopg://govmon@db:5432/govmon",
+                "password": {"env": "GOVMON_DB_PASSWORD"},
+            }
+        }
+    )
+    from sqlalchemy.engine import make_url
+
+    url = make_url(settings.database_url())
+    assert url.password == "p@ss word/9" and url.host == "db" and url.username == "govmon"
+    assert "p@ss word/9" not in repr(settings)
