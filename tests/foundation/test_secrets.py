@@ -76,10 +76,19 @@ def test_sentinel_never_reaches_logs_output_or_database(
         ["accounts", "list", "--format", "json"],
         ["accounts", "check"],
         ["accounts", "import", tmp_path / "missing.csv"],
+        ["analyze"],
+        ["findings"],
+        ["alerts", "check"],
+        ["alerts", "send"],
+        ["alerts", "list"],
+        ["digest", "--out", tmp_path / "digests"],
+        ["status"],
     ]
     for args in commands:
         result = run_cli(*args, "--config", config, env=env)
         outputs.append(result.output + result.stderr)
+        failing_on_purpose = "missing.csv" in str(args[-1])
+        assert (result.exit_code != 0) == failing_on_purpose, (args, result.stderr)
     everything = "\n".join(outputs)
     assert SENTINEL not in everything
     data = tmp_path / "data"
