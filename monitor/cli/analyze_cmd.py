@@ -10,7 +10,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from sqlalchemy import select
 
-from monitor.cli.context import AppContext, config_option, pass_app
+from monitor.cli.context import AppContext, config_option, pass_app, recorded_run
 from monitor.db.models import Account, FindingRow, Unit
 from monitor.errors import InputError
 
@@ -70,7 +70,12 @@ def analyze(app: AppContext, since: dt.date | None) -> None:
                 tasks[step] = bar.add_task(step, total=total)
             bar.update(tasks[step], completed=done, total=total)  # type: ignore[arg-type]
 
-        summary = run(engine, settings, since=since, progress=progress)
+        with recorded_run(engine, "analyze") as notes:
+            summary = run(engine, settings, since=since, progress=progress)
+            notes.append(
+                f"手动分析 {summary.posts} 条帖子、{summary.comments} 条评论，"
+                f"新发现 {summary.new_findings}，已解决 {summary.resolved}"
+            )
     table = Table(title="分析结果")
     table.add_column("规则")
     table.add_column("发现", justify="right")

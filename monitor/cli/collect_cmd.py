@@ -8,7 +8,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from collectors.engine import AccountOutcome
-from monitor.cli.context import AppContext, config_option, pass_app
+from monitor.cli.context import AppContext, config_option, pass_app, recorded_run
 from monitor.errors import InputError
 from monitor.pipeline.collect import CollectSummary, Selection, run_collection
 
@@ -54,13 +54,18 @@ def collect(app: AppContext, account: str | None, platform: str | None, unit: st
             mark = "✓" if outcome.ok else "✗"
             bar.update(task, advance=1, last=f"{mark} {outcome.account.key}")
 
-        summary = run_collection(
-            engine,
-            settings,
-            Selection(account=account, platform=platform, unit=unit),
-            on_start=started,
-            progress=advance,
-        )
+        with recorded_run(engine, "collect") as notes:
+            summary = run_collection(
+                engine,
+                settings,
+                Selection(account=account, platform=platform, unit=unit),
+                on_start=started,
+                progress=advance,
+            )
+            notes.append(
+                f"手动采集 {summary.accounts} 个账号，成功 {summary.ok}，"
+                f"新帖子 {summary.posts_new}，新评论 {summary.comments_new}"
+            )
     if summary.accounts == 0:
         raise InputError(
             "没有符合条件的账号：请先导入备案登记表（govmon accounts import），或检查筛选条件"

@@ -89,3 +89,30 @@ def pass_app(func: F) -> F:
 
 def data_path(settings: Settings, *parts: str) -> Path:
     return settings.general.data_dir.joinpath(*parts)
+
+
+@contextmanager
+def recorded_run(engine: Engine, job: str) -> Iterator[list[str]]:
+    """Record a command run in ``job_runs`` like a daemon job, so `govmon status` shows manual
+    runs too. The caller appends its one-line summary to the yielded list."""
+    import datetime as dt
+    import traceback
+
+    from monitor.daemon.runs import finish_run, start_run
+    from monitor.settings.secrets import redact
+
+    def now() -> dt.datetime:
+        return dt.datetime.now(dt.UTC)
+
+    run_id = start_run(engine, job, now())
+    summary: list[str] = []
+    try:
+        yield summary
+    except KeyboardInterrupt:
+        finish_run(engine, run_id, outcome="interrupted", finished_at=now())
+        raise
+    except Exception as exc:
+        error = redact(f"{exc}\n{traceback.format_exc()}")
+        finish_run(engine, run_id, outcome="failed", finished_at=now(), error=error)
+        raise
+    finish_run(engine, run_id, outcome="ok", finished_at=now(), summary="；".join(summary))

@@ -142,6 +142,8 @@ def test_analyze_and_findings_cli(
     result = run_cli("analyze", "--config", config)
     assert result.exit_code == 0, result.output + result.stderr
     assert "分析结果" in result.output
+    status = run_cli("status", "--config", config)  # the manual run shows like a daemon job
+    assert "手动分析" in status.output, status.output
     listed = run_cli("findings", "--open", "--config", config)
     assert listed.exit_code == 0 and "没有符合条件的发现" in listed.output
     bad = run_cli("findings", "--rule", "stale_acount", "--config", config)
