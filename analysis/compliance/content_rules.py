@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import pandas as pd
@@ -61,34 +61,50 @@ def _label(ref: AccountRef | None, account_id: object) -> str:
     return ref.label if ref else f"账号 {account_id}"
 
 
+def _term_findings(
+    scored_posts: pd.DataFrame,
+    accounts: pd.DataFrame,
+    *,
+    column: str,
+    rule: str,
+    article: str,
+    severity: Severity,
+    describe: Callable[[str, str], str],
+) -> list[Finding]:
+    """One finding per post whose word-list column matched; ``describe(label, terms)`` says
+    what was found, before the quoted post text."""
+    refs = account_refs(accounts)
+    out = []
+    for row in records(scored_posts[scored_posts[column] != ""]):
+        ref = refs.get(int(row["account_id"]))
+        terms = str(row[column])
+        summary = (
+            f"{describe(_label(ref, row['account_id']), terms)}："
+            f"“{clip(row['title'] or row['text'])}”"
+        )
+        out.append(
+            _post_finding(rule, article, severity, row, ref, summary, {"terms": terms.split("、")})
+        )
+    return out
+
+
 def commercial_content(
     scored_posts: pd.DataFrame, accounts: pd.DataFrame, settings: RulesSettings
 ) -> list[Finding]:
     """Posts with advertising or for-profit wording (第二十四条)."""
     if not (settings.enabled and settings.check_commercial_content):
         return []
-    refs = account_refs(accounts)
-    hits = scored_posts[scored_posts["ads_terms"] != ""]
-    out = []
-    for row in records(hits):
-        ref = refs.get(int(row["account_id"]))
-        terms = str(row["ads_terms"])
-        summary = (
-            f"{_label(ref, row['account_id'])} 发布内容含商业广告用语“{terms}”"
-            f"（第二十四条：不得发布商业广告类信息）：“{clip(row['title'] or row['text'])}”"
-        )
-        out.append(
-            _post_finding(
-                "commercial_content",
-                "第二十四条",
-                "warning",
-                row,
-                ref,
-                summary,
-                {"terms": terms.split("、")},
-            )
-        )
-    return out
+    return _term_findings(
+        scored_posts,
+        accounts,
+        column="ads_terms",
+        rule="commercial_content",
+        article="第二十四条",
+        severity="warning",
+        describe=lambda label, terms: (
+            f"{label} 发布内容含商业广告用语“{terms}”（第二十四条：不得发布商业广告类信息）"
+        ),
+    )
 
 
 def confidential_marker(
@@ -97,28 +113,17 @@ def confidential_marker(
     """Posts carrying secrecy or internal-document markers (第十三条): critical."""
     if not (settings.enabled and settings.check_confidential_marker):
         return []
-    refs = account_refs(accounts)
-    hits = scored_posts[scored_posts["confidential_terms"] != ""]
-    out = []
-    for row in records(hits):
-        ref = refs.get(int(row["account_id"]))
-        terms = str(row["confidential_terms"])
-        summary = (
-            f"{_label(ref, row['account_id'])} 发布内容含涉密标志“{terms}”，请立即核查"
-            f"（第十三条：不得发布涉密信息）：“{clip(row['title'] or row['text'])}”"
-        )
-        out.append(
-            _post_finding(
-                "confidential_marker",
-                "第十三条",
-                "critical",
-                row,
-                ref,
-                summary,
-                {"terms": terms.split("、")},
-            )
-        )
-    return out
+    return _term_findings(
+        scored_posts,
+        accounts,
+        column="confidential_terms",
+        rule="confidential_marker",
+        article="第十三条",
+        severity="critical",
+        describe=lambda label, terms: (
+            f"{label} 发布内容含涉密标志“{terms}”，请立即核查（第十三条：不得发布涉密信息）"
+        ),
+    )
 
 
 def _credits_source(posts: pd.DataFrame, markers: Sequence[str]) -> pd.Series:
