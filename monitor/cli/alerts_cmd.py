@@ -30,7 +30,7 @@ from alerts import (
 )
 from alerts.render import SEVERITY_LABELS
 from alerts.rules import RULES, rule_title
-from monitor.cli.context import AppContext, config_option, pass_app
+from monitor.cli.context import AppContext, config_option, pass_app, recorded_run
 from monitor.db.models import Account, Alert, FindingRow, Unit
 from monitor.errors import GovmonError, InputError
 from monitor.pipeline.alerts import CheckSummary, acknowledge_alert, load_tree, run_check
@@ -92,7 +92,14 @@ def check(app: AppContext, dry_run: bool) -> None:
     """根据已存的发现开启、提醒、升级或解除告警，并把消息写入发件箱。"""
     settings = app.settings
     _enabled(settings)
-    summary = run_check(app.engine(), settings, dry_run=dry_run)
+    if dry_run:
+        summary = run_check(app.engine(), settings, dry_run=True)
+    else:
+        with recorded_run(app.engine(), "alerts") as notes:
+            summary = run_check(app.engine(), settings)
+            notes.append(
+                f"手动评估 {summary.findings} 个发现，写入发件箱 {len(summary.deliveries)} 条"
+            )
     _print_check(summary, settings)
 
 
@@ -168,7 +175,12 @@ def send(app: AppContext) -> None:
         def advance(info: DeliveryInfo) -> None:
             bar.update(task, advance=1, last=f"#{info.id} {STATUS_LABELS.get(info.status, '')}")
 
-        summary = send_due(engine, settings, on_start=started, progress=advance)
+        with recorded_run(engine, "send") as notes:
+            summary = send_due(engine, settings, on_start=started, progress=advance)
+            notes.append(
+                f"手动发送：到期 {summary.due}，已发送 {summary.sent}，"
+                f"待重试 {summary.retry}，失败 {summary.failed}"
+            )
     console = _console()
     show = _when(settings)
     if summary.recovered:

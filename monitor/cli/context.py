@@ -10,11 +10,13 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import click
-from sqlalchemy import Engine
+from sqlalchemy import Engine, delete
 from sqlalchemy.orm import Session, sessionmaker
 
 from monitor.db import migrate
 from monitor.db.engine import make_engine, make_sessionmaker
+from monitor.db.models import JobRun
+from monitor.errors import InputError
 from monitor.logging_setup import configure_logging
 from monitor.settings import Settings, load_settings
 
@@ -108,6 +110,12 @@ def recorded_run(engine: Engine, job: str) -> Iterator[list[str]]:
     summary: list[str] = []
     try:
         yield summary
+    except InputError:
+        # A mistake in what the user typed is not a failure of the job: no trace of the run,
+        # so three typos do not make `govmon status` report a failing job.
+        with engine.begin() as conn:
+            conn.execute(delete(JobRun).where(JobRun.id == run_id))
+        raise
     except KeyboardInterrupt:
         finish_run(engine, run_id, outcome="interrupted", finished_at=now())
         raise

@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from monitor.cli.context import AppContext, config_option, pass_app
+from monitor.cli.context import AppContext, config_option, pass_app, recorded_run
 from monitor.errors import InputError
 
 TIME_FORMAT = "%Y-%m-%d %H:%M"
@@ -81,9 +81,11 @@ def digest(
         if total and done == 0:
             err.print(f"{step}…")
 
-    summary = run_digest(
-        engine, settings, week=week, unit=unit, out_dir=out_dir, send=send, progress=progress
-    )
+    with recorded_run(engine, "digest") as notes:
+        summary = run_digest(
+            engine, settings, week=week, unit=unit, out_dir=out_dir, send=send, progress=progress
+        )
+        notes.append("手动：" + summary.describe())
     console = Console()
     if summary.skipped:
         console.print(escape(summary.skipped))

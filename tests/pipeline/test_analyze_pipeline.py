@@ -152,3 +152,21 @@ def test_analyze_and_findings_cli(
     assert bad_date.exit_code == 2 and "无法识别的日期" in bad_date.stderr
     bad_unit = run_cli("findings", "--unit", "不存在的单位", "--config", config)
     assert bad_unit.exit_code == 2 and "找不到单位" in bad_unit.stderr
+
+
+def test_manual_runs_are_recorded_but_typos_are_not(
+    write_settings: Callable[..., Path], run_cli: Callable[..., Result]
+) -> None:
+    from monitor.db.engine import make_engine
+    from monitor.db.models import JobRun
+
+    config = write_settings()
+    assert run_cli("init", "--config", config).exit_code == 0
+    assert run_cli("alerts", "check", "--config", config).exit_code == 0
+    assert run_cli("alerts", "send", "--config", config).exit_code == 0
+    assert run_cli("digest", "--week", "2026-W99", "--config", config).exit_code == 2
+    engine = make_engine(f"sqlite:///{config.parent / 'data' / 'govmon.db'}")
+    with engine.connect() as conn:
+        rows = conn.execute(select(JobRun.job, JobRun.outcome).order_by(JobRun.id)).all()
+    engine.dispose()
+    assert [tuple(r) for r in rows] == [("alerts", "ok"), ("send", "ok")]
