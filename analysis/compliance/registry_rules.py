@@ -17,7 +17,7 @@ from typing import Any, Protocol
 import pandas as pd
 
 from analysis.compliance.name_words import DEFAULT_GENERIC_WORDS
-from analysis.findings import Finding, make_key
+from analysis.findings import Finding, Severity, make_key
 from analysis.platforms import platform_label
 from analysis.workdays import SHANGHAI, WorkCalendar
 
@@ -120,6 +120,58 @@ def _is_active(row: dict[str, Any]) -> bool:
 # ---- 第六条 ----------------------------------------------------------------------------------
 
 
+def _filing_deadline(
+    row: dict[str, Any],
+    *,
+    rule: str,
+    article: str,
+    event: str,  # the row's date field that starts the clock: opened_on, closed_on
+    event_day: dt.date,
+    filed: dt.date | None,
+    today: dt.date,
+    calendar: WorkCalendar,
+    deadline: int,
+    unfiled_text: str,
+    late_text: str,
+) -> Finding | None:
+    """The filing deadline shared by 第六条 (opening) and 第九条 (closure): file within
+    ``deadline`` working days of the event; "unfiled" once past it, "late" when filed after.
+    The texts are format strings over {shown} {event} {deadline} {due} {late} {filed}."""
+    due = calendar.add_workdays(event_day, deadline)
+    data: dict[str, Any] = {
+        event: event_day.isoformat(),
+        "due": due.isoformat(),
+        "workdays": deadline,
+    }
+    severity: Severity
+    if filed is None and today > due:
+        late = calendar.workdays_between(due, today)
+        state, severity, text = "unfiled", "overdue", unfiled_text
+    elif filed is not None and filed > due:
+        late = calendar.workdays_between(due, filed)
+        state, severity, text = "late", "warning", late_text
+        data["filed_on"] = filed.isoformat()
+    else:
+        return None
+    summary = text.format(
+        shown=_shown(row), event=event_day, deadline=deadline, due=due, late=late, filed=filed
+    )
+    return Finding(
+        rule=rule,
+        article=article,
+        subject_type="account",
+        subject_key=row["account_key"],
+        dedup_key=make_key(rule, row["account_key"], state),
+        severity=severity,
+        summary=summary,
+        unit=row["unit"],
+        account=row["account_key"],
+        since=_start_utc(event_day),
+        deadline=_end_utc(due),
+        data={**data, "state": state, "workdays_late": late},
+    )  # fmt: skip
+
+
 def filing_overdue(
     accounts: pd.DataFrame, *, today: dt.date, calendar: WorkCalendar, deadline: int = 5
 ) -> list[Finding]:
@@ -130,44 +182,23 @@ def filing_overdue(
         opened = _date(row.get("opened_on"))
         if opened is None:
             continue
-        filed = _date(row.get("filed_on"))
-        due = calendar.add_workdays(opened, deadline)
-        common: dict[str, Any] = {
-            "rule": "filing_overdue",
-            "article": "第六条",
-            "subject_type": "account",
-            "subject_key": row["account_key"],
-            "unit": row["unit"],
-            "account": row["account_key"],
-            "since": _start_utc(opened),
-            "deadline": _end_utc(due),
-        }
-        data = {"opened_on": opened.isoformat(), "due": due.isoformat(), "workdays": deadline}
-        if filed is None and today > due:
-            late = calendar.workdays_between(due, today)
-            findings.append(
-                Finding(
-                    dedup_key=make_key("filing_overdue", row["account_key"], "unfiled"),
-                    severity="overdue",
-                    summary=f"第六条：{_shown(row)}于 {opened} 开通，应在 {deadline} 个工作日内"
-                    f"（{due} 前）向厅办公室备案，至今未备案，已逾期 {late} 个工作日",
-                    data={**data, "state": "unfiled", "workdays_late": late},
-                    **common,
-                )
-            )
-        elif filed is not None and filed > due:
-            late = calendar.workdays_between(due, filed)
-            findings.append(
-                Finding(
-                    dedup_key=make_key("filing_overdue", row["account_key"], "late"),
-                    severity="warning",
-                    summary=f"第六条：{_shown(row)}于 {opened} 开通，{filed} 才备案，"
-                    f"超过 {deadline} 个工作日的备案时限（应在 {due} 前）{late} 个工作日",
-                    data={**data, "state": "late", "filed_on": filed.isoformat(),
-                          "workdays_late": late},
-                    **common,
-                )
-            )  # fmt: skip
+        finding = _filing_deadline(
+            row,
+            rule="filing_overdue",
+            article="第六条",
+            event="opened_on",
+            event_day=opened,
+            filed=_date(row.get("filed_on")),
+            today=today,
+            calendar=calendar,
+            deadline=deadline,
+            unfiled_text="第六条：{shown}于 {event} 开通，应在 {deadline} 个工作日内"
+            "（{due} 前）向厅办公室备案，至今未备案，已逾期 {late} 个工作日",
+            late_text="第六条：{shown}于 {event} 开通，{filed} 才备案，"
+            "超过 {deadline} 个工作日的备案时限（应在 {due} 前）{late} 个工作日",
+        )
+        if finding is not None:
+            findings.append(finding)
     return findings
 
 
@@ -183,56 +214,41 @@ def closure_unfiled(
     findings: list[Finding] = []
     for row in _rows(accounts):
         closed = _date(row.get("closed_on"))
-        common: dict[str, Any] = {
-            "rule": "closure_unfiled",
-            "article": "第九条",
-            "subject_type": "account",
-            "subject_key": row["account_key"],
-            "unit": row["unit"],
-            "account": row["account_key"],
-        }
         if closed is None:
             if _text(row.get("status")) == "gone":
                 findings.append(
                     Finding(
+                        rule="closure_unfiled",
+                        article="第九条",
+                        subject_type="account",
+                        subject_key=row["account_key"],
                         dedup_key=make_key("closure_unfiled", row["account_key"], "gone"),
                         severity="warning",
                         summary=f"第九条：{_shown(row)}在平台上已无法访问，登记表中却没有注销"
                         "记录；如已关闭，应公告、注销并在 5 个工作日内报厅办公室备案",
+                        unit=row["unit"],
+                        account=row["account_key"],
                         data={"state": "gone"},
-                        **common,
                     )
                 )
             continue
-        filed = _date(row.get("closure_filed_on"))
-        due = calendar.add_workdays(closed, deadline)
-        data = {"closed_on": closed.isoformat(), "due": due.isoformat(), "workdays": deadline}
-        common.update(since=_start_utc(closed), deadline=_end_utc(due))
-        if filed is None and today > due:
-            late = calendar.workdays_between(due, today)
-            findings.append(
-                Finding(
-                    dedup_key=make_key("closure_unfiled", row["account_key"], "unfiled"),
-                    severity="overdue",
-                    summary=f"第九条：{_shown(row)}于 {closed} 注销，应在 {deadline} 个工作日内"
-                    f"（{due} 前）报厅办公室备案，至今未备案，已逾期 {late} 个工作日",
-                    data={**data, "state": "unfiled", "workdays_late": late},
-                    **common,
-                )
-            )
-        elif filed is not None and filed > due:
-            late = calendar.workdays_between(due, filed)
-            findings.append(
-                Finding(
-                    dedup_key=make_key("closure_unfiled", row["account_key"], "late"),
-                    severity="warning",
-                    summary=f"第九条：{_shown(row)}于 {closed} 注销，{filed} 才报备，"
-                    f"超过 {deadline} 个工作日的时限（应在 {due} 前）{late} 个工作日",
-                    data={**data, "state": "late", "filed_on": filed.isoformat(),
-                          "workdays_late": late},
-                    **common,
-                )
-            )  # fmt: skip
+        finding = _filing_deadline(
+            row,
+            rule="closure_unfiled",
+            article="第九条",
+            event="closed_on",
+            event_day=closed,
+            filed=_date(row.get("closure_filed_on")),
+            today=today,
+            calendar=calendar,
+            deadline=deadline,
+            unfiled_text="第九条：{shown}于 {event} 注销，应在 {deadline} 个工作日内"
+            "（{due} 前）报厅办公室备案，至今未备案，已逾期 {late} 个工作日",
+            late_text="第九条：{shown}于 {event} 注销，{filed} 才报备，"
+            "超过 {deadline} 个工作日的时限（应在 {due} 前）{late} 个工作日",
+        )
+        if finding is not None:
+            findings.append(finding)
     return findings
 
 
