@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
+from fakes.streams import account_row, comment_row, post_row
 
 from analysis.compliance.activity_rules import stale_account, superior_post_not_reposted
 from analysis.compliance.content_rules import (
@@ -29,70 +30,29 @@ ON = RulesSettings()
 def account(
     aid: int, name: str, superiors: list[str] | None = None, **extra: Any
 ) -> dict[str, Any]:
-    row: dict[str, Any] = {
-        "account_id": aid,
-        "account_key": f"weibo:{aid}00",
-        "unit_id": aid,
-        "unit": f"单位{aid}",
-        "platform": "weibo",
-        "platform_id": f"{aid}00",
-        "name": name,
-        "home_url": f"https://weibo.example/u/{aid}00",
-        "opened_on": None,
-        "filed_on": None,
-        "closed_on": None,
-        "closure_filed_on": None,
-        "status": "active",
-        "superiors": superiors or [],
-    }
-    row.update(extra)
-    return row
+    return account_row(
+        aid,
+        f"weibo:{aid}00",
+        aid,
+        f"单位{aid}",
+        name=name,
+        superiors=superiors or [],
+        home_url=f"https://weibo.example/u/{aid}00",
+        **extra,
+    )
 
 
 def post(pid: int, aid: int, text: str, days_ago: float, **extra: Any) -> dict[str, Any]:
-    row: dict[str, Any] = {
-        "post_id": pid,
-        "account_id": aid,
-        "platform": "weibo",
-        "platform_post_id": f"P{pid}",
-        "published_at": T - pd.Timedelta(days=days_ago),
-        "title": "",
-        "text": text,
-        "url": f"https://weibo.example/p/{pid}",
-        "is_repost": False,
-        "source": "",
-        "original_author": "",
-        "original_post_id": "",
-        "reposts": 0,
-        "comments_count": 0,
-        "likes": 0,
-        "reads": 0,
-    }
-    row.update(extra)
-    return row
+    at = T - pd.Timedelta(days=days_ago)
+    return post_row(pid, aid, text, at, **{"platform_post_id": f"P{pid}", **extra})
 
 
 def comment(
     cid: int, pid: int, aid: int, text: str, hours_ago: float, **extra: Any
 ) -> dict[str, Any]:
-    row: dict[str, Any] = {
-        "comment_id": cid,
-        "post_id": pid,
-        "account_id": aid,
-        "platform": "weibo",
-        "platform_comment_id": f"C{cid}",
-        "parent_platform_id": "",
-        "root_platform_id": "",
-        "author_id": "u",
-        "author_name": "网友",
-        "text": text,
-        "created_at": T - pd.Timedelta(hours=hours_ago),
-        "is_official": False,
-        "liked_by_author": False,
-        "likes": 0,
-    }
-    row.update(extra)
-    return row
+    at = T - pd.Timedelta(hours=hours_ago)
+    public = {"platform_comment_id": f"C{cid}", "author_id": "u", "author_name": "网友"}
+    return comment_row(cid, pid, aid, text, at, **{**public, **extra})
 
 
 @pytest.fixture(scope="module")

@@ -8,6 +8,7 @@ from typing import Any
 
 import pandas as pd
 import pytest
+from fakes.streams import account_row, comment_row
 
 from analysis.compliance.unanswered_questions import match_answers, unanswered_questions
 from analysis.compliance.worktime import add_workdays_at, working_hours
@@ -24,22 +25,14 @@ def sh(*args: int) -> pd.Timestamp:
 
 ACCOUNTS = pd.DataFrame(
     [
-        {
-            "account_id": 1,
-            "account_key": "weibo:100",
-            "unit_id": 1,
-            "unit": "省高速公路管理中心",
-            "platform": "weibo",
-            "platform_id": "100",
-            "name": "某省高速",
-            "home_url": "https://weibo.example/u/100",
-            "opened_on": None,
-            "filed_on": None,
-            "closed_on": None,
-            "closure_filed_on": None,
-            "status": "active",
-            "superiors": [],
-        }
+        account_row(
+            1,
+            "weibo:100",
+            1,
+            "省高速公路管理中心",
+            name="某省高速",
+            home_url="https://weibo.example/u/100",
+        )
     ]
 )
 POSTS = pd.DataFrame(
@@ -48,24 +41,8 @@ POSTS = pd.DataFrame(
 
 
 def comment(cid: str, text: str, at: pd.Timestamp, **extra: Any) -> dict[str, Any]:
-    row: dict[str, Any] = {
-        "comment_id": int(cid[1:]),
-        "post_id": 10,
-        "account_id": 1,
-        "platform": "weibo",
-        "platform_comment_id": cid,
-        "parent_platform_id": "",
-        "root_platform_id": "",
-        "author_id": "u1",
-        "author_name": "网友甲",
-        "text": text,
-        "created_at": at,
-        "is_official": False,
-        "liked_by_author": False,
-        "likes": 0,
-    }
-    row.update(extra)
-    return row
+    public = {"platform_comment_id": cid, "author_id": "u1", "author_name": "网友甲"}
+    return comment_row(int(cid[1:]), 10, 1, text, at, **{**public, **extra})
 
 
 def answers_of(rows: list[dict[str, Any]], questions: set[str]) -> pd.DataFrame:

@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from fakes import streams
+from fakes.streams import Stream
 
-from analysis.frames import ACCOUNTS, COMMENTS, POSTS, UNITS
+from analysis.frames import UNITS
 from analysis.rumour_cues import RumourCues, load_rumour_cues
 from analysis.rumour_score import doubt_share_score, rumour_features, rumour_score
 from analysis.rumours import (
@@ -64,86 +66,7 @@ def units_frame() -> pd.DataFrame:
 
 def accounts_frame() -> pd.DataFrame:
     names = {u: n for u, n, _s, _p in UNIT_ROWS}
-    return pd.DataFrame(
-        [
-            {
-                "account_id": a,
-                "account_key": k,
-                "unit_id": u,
-                "unit": names[u],
-                "platform": "weibo",
-                "platform_id": k.split(":")[1],
-                "name": names[u],
-                "home_url": "",
-                "opened_on": None,
-                "filed_on": None,
-                "closed_on": None,
-                "closure_filed_on": None,
-                "status": "active",
-                "superiors": [],
-            }
-            for a, k, u in ACCOUNT_ROWS
-        ],
-        columns=ACCOUNTS,
-    )
-
-
-class Stream:
-    def __init__(self) -> None:
-        self.posts: list[dict[str, object]] = []
-        self.comments: list[dict[str, object]] = []
-
-    def post(self, account: int, text: str, at: dt.datetime) -> int:
-        pid = len(self.posts) + 1
-        self.posts.append(
-            {
-                "post_id": pid,
-                "account_id": account,
-                "platform": "weibo",
-                "platform_post_id": f"p{pid}",
-                "published_at": at,
-                "title": "",
-                "text": text,
-                "url": f"https://weibo.example/p/{pid}",
-                "is_repost": False,
-                "source": "",
-                "original_author": "",
-                "original_post_id": "",
-                "reposts": 0,
-                "comments_count": 0,
-                "likes": 0,
-                "reads": 0,
-            }
-        )
-        return pid
-
-    def comment(self, post_id: int, text: str, at: dt.datetime, author: str) -> None:
-        cid = len(self.comments) + 1
-        self.comments.append(
-            {
-                "comment_id": cid,
-                "post_id": post_id,
-                "account_id": self.posts[post_id - 1]["account_id"],
-                "platform": "weibo",
-                "platform_comment_id": f"c{cid}",
-                "parent_platform_id": "",
-                "root_platform_id": "",
-                "author_id": author,
-                "author_name": author,
-                "text": text,
-                "created_at": at,
-                "is_official": False,
-                "liked_by_author": False,
-                "likes": 0,
-            }
-        )
-
-    def frames(self) -> tuple[pd.DataFrame, pd.DataFrame]:
-        posts = pd.DataFrame(self.posts, columns=POSTS)
-        comments = pd.DataFrame(self.comments, columns=COMMENTS)
-        posts["published_at"] = pd.to_datetime(posts["published_at"], utc=True)
-        comments["created_at"] = pd.to_datetime(comments["created_at"], utc=True)
-        return posts, comments
+    return streams.accounts_frame((a, k, u, names[u]) for a, k, u in ACCOUNT_ROWS)
 
 
 def stream_with_claim(account: int = 3) -> Stream:

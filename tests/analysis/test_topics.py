@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from fakes import streams
+from fakes.streams import Stream
 
-from analysis.frames import ACCOUNTS, COMMENTS, POSTS
 from analysis.segment import Segmenter, load_segmenter, read_userdict
 from analysis.topic_burst import burst_terms
 from analysis.topic_group import assign_documents, group_terms
@@ -34,97 +35,7 @@ ROUTINE = [
 
 
 def accounts_frame() -> pd.DataFrame:
-    rows = [
-        {
-            "account_id": aid,
-            "account_key": key,
-            "unit_id": uid,
-            "unit": unit,
-            "platform": "weibo",
-            "platform_id": key.split(":")[1],
-            "name": unit,
-            "home_url": f"https://weibo.example/{aid}",
-            "opened_on": None,
-            "filed_on": None,
-            "closed_on": None,
-            "closure_filed_on": None,
-            "status": "active",
-            "superiors": [],
-        }
-        for aid, key, uid, unit in ACCOUNT_ROWS
-    ]
-    return pd.DataFrame(rows, columns=ACCOUNTS)
-
-
-class Stream:
-    """A synthetic stream of posts and comments."""
-
-    def __init__(self) -> None:
-        self.posts: list[dict[str, object]] = []
-        self.comments: list[dict[str, object]] = []
-
-    def post(self, account: int, text: str, at: dt.datetime, sentiment: float | None = None) -> int:
-        pid = len(self.posts) + 1
-        self.posts.append(
-            {
-                "post_id": pid,
-                "account_id": account,
-                "platform": "weibo",
-                "platform_post_id": f"p{pid}",
-                "published_at": at,
-                "title": "",
-                "text": text,
-                "url": f"https://weibo.example/p/{pid}",
-                "is_repost": False,
-                "source": "",
-                "original_author": "",
-                "original_post_id": "",
-                "reposts": 0,
-                "comments_count": 0,
-                "likes": 0,
-                "reads": 0,
-                "sentiment": sentiment,
-            }
-        )
-        return pid
-
-    def comment(
-        self,
-        post_id: int,
-        text: str,
-        at: dt.datetime,
-        author: str = "u1",
-        sentiment: float | None = None,
-    ) -> None:
-        cid = len(self.comments) + 1
-        account = self.posts[post_id - 1]["account_id"]
-        self.comments.append(
-            {
-                "comment_id": cid,
-                "post_id": post_id,
-                "account_id": account,
-                "platform": "weibo",
-                "platform_comment_id": f"c{cid}",
-                "parent_platform_id": "",
-                "root_platform_id": "",
-                "author_id": author,
-                "author_name": author,
-                "text": text,
-                "created_at": at,
-                "is_official": False,
-                "liked_by_author": False,
-                "likes": 0,
-                "sentiment": sentiment,
-            }
-        )
-
-    def frames(self, sentiment: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
-        extra = ["sentiment"] if sentiment else []
-        posts = pd.DataFrame(self.posts, columns=[*POSTS, "sentiment"])[POSTS + extra]
-        comments = pd.DataFrame(self.comments, columns=[*COMMENTS, "sentiment"])[COMMENTS + extra]
-        posts["published_at"] = pd.to_datetime(posts["published_at"], utc=True)
-        comments["created_at"] = pd.to_datetime(comments["created_at"], utc=True)
-        return posts, comments
+    return streams.accounts_frame(ACCOUNT_ROWS)
 
 
 def routine_stream(days: int = 8) -> Stream:
