@@ -1,35 +1,28 @@
 """Secret references: ``{ env = "NAME" }`` or ``{ file = "PATH" }``, resolved at load.
 
 Resolved values are registered so that the log filter can redact them wherever they
-turn up (an exception text, a URL, a response body echoed back by a server).
+turn up (an exception text, a URL, a response body echoed back by a server). They share one
+registry with the channel secrets (``alerts.channels.redaction``), so each kind of secret is
+masked wherever the other is.
 """
 
 from __future__ import annotations
 
 import os
-import threading
 from pathlib import Path
 from typing import Any
 
-_lock = threading.Lock()
-_known: set[str] = set()
+from alerts.channels import redaction
 
 
 def register_secret(value: str) -> None:
     """Remember a secret value so that :func:`redact` masks it."""
-    if value and len(value) >= 4:  # shorter strings would mask ordinary words
-        with _lock:
-            _known.add(value)
+    redaction.remember(value)
 
 
 def redact(text: str) -> str:
     """Replace every known secret value in ``text`` with ``***``."""
-    with _lock:
-        secrets = sorted(_known, key=len, reverse=True)
-    for value in secrets:
-        if value in text:
-            text = text.replace(value, "***")
-    return text
+    return redaction.redact(text)
 
 
 def is_reference(value: Any) -> bool:

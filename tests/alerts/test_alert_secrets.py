@@ -31,6 +31,8 @@ def test_sentinel_never_leaks(
     bot: FakeBot, context: ChannelContext, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
+    # A CLI test may have run govmon's logging set-up, which quiets httpx to WARNING.
+    caplog.set_level(logging.INFO, logger="httpx")
     channel = build_channel(f"wecom://{SENTINEL}?base={bot.base}", context)
     outputs = [str(channel), repr(channel), channel.masked_url()]
     outputs.append(repr(channel.send(Message("s", "t"))))

@@ -95,3 +95,13 @@ def test_sentinel_never_reaches_logs_output_or_database(
     for path in data.rglob("*"):
         if path.is_file():
             assert SENTINEL.encode() not in path.read_bytes(), f"secret found in {path}"
+
+
+def test_settings_and_channel_secrets_share_one_registry() -> None:
+    from alerts.channels import redaction
+    from monitor.settings.secrets import redact, register_secret
+
+    register_secret("SETTINGS-SENTINEL-4f3e")
+    redaction.remember("CHANNEL-SENTINEL-7a6b")
+    line = "token SETTINGS-SENTINEL-4f3e in https://bot.example/?key=CHANNEL-SENTINEL-7a6b"
+    assert redact(line) == redaction.redact(line) == "token *** in https://bot.example/?key=***"
