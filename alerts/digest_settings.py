@@ -12,7 +12,9 @@ class DigestSettings(BaseModel):
 
     enabled: bool = Field(True, description="启用每周舆情周报（第二十二、二十六条）")
     out_dir: Path = Field(
-        Path("data/digests"), description="周报文件目录：<周次>/<范围>/digest.html、.md、.xlsx"
+        Path("digests"),
+        description="周报文件目录：<周次>/<范围>/digest.html、.md、.xlsx；"
+        "相对路径从 [general] data_dir 算起",
     )
     system_channels: list[str] = Field(
         default_factory=lambda: ["outbox"],

@@ -47,7 +47,9 @@ class AlertsSettings(BaseModel):
         description='命名的发送渠道：名称 = 渠道地址；含密钥或密码的地址写成 { env = "变量名" }',
     )
     outbox_dir: Path = Field(
-        Path("data/outbox"), description="默认文件发件箱目录（内置渠道 outbox，无需任何服务器）"
+        Path("outbox"),
+        description="默认文件发件箱目录（内置渠道 outbox，无需任何服务器）；"
+        "相对路径从 [general] data_dir 算起",
     )
     fallback_channels: list[str] = Field(
         default_factory=lambda: [OUTBOX],

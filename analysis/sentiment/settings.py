@@ -24,7 +24,9 @@ class SentimentSettings(BaseModel):
         0.6, ge=0.0, le=1.0, description="得分高于此值记为正面；两阈值之间为中性"
     )
     model_dir: Path = Field(
-        Path("data/sentiment"), description="已训练情感模型的存放目录（current.json 指向当前模型）"
+        Path("sentiment"),
+        description="已训练情感模型的存放目录（current.json 指向当前模型）；"
+        "相对路径从 [general] data_dir 算起",
     )
     emoticons_file: Path | None = Field(
         None, description="微博表情极性表（TOML）；留空用内置的 config/emoticons.toml"

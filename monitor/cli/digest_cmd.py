@@ -51,7 +51,7 @@ def _list(app: AppContext, week: str | None) -> None:
     "--out",
     "out_dir",
     type=click.Path(file_okay=False, path_type=Path),
-    help="输出目录（默认 digest.out_dir，即 data/digests）",
+    help="输出目录（默认 digest.out_dir，即数据目录下的 digests）",
 )
 @click.option("--send", is_flag=True, help="生成后写入发件箱，由 govmon alerts send 或后台服务发送")
 @click.option("--list", "list_only", is_flag=True, help="列出已生成的周报")

@@ -58,6 +58,8 @@ def settings_from_dict(
     _check_inline_secrets(Settings, raw, (), problems)
     _check_scalar_types(Settings, raw, (), problems)
     resolved = _resolve(raw, (), base_dir or Path.cwd(), problems)
+    if base_dir is not None:
+        resolved = _inputs_beside(resolved, base_dir)
     if problems:
         raise SettingsError(_join(source, problems))
     try:
@@ -98,6 +100,30 @@ def _join(source: str, lines: list[str]) -> str:
 def _show(value: Any) -> str:
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _is_input_file(key: str) -> bool:
+    """Word lists, dictionaries, cue lists, the emoticon map, the chart font: files one reads."""
+    return key.endswith(("_wordlist", "_path")) or key == "emoticons_file"
+
+
+def _inputs_beside(raw: dict[str, Any], base: Path) -> dict[str, Any]:
+    """Relative input-file paths are taken from the settings file's folder, as ``{ file }``
+    secrets are, so a daemon started from another directory reads the same word lists."""
+    out: dict[str, Any] = {}
+    for name, section in raw.items():
+        if isinstance(section, dict):
+            section = {
+                key: str(base / value)
+                if _is_input_file(key)
+                and isinstance(value, str)
+                and value
+                and not Path(value).expanduser().is_absolute()
+                else value
+                for key, value in section.items()
+            }
+        out[name] = section
+    return out
 
 
 def _resolve(value: Any, loc: tuple[str, ...], base: Path, problems: list[str]) -> Any:

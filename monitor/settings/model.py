@@ -9,8 +9,16 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    field_validator,
+    model_validator,
+)
 from sqlalchemy.engine import make_url
 
 from alerts.digest_settings import DigestSettings
@@ -27,8 +35,14 @@ class GeneralSettings(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     timezone: str = Field("Asia/Shanghai", description="显示时间所用的时区（存储一律为 UTC）")
-    data_dir: Path = Field(Path("data"), description="数据目录：数据库、日志、发件箱、周报")
-    log_file: Path = Field(Path("data/govmon.log"), description="日志文件路径（含完整错误堆栈）")
+    data_dir: Path = Field(
+        Path("data"),
+        description="数据目录：数据库、日志、发件箱、周报、情感模型；"
+        "其他目录与文件设置中的相对路径都从这里算起",
+    )
+    log_file: Path = Field(
+        Path("govmon.log"), description="日志文件路径（含完整错误堆栈）；相对路径从 data_dir 算起"
+    )
     log_level: str = Field("INFO", description="日志级别：DEBUG、INFO、WARNING、ERROR")
 
     @field_validator("log_level")
@@ -130,6 +144,26 @@ class RegistrySettings(BaseModel):
         return value
 
 
+def _under(base: Path, path: Path) -> Path:
+    """``path`` taken from ``base``; kept as is when absolute or already under ``base``.
+
+    Keeping a path already under data_dir keeps the "data/sentiment" of older settings files
+    in place, and makes validating settings a second time change nothing.
+    """
+    if path.is_absolute() or path.parts[: len(base.parts)] == base.parts:
+        return path
+    return base / path
+
+
+# Settings that name a path of govmon's own data: (section, its model, key).
+ANCHORED_PATHS: tuple[tuple[str, type[BaseModel], str], ...] = (
+    ("general", GeneralSettings, "log_file"),
+    ("sentiment", SentimentSettings, "model_dir"),
+    ("alerts", AlertsSettings, "outbox_dir"),
+    ("digest", DigestSettings, "out_dir"),
+)
+
+
 class Settings(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -147,6 +181,33 @@ class Settings(BaseModel):
     alerts: AlertsSettings = Field(default_factory=AlertsSettings)
     daemon: DaemonSettings = Field(default_factory=DaemonSettings)
     digest: DigestSettings = Field(default_factory=DigestSettings)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _anchor_paths(cls, data: Any) -> Any:
+        """Relative data paths start at data_dir, whatever directory govmon is started from.
+
+        Without this a daemon started elsewhere than ``govmon sentiment train`` would not find
+        the trained model, and logs, outbox and digests would scatter by working directory.
+        """
+        if not isinstance(data, dict):
+            return data
+        data = dict(data)
+        general = data.get("general")
+        raw_base = general.get("data_dir") if isinstance(general, dict) else None
+        if isinstance(general, GeneralSettings):
+            raw_base = general.data_dir
+        base = Path(raw_base) if isinstance(raw_base, str | Path) else Path("data")
+        for section, model, key in ANCHORED_PATHS:
+            given = data.get(section, {})
+            if isinstance(given, BaseModel):
+                value = getattr(given, key)
+                data[section] = given.model_copy(update={key: _under(base, Path(value))})
+            elif isinstance(given, dict):
+                value = given.get(key, model.model_fields[key].default)
+                if isinstance(value, str | Path):  # anything else fails validation as usual
+                    data[section] = {**given, key: _under(base, Path(value))}
+        return data
 
     def database_url(self) -> str:
         """The URL to connect with, the password (a secret reference) filled in."""

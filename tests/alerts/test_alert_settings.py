@@ -46,6 +46,6 @@ def test_bad_alert_settings_are_refused_clearly(alerts: dict[str, object], messa
 
 def test_defaults_work_with_no_server() -> None:
     settings = AlertsSettings()
-    assert settings.channel_url("outbox") == "file://data/outbox"
+    assert settings.channel_url("outbox") == "file://outbox"  # govmon puts it under data_dir
     assert settings.escalation_workdays == {"info": 0, "warning": 5, "overdue": 3, "critical": 1}
     assert settings.resend_interval_workdays == 3

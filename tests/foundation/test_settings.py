@@ -226,3 +226,43 @@ def test_database_password_is_a_reference_never_inline(
     url = make_url(settings.database_url())
     assert url.password == "p@ss word/9" and url.host == "db" and url.username == "govmon"
     assert "p@ss word/9" not in repr(settings)
+
+
+def test_data_paths_start_at_data_dir(tmp_path: Path) -> None:
+    data = tmp_path / "var"
+    settings = settings_from_dict(
+        {
+            "general": {"data_dir": str(data)},
+            "sentiment": {"model_dir": "models"},
+            "digest": {"out_dir": str(tmp_path / "elsewhere")},
+        }
+    )
+    assert settings.sentiment.model_dir == data / "models"
+    assert settings.alerts.outbox_dir == data / "outbox"
+    assert settings.general.log_file == data / "govmon.log"
+    assert settings.digest.out_dir == tmp_path / "elsewhere"  # absolute: as written
+    assert settings.alerts.channel_url("outbox") == f"file://{(data / 'outbox').as_posix()}"
+    # Validating again changes nothing, and an older file's "data/…" paths keep their place.
+    assert Settings.model_validate(settings.model_dump()) == settings
+    older = settings_from_dict({"sentiment": {"model_dir": "data/sentiment"}})
+    assert older.sentiment.model_dir == Path("data/sentiment")
+    assert Settings().digest.out_dir == Path("data/digests")
+
+
+def test_input_files_are_read_beside_the_settings_file(tmp_path: Path) -> None:
+    folder = tmp_path / "etc"
+    folder.mkdir()
+    path = folder / "settings.toml"
+    absolute = (tmp_path / "lists" / "harmful.txt").as_posix()
+    path.write_text(
+        f'[rules]\nads_wordlist = "lists/ads.txt"\nharmful_wordlist = "{absolute}"\n'
+        '[topics]\nuserdict_path = "userdict.txt"\n'
+        '[sentiment]\nemoticons_file = "emoticons.toml"\n',
+        encoding="utf-8",
+    )
+    settings = load_settings_file(path)
+    assert settings.rules.ads_wordlist == str(folder / "lists" / "ads.txt")
+    assert settings.rules.harmful_wordlist == absolute
+    assert settings.rules.confidential_wordlist == ""  # empty: the built-in list
+    assert settings.topics.userdict_path == str(folder / "userdict.txt")
+    assert settings.sentiment.emoticons_file == folder / "emoticons.toml"

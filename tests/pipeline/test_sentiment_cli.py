@@ -7,6 +7,7 @@ import random
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from click.testing import Result
 
 GOOD = [
@@ -67,3 +68,23 @@ def test_bad_inputs_are_clear(
     assert bad.exit_code == 2 and "text 与 label" in bad.stderr
     alone = run_cli("sentiment", "train", "--no-database", "--config", config)
     assert alone.exit_code == 2 and "--csv" in alone.stderr
+
+
+def test_model_is_found_whatever_the_working_directory(
+    tmp_path: Path,
+    write_settings: Callable[..., Path],
+    run_cli: Callable[..., Result],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    config = write_settings()  # data_dir is absolute; model_dir left at its default
+    assert run_cli("init", "--config", config).exit_code == 0
+    labelled = _labelled_file(tmp_path / "labelled.csv")
+    for name in ("one", "two"):
+        (tmp_path / name).mkdir()
+    monkeypatch.chdir(tmp_path / "one")
+    assert run_cli("sentiment", "train", "--csv", labelled, "--config", config).exit_code == 0
+    assert (tmp_path / "data" / "sentiment" / "current.json").is_file()
+    assert not (tmp_path / "one" / "data").exists()
+    monkeypatch.chdir(tmp_path / "two")  # as a daemon started from another directory
+    evaluated = run_cli("sentiment", "eval", "--csv", labelled, "--config", config)
+    assert evaluated.exit_code == 0 and "trained-" in evaluated.output
