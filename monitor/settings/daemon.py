@@ -51,7 +51,7 @@ class DaemonSettings(BaseModel):
     lock_file: str = Field(
         "",
         description="防止重复启动的锁文件；留空即数据库文件旁的 govmon.db.daemon.lock"
-        "（PostgreSQL 用数据库的 advisory lock）",
+        "（PostgreSQL 用数据库的 advisory lock）；相对路径从 [general] data_dir 算起",
     )
     job_runs_keep_days: int = Field(
         30, ge=1, le=3650, description="任务运行记录（job_runs）保留几天，每天清理一次"

@@ -161,6 +161,7 @@ ANCHORED_PATHS: tuple[tuple[str, type[BaseModel], str], ...] = (
     ("sentiment", SentimentSettings, "model_dir"),
     ("alerts", AlertsSettings, "outbox_dir"),
     ("digest", DigestSettings, "out_dir"),
+    ("daemon", DaemonSettings, "lock_file"),
 )
 
 
@@ -202,11 +203,18 @@ class Settings(BaseModel):
             given = data.get(section, {})
             if isinstance(given, BaseModel):
                 value = getattr(given, key)
-                data[section] = given.model_copy(update={key: _under(base, Path(value))})
             elif isinstance(given, dict):
                 value = given.get(key, model.model_fields[key].default)
-                if isinstance(value, str | Path):  # anything else fails validation as usual
-                    data[section] = {**given, key: _under(base, Path(value))}
+            else:
+                continue  # not a table: validation reports it
+            if not isinstance(value, str | Path) or value == "":
+                continue  # empty means "the default place"; a wrong type fails validation
+            anchored = _under(base, Path(value))
+            new = anchored if isinstance(value, Path) else str(anchored)
+            if isinstance(given, BaseModel):
+                data[section] = given.model_copy(update={key: new})
+            else:
+                data[section] = {**given, key: new}
         return data
 
     def database_url(self) -> str:

@@ -240,6 +240,9 @@ def test_data_paths_start_at_data_dir(tmp_path: Path) -> None:
     assert settings.sentiment.model_dir == data / "models"
     assert settings.alerts.outbox_dir == data / "outbox"
     assert settings.general.log_file == data / "govmon.log"
+    assert settings.daemon.lock_file == ""  # empty: beside the database, as before
+    locked = settings_from_dict({"general": {"data_dir": str(data)}, "daemon": {"lock_file": "x"}})
+    assert locked.daemon.lock_file == str(data / "x")
     assert settings.digest.out_dir == tmp_path / "elsewhere"  # absolute: as written
     assert settings.alerts.channel_url("outbox") == f"file://{(data / 'outbox').as_posix()}"
     # Validating again changes nothing, and an older file's "data/…" paths keep their place.
