@@ -1,4 +1,5 @@
-"""`govmon sentiment train|eval`: learn sentiment from the deployment's own data, and measure it."""
+"""`govmon sentiment train|eval|review`: learn sentiment from the deployment's own data, measure
+it, and pick the comments reviewers should label."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from rich.console import Console
 from sqlalchemy import select
 
 from monitor.cli.context import AppContext, config_option, pass_app
-from monitor.db.models import Comment
+from monitor.db.models import Account, Comment, Post
 from monitor.errors import InputError
 
 CSV_PATH = click.Path(exists=True, dir_okay=False, path_type=Path)
@@ -109,3 +110,74 @@ def evaluate_cmd(app: AppContext, csv_path: Path) -> None:
         Console().print("当前引擎即 snownlp 默认模型（尚未训练：govmon sentiment train）")
     click.echo(f"标注文件 {csv_path}：{len(texts)} 条")
     click.echo(format_reports(reports, baseline))
+
+
+@sentiment.command()
+@click.option(
+    "--out",
+    "out_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="写出的待标注 CSV 文件（用 Excel 或 WPS 打开，在 label 列填写）",
+)
+@click.option(
+    "--limit",
+    type=click.IntRange(1, 100_000),
+    default=300,
+    show_default=True,
+    help="最多写出多少条",
+)
+@click.option(
+    "--pool",
+    type=click.IntRange(1, 10_000_000),
+    default=50_000,
+    show_default=True,
+    help="从最新的多少条公众评论中挑选",
+)
+@click.option("--force", is_flag=True, help="文件已存在时覆盖（会丢掉其中已填的标注）")
+@config_option
+@pass_app
+def review(app: AppContext, out_path: Path, limit: int, pool: int, force: bool) -> None:
+    """挑出表情无法标注的评论（表情正负混杂的在前，其后是模型最拿不准的），写成待人工标注的表。"""
+    from analysis.sentiment.emoticons import load_emoticon_map
+    from analysis.sentiment.labelled_csv import write_review_sheet
+    from analysis.sentiment.review import pick_for_review
+    from analysis.texthash import text_hash
+    from monitor.pipeline.sentiment import cached_scores, current_engine
+
+    if out_path.exists() and not force:
+        raise InputError(
+            f"文件 {out_path} 已存在：其中可能有已填的标注。换一个文件名，或加 --force 覆盖"
+        )
+    settings = app.settings.sentiment
+    with app.session() as session:
+        rows = session.execute(
+            select(Comment.text, Comment.created_at, Account.name, Post.url)
+            .join(Post, Comment.post_id == Post.id)
+            .join(Account, Post.account_id == Account.id)
+            .where(Comment.is_official.is_(False))
+            .order_by(Comment.created_at.desc().nulls_last(), Comment.id.desc())
+            .limit(pool)
+        ).all()
+        texts = [row.text or "" for row in rows]
+        hashes = [text_hash(text) for text in texts]
+        engine_name = current_engine(settings).name
+        known = cached_scores(session, engine_name, hashes)
+    picked = pick_for_review(
+        texts, [known.get(h) for h in hashes], load_emoticon_map(settings.emoticons_file), limit
+    )
+    where: dict[str, tuple[str, str, dt.datetime | None]] = {}
+    for text, row in zip(texts, rows, strict=True):
+        where.setdefault(text, (row.name, row.url or "", row.created_at))  # newest sighting
+    try:
+        write_review_sheet(out_path, picked, where, app.settings.general.timezone)
+    except OSError as exc:
+        raise InputError(f"无法写出 {out_path}：{exc.strerror}") from None
+    click.echo(
+        f"已写出 {len(picked)} 条待标注评论到 {out_path}（从最新 {len(texts)} 条公众评论中挑选；"
+        f"模型把握程度按当前引擎 {engine_name} 在 govmon analyze 中的打分）。"
+    )
+    click.echo(
+        "在 label 列填 1（正面）、0（负面）或 2（中性），拿不准的留空；"
+        f"然后运行：govmon sentiment train --csv {out_path}"
+    )

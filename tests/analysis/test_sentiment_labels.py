@@ -140,6 +140,22 @@ def test_bad_labelled_csv(tmp_path: Path, content: str, message: str) -> None:
         read_labelled_csv(path)
 
 
+def test_labelled_csv_saved_by_excel_in_gbk_with_rows_left_empty(tmp_path: Path) -> None:
+    path = tmp_path / "l.csv"
+    content = "text,label,reason\r\n堵了两个小时,0,表情正负混杂\r\n还没看,,模型把握不大\r\n"
+    path.write_bytes(content.encode("gbk"))
+    data = read_labelled_csv(path)
+    assert data.texts == ["堵了两个小时"] and data.labels == [0]
+    assert data.skipped_unlabelled == 1
+
+
+def test_labelled_csv_in_no_known_encoding(tmp_path: Path) -> None:
+    path = tmp_path / "l.csv"
+    path.write_bytes(b"text,label\n\xff\xfe\xff,1\n")
+    with pytest.raises(LabelledCsvError, match="编码无法识别"):
+        read_labelled_csv(path)
+
+
 def test_missing_labelled_csv(tmp_path: Path) -> None:
     with pytest.raises(LabelledCsvError, match="无法打开标注文件"):
         read_labelled_csv(tmp_path / "nope.csv")
