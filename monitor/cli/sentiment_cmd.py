@@ -31,6 +31,11 @@ def _labelled(path: Path) -> tuple[list[str], list[int]]:
         raise InputError(str(exc)) from None
     if not data.texts:
         raise InputError(f"标注文件 {path} 没有可用的正面或负面样本")
+    if data.skipped_neutral or data.skipped_unlabelled:
+        click.echo(
+            f"标注文件 {path}：跳过中性 {data.skipped_neutral} 条、"
+            f"未填标签 {data.skipped_unlabelled} 条（训练和评估只用正面、负面）"
+        )
     return data.texts, data.labels
 
 

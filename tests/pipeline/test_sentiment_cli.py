@@ -161,3 +161,5 @@ def test_review_sheet_round_trip(
     data = read_labelled_csv(sheet)
     assert data.texts == [texts[1], texts[2]] and data.labels == [0, 1]
     assert data.skipped_unlabelled == 1
+    evaluated = run_cli("sentiment", "eval", "--csv", sheet, "--config", config)
+    assert evaluated.exit_code == 0 and "未填标签 1 条" in evaluated.output
