@@ -94,3 +94,37 @@ def activate_model(model_dir: Path, folder: Path) -> None:
         raise ModelFileError(f"模型 {folder} 不在模型目录 {model_dir} 中")
     load_model(folder)  # refuse to point at something unreadable
     _atomic_write(model_dir / CURRENT, json.dumps({"name": folder.name}) + "\n")
+
+
+def describe_engine(model_dir: Path, engine: str) -> tuple[str, str | None]:
+    """The engine analysis will use, in one Chinese line, and a problem for a human or None.
+
+    Reads only current.json and meta.json: cheap enough for every `govmon status`.
+    """
+    if engine == "snownlp":
+        return 'snownlp 默认模型（设置 engine = "snownlp"）', None
+    try:
+        folder = current_model_folder(model_dir)
+        if folder is None:
+            if engine == "trained":
+                problem = (
+                    f'设置 engine = "trained"，但 {model_dir} 中没有已启用的情感模型，'
+                    "分析会失败：运行 govmon sentiment train"
+                )
+                return "没有已训练的模型", problem
+            return "snownlp 默认模型（尚未训练：govmon sentiment train）", None
+        meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+    except ModelFileError as exc:
+        return "情感模型无法读取", str(exc)
+    except (OSError, ValueError) as exc:
+        return "情感模型无法读取", f"情感模型 {model_dir} 无法读取：{exc}"
+    parts = [str(meta.get("trained_at", ""))[:10] + " 训练"]
+    if isinstance(meta.get("n_examples"), int):
+        parts.append(f"样本 {meta['n_examples']} 条")
+    holdout = meta.get("holdout")
+    if isinstance(holdout, dict) and isinstance(holdout.get("macro_f1"), int | float):
+        parts.append(f"留出集宏F1 {holdout['macro_f1']:.3f}")
+    compared = meta.get("compared_with")
+    if isinstance(compared, dict) and isinstance(compared.get("macro_f1"), int | float):
+        parts.append(f"原引擎 {compared.get('engine', '')} {compared['macro_f1']:.3f}")
+    return f"{folder.name}（{'，'.join(parts)}）", None

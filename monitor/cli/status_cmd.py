@@ -125,6 +125,8 @@ def _render(report: StatusReport, tz: ZoneInfo, console: Console) -> None:
     else:
         console.print("告警：没有未关闭的告警")
 
+    console.print(f"情感引擎：{escape(report.sentiment)}")
+
     counts = "，".join(f"{DELIVERY_LABELS.get(k, k)} {v}" for k, v in sorted(report.outbox.items()))
     line = f"发件箱：{counts or '空'}"
     if report.next_attempt_at:

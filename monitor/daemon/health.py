@@ -83,6 +83,8 @@ class StatusReport:
     database: str = ""
     database_bytes: int | None = None
     row_counts: dict[str, int] = field(default_factory=dict)
+    sentiment: str = ""  # the engine analysis scores with
+    sentiment_problem: str | None = None
     reasons: list[str] = field(default_factory=list)
 
     @property
@@ -260,6 +262,8 @@ def _reasons(report: StatusReport, settings: Settings) -> list[str]:
             reasons.append(
                 f"任务 {job.name}（{job.title}）已连续失败 {job.failures_in_a_row} 次：{job.error}"
             )
+    if report.sentiment_problem:
+        reasons.append(report.sentiment_problem)
     return reasons
 
 
@@ -273,5 +277,10 @@ def build_report(settings: Settings, engine: Engine, now: dt.datetime) -> Status
         report.open_alerts = _open_alerts(session)
         _outbox(session, report, since)
         _database(session, settings, report)
+    from analysis.sentiment.store import describe_engine  # numpy and scipy: only when asked
+
+    report.sentiment, report.sentiment_problem = describe_engine(
+        settings.sentiment.model_dir, settings.sentiment.engine
+    )
     report.reasons = _reasons(report, settings)
     return report

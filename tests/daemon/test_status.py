@@ -229,3 +229,34 @@ def test_an_uninitialised_database_is_one_clear_error(
     result = run_cli("--config", write_settings(), "status")
     assert result.exit_code == 1
     assert "数据库尚未初始化：请先运行 govmon init" in result.stderr
+
+
+def test_shows_the_sentiment_engine_in_use(status: Callable[..., Result], tmp_path: Path) -> None:
+    import numpy as np
+
+    from analysis.sentiment.linear import LinearModel
+    from analysis.sentiment.store import activate_model, save_model
+
+    before = status()
+    assert "情感引擎：snownlp 默认模型（尚未训练" in before.stdout
+    missing = status('[sentiment]\nengine = "trained"\n')
+    assert missing.exit_code == 1 and "没有已启用的情感模型" in missing.stdout
+    model_dir = tmp_path / "data" / "sentiment"  # the default place under data_dir
+    idf, coef = np.ones(16, dtype=np.float32), np.zeros(32, dtype=np.float32)
+    meta = {
+        "trained_at": "2026-11-20T02:00:00+00:00",
+        "n_examples": 1234,
+        "holdout": {"macro_f1": 0.8123},
+        "compared_with": {"engine": "snownlp-default", "macro_f1": 0.56},
+    }
+    model_dir.mkdir(parents=True)
+    folder = save_model(LinearModel(idf, idf, coef, 0.0, meta), model_dir)
+    activate_model(model_dir, folder)
+    trained = status()
+    assert trained.exit_code == 0, trained.stdout
+    assert f"情感引擎：{folder.name}（2026-11-20 训练，样本 1234 条，留出集宏F1 0.812" in (
+        trained.stdout.replace("\n", "")
+    )
+    (model_dir / "current.json").write_text('{"name": "../elsewhere"}', encoding="utf-8")
+    broken = status()
+    assert broken.exit_code == 1 and "模型名 '../elsewhere' 无效" in broken.stdout
