@@ -4,6 +4,7 @@ it, and pick the comments reviewers should label."""
 from __future__ import annotations
 
 import datetime as dt
+import time
 from pathlib import Path
 
 import click
@@ -75,12 +76,21 @@ def train(app: AppContext, csv_path: Path | None, no_database: bool) -> None:
     source = (
         "database" + (f"+{csv_path.name}" if csv_path else "") if not no_database else str(csv_path)
     )
+    started = time.monotonic()
     try:
-        outcome = train_and_compare(
-            examples, current_engine(settings), settings, emoticons, dt.datetime.now(dt.UTC), source
-        )
+        # Minutes on a large database (segmenting every text, then fitting): show it is alive.
+        with console.status(f"正在训练并在留出样本上比较（{len(examples)} 条样本）…"):
+            outcome = train_and_compare(
+                examples,
+                current_engine(settings),
+                settings,
+                emoticons,
+                dt.datetime.now(dt.UTC),
+                source,
+            )
     except TrainingDataError as exc:
         raise InputError(str(exc)) from None
+    console.print(f"训练与比较用时 {time.monotonic() - started:.0f} 秒")
     folder = persist_outcome(outcome, settings.model_dir)
     console.print(outcome.message, markup=False)
     console.print(
