@@ -48,14 +48,25 @@ def save_model(model: LinearModel, model_dir: Path) -> Path:
     return folder
 
 
+def read_meta(folder: Path) -> dict[str, Any]:
+    """meta.json of a model folder, refused unless it is of the format this program reads."""
+    try:
+        meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ModelFileError(f"无法读取情感模型 {folder}：{exc}") from None
+    if not isinstance(meta, dict):
+        raise ModelFileError(f"情感模型 {folder} 的 meta.json 已损坏")
+    if meta.get("format") != FORMAT:
+        raise ModelFileError(
+            f"情感模型 {folder} 的格式为 {meta.get('format')!r}，本程序只能读取 {FORMAT}"
+        )
+    return meta
+
+
 def load_model(folder: Path) -> LinearModel:
     """Read a model folder written by ``save_model``."""
+    meta = read_meta(folder)
     try:
-        meta: dict[str, Any] = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
-        if meta.get("format") != FORMAT:
-            raise ModelFileError(
-                f"情感模型 {folder} 的格式为 {meta.get('format')!r}，本程序只能读取 {FORMAT}"
-            )
         with np.load(folder / "model.npz", allow_pickle=False) as arrays:
             model = LinearModel(
                 char_idf=arrays["char_idf"].astype(np.float32),
@@ -64,8 +75,6 @@ def load_model(folder: Path) -> LinearModel:
                 intercept=float(arrays["intercept"][0]),
                 meta={k: v for k, v in meta.items() if k not in {"format", "name"}},
             )
-    except ModelFileError:
-        raise
     except (OSError, KeyError, ValueError, IndexError) as exc:
         raise ModelFileError(f"无法读取情感模型 {folder}：{exc}") from None
     sizes = (len(model.char_idf), len(model.word_idf), len(model.coef))
@@ -113,11 +122,9 @@ def describe_engine(model_dir: Path, engine: str) -> tuple[str, str | None]:
                 )
                 return "没有已训练的模型", problem
             return "snownlp 默认模型（尚未训练：govmon sentiment train）", None
-        meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+        meta = read_meta(folder)
     except ModelFileError as exc:
         return "情感模型无法读取", str(exc)
-    except (OSError, ValueError) as exc:
-        return "情感模型无法读取", f"情感模型 {model_dir} 无法读取：{exc}"
     parts = [str(meta.get("trained_at", ""))[:10] + " 训练"]
     if isinstance(meta.get("n_examples"), int):
         parts.append(f"样本 {meta['n_examples']} 条")

@@ -147,6 +147,12 @@ def test_damaged_model_files(
         load_model(folder)
     with pytest.raises(ModelFileError, match="无法读取情感模型"):
         activate_model(tmp_path, folder)
+    (folder / "meta.json").write_text("[]", encoding="utf-8")
+    with pytest.raises(ModelFileError, match="meta.json 已损坏"):
+        load_model(folder)
+    (folder / "meta.json").write_text('{"format": "other/9"}', encoding="utf-8")
+    with pytest.raises(ModelFileError, match="只能读取"):
+        load_model(folder)
 
 
 def test_metrics() -> None:
