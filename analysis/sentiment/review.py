@@ -15,7 +15,6 @@ from dataclasses import dataclass
 
 from analysis.sentiment.emoticons import EmoticonMap
 from analysis.sentiment.engine import has_content
-from analysis.texthash import text_hash
 
 MIXED = "表情正负混杂"
 UNSURE = "模型把握不大"
@@ -30,22 +29,23 @@ class ReviewItem:
 
 def pick_for_review(
     texts: Sequence[str],
+    hashes: Sequence[str],
     scores: Sequence[float | None],
     emoticons: EmoticonMap,
     limit: int,
 ) -> list[ReviewItem]:
     """Up to ``limit`` comments to label, mixed-emoticon ones first, then the least certain.
 
-    ``scores`` are the current engine's scores of ``texts`` (None when not scored yet); among
+    ``hashes`` are the texts' hashes (``analysis.texthash``: repeats share one) and ``scores``
+    the current engine's scores of them (None when not scored yet); among
     comments of equal priority the earlier in ``texts`` comes first, so pass newest first.
     """
     seen: set[str] = set()
     mixed: list[ReviewItem] = []
     unsure: list[tuple[float, int, ReviewItem]] = []
-    for position, (text, score) in enumerate(zip(texts, scores, strict=True)):
+    for position, (text, key, score) in enumerate(zip(texts, hashes, scores, strict=True)):
         if not has_content(text):
             continue
-        key = text_hash(text)
         if key in seen:
             continue
         seen.add(key)

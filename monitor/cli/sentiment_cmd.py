@@ -157,7 +157,6 @@ def review(app: AppContext, out_path: Path, limit: int, pool: int, force: bool) 
     from analysis.sentiment.emoticons import load_emoticon_map
     from analysis.sentiment.labelled_csv import write_review_sheet
     from analysis.sentiment.review import pick_for_review
-    from analysis.texthash import text_hash
     from monitor.pipeline.sentiment import cached_scores, current_engine
 
     if out_path.exists() and not force:
@@ -167,7 +166,7 @@ def review(app: AppContext, out_path: Path, limit: int, pool: int, force: bool) 
     settings = app.settings.sentiment
     with app.session() as session:
         rows = session.execute(
-            select(Comment.text, Comment.created_at, Account.name, Post.url)
+            select(Comment.text, Comment.text_hash, Comment.created_at, Account.name, Post.url)
             .join(Post, Comment.post_id == Post.id)
             .join(Account, Post.account_id == Account.id)
             .where(Comment.is_official.is_(False))
@@ -175,12 +174,12 @@ def review(app: AppContext, out_path: Path, limit: int, pool: int, force: bool) 
             .limit(pool)
         ).all()
         texts = [row.text or "" for row in rows]
-        hashes = [text_hash(text) for text in texts]
+        hashes = [row.text_hash for row in rows]  # stored at ingest; the score cache's key
         engine_name = current_engine(settings).name
         known = cached_scores(session, engine_name, hashes)
-    picked = pick_for_review(
-        texts, [known.get(h) for h in hashes], load_emoticon_map(settings.emoticons_file), limit
-    )
+    scores = [known.get(h) for h in hashes]
+    emoticons = load_emoticon_map(settings.emoticons_file)
+    picked = pick_for_review(texts, hashes, scores, emoticons, limit)
     where: dict[str, tuple[str, str, dt.datetime | None]] = {}
     for text, row in zip(texts, rows, strict=True):
         where.setdefault(text, (row.name, row.url or "", row.created_at))  # newest sighting

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 from analysis.sentiment.emoticons import EmoticonMap
-from analysis.sentiment.review import MIXED, UNSURE, pick_for_review
+from analysis.sentiment.review import MIXED, UNSURE, ReviewItem, pick_for_review
+from analysis.texthash import text_hash
 
 EMO = EmoticonMap({"哈哈": 1.0, "泪": -1.0, "赞": 1.0, "围观": 0.0})
+
+
+def pick(texts: list[str], scores: list[float | None], limit: int) -> list[ReviewItem]:
+    return pick_for_review(texts, [text_hash(t) for t in texts], scores, EMO, limit)
 
 
 def test_mixed_emoticons_first_then_scores_nearest_one_half() -> None:
@@ -19,7 +24,7 @@ def test_mixed_emoticons_first_then_scores_nearest_one_half() -> None:
         "还行吧[围观]",  # no polar emoticon, not scored yet: left out
     ]
     scores = [0.9, 0.10, 0.3, 0.55, None, 0.48, None]
-    picked = pick_for_review(texts, scores, EMO, limit=10)
+    picked = pick(texts, scores, limit=10)
     assert [(p.text, p.reason) for p in picked] == [
         ("哈哈[哈哈]收费站又排队了[泪]", MIXED),
         ("什么时候修好", UNSURE),
@@ -31,6 +36,6 @@ def test_mixed_emoticons_first_then_scores_nearest_one_half() -> None:
 
 def test_repeats_once_and_limit() -> None:
     texts = ["同一句话", "同一句话", "另一句", "第三句"]
-    picked = pick_for_review(texts, [0.5, 0.5, 0.6, 0.7], EMO, limit=2)
+    picked = pick(texts, [0.5, 0.5, 0.6, 0.7], limit=2)
     assert [p.text for p in picked] == ["同一句话", "另一句"]
-    assert pick_for_review([], [], EMO, limit=5) == []
+    assert pick([], [], limit=5) == []
