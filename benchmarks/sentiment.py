@@ -33,7 +33,12 @@ from analysis.sentiment.linear import LinearEngine, fit_linear_model, jieba_word
 from analysis.sentiment.metrics import EvalReport, binary_metrics, evaluate, format_reports
 from analysis.sentiment.settings import SentimentSettings
 from analysis.sentiment.snownlp_engine import SnowNLPEngine
-from analysis.sentiment.training import Example, build_examples, train_and_compare
+from analysis.sentiment.training import (
+    Example,
+    build_examples,
+    train_and_compare,
+    training_texts,
+)
 
 
 def read(path: Path, text_col: str) -> tuple[list[str], list[int]]:
@@ -79,8 +84,7 @@ def learning_curve(
     previous: float | None = None
     for share in (8, 4, 2, 1):
         part = shuffled[: len(shuffled) // share]
-        train_texts = [e.text for e in part] + [t for e in part for t, _ in e.extra]
-        train_labels = [e.label for e in part] + [y for e in part for _, y in e.extra]
+        train_texts, train_labels = training_texts(part)
         model = fit_linear_model(train_texts, train_labels, settings.regularization)
         engine = LinearEngine(model, emoticons, settings.emoticon_weight)
         _acc, f1, _rn, _rp = binary_metrics(labels, engine.score_batch(texts))

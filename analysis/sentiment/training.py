@@ -101,6 +101,19 @@ def examples_from_pairs(
     return examples
 
 
+def training_texts(examples: Iterable[Example]) -> tuple[list[str], list[int]]:
+    """Texts and labels a model is fitted on: each example, then its repost layers."""
+    texts: list[str] = []
+    labels: list[int] = []
+    for example in examples:
+        texts.append(example.text)
+        labels.append(example.label)
+        for text, label in example.extra:
+            texts.append(text)
+            labels.append(label)
+    return texts, labels
+
+
 @dataclass(frozen=True)
 class TrainingOutcome:
     candidate: LinearModel
@@ -142,14 +155,7 @@ def train_and_compare(
             f"至少需要 {settings.min_training_samples} 条且正负面各至少 10 条"
         )
     train_idx, held_idx = _split(examples, settings.holdout_fraction, settings.random_seed)
-    texts: list[str] = []
-    labels: list[int] = []
-    for i in train_idx:
-        texts.append(examples[i].text)
-        labels.append(examples[i].label)
-        for text, label in examples[i].extra:
-            texts.append(text)
-            labels.append(label)
+    texts, labels = training_texts(examples[i] for i in train_idx)
     model = fit_linear_model(texts, labels, settings.regularization)
     held_texts = [examples[i].text for i in held_idx]
     held_labels = [examples[i].label for i in held_idx]
