@@ -87,8 +87,8 @@ class Stream:
     """Posts and comments added one by one; ``frames()`` gives them as analysis frames."""
 
     def __init__(self) -> None:
-        self.posts: list[dict[str, object]] = []
-        self.comments: list[dict[str, object]] = []
+        self.posts: list[dict[str, Any]] = []
+        self.comments: list[dict[str, Any]] = []
 
     def post(self, account: int, text: str, at: dt.datetime, sentiment: float | None = None) -> int:
         pid = len(self.posts) + 1
@@ -104,7 +104,7 @@ class Stream:
         sentiment: float | None = None,
     ) -> None:
         cid = len(self.comments) + 1
-        account = int(str(self.posts[post_id - 1]["account_id"]))
+        account = self.posts[post_id - 1]["account_id"]
         self.comments.append(
             comment_row(
                 cid,
