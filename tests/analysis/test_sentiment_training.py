@@ -148,7 +148,7 @@ def test_damaged_model_files(
     with pytest.raises(ModelFileError, match="无法读取情感模型"):
         activate_model(tmp_path, folder)
     (folder / "meta.json").write_text("[]", encoding="utf-8")
-    with pytest.raises(ModelFileError, match="meta.json 已损坏"):
+    with pytest.raises(ModelFileError, match=r"meta\.json 已损坏"):
         load_model(folder)
     (folder / "meta.json").write_text('{"format": "other/9"}', encoding="utf-8")
     with pytest.raises(ModelFileError, match="只能读取"):
