@@ -19,10 +19,10 @@ from alerts import sanitize
 from alerts.charts import Chart
 from alerts.render import template_environment
 from analysis.digest_model import SYSTEM_SCOPE, DigestData, Figure, RankRow
+from analysis.labels import SEVERITY_LABELS
 from analysis.workdays import SHANGHAI
 
 PRODUCT = "政务新媒体监测"
-SEVERITY_LABELS = {"info": "提示", "warning": "预警", "overdue": "逾期", "critical": "严重"}
 
 # Inline styles: many mail clients drop <style> blocks.
 STYLES = {

@@ -19,10 +19,10 @@ from alerts import sanitize
 from alerts.items import NOTICE_LABELS, AlertItem
 from alerts.message import Message
 from analysis.findings import SEVERITY_ORDER
+from analysis.labels import SEVERITY_LABELS
 from analysis.workdays import SHANGHAI
 
 PRODUCT = "政务新媒体监测"
-SEVERITY_LABELS = {"info": "提示", "warning": "预警", "overdue": "逾期", "critical": "严重"}
 
 
 @dataclass(frozen=True)

@@ -28,8 +28,8 @@ from alerts import (
     channel_url,
     test_message,
 )
-from alerts.render import SEVERITY_LABELS
 from alerts.rules import RULES, rule_title
+from analysis.labels import SEVERITY_LABELS
 from monitor.cli.context import AppContext, config_option, pass_app, recorded_run
 from monitor.db.models import Account, Alert, FindingRow, Unit
 from monitor.errors import GovmonError, InputError

@@ -1,0 +1,96 @@
+"""The one table of labels people read: rule → 中文名 and 条款, severity, state, platform.
+
+Every human output (CLI, alert messages, digest, workbook, web console) takes its words from
+here, so a rule, severity or platform is never shown as its internal code and is shown the
+same way everywhere. Codes stay for machines: JSON output, the database, settings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from analysis.platforms import platform_label
+
+__all__ = [
+    "RULES",
+    "SEVERITY_LABELS",
+    "STATE_LABELS",
+    "RuleInfo",
+    "citation",
+    "platform_label",
+    "rule_article",
+    "rule_title",
+    "severity_label",
+    "state_label",
+]
+
+
+@dataclass(frozen=True)
+class RuleInfo:
+    title: str
+    article: str  # one citation style: "第六条", "第二十二、二十三条"
+    urgent: bool = False
+    # Operator rules say govmon could not see; they go to the operator, never to a unit as a
+    # compliance fault (STYLE 18: absence of data is not evidence).
+    operator: bool = False
+
+
+RULES: dict[str, RuleInfo] = {
+    "filing_overdue": RuleInfo("开通后逾期未备案", "第六条"),
+    "roles_missing": RuleInfo("未明确负责人、总编辑或工作人员", "第七条"),
+    "duplicate_platform_account": RuleInfo("同一平台重复开设账号", "第八条"),
+    "name_unrelated": RuleInfo("账号名称与单位无明显关联", "第八条"),
+    "closure_unfiled": RuleInfo("注销后逾期未备案", "第九条"),
+    "account_gone": RuleInfo("账号在平台上已不存在", "第九条"),
+    "stale_account": RuleInfo("长期未更新", "第十二条"),
+    "confidential_marker": RuleInfo("疑似涉密内容", "第十三条", urgent=True),
+    "missing_attribution": RuleInfo("转载未注明来源", "第十五条"),
+    "unanswered_question": RuleInfo("网民提问未回复", "第十六条"),
+    "superior_post_not_reposted": RuleInfo("未转发上级账号重要信息", "第十六条"),
+    "hot_topic": RuleInfo("热点舆情", "第二十二条"),
+    "rumour_unclarified": RuleInfo("谣言未澄清", "第二十二、二十三条", urgent=True),
+    "negative_surge": RuleInfo("负面舆情激增", "第二十二、二十三条", urgent=True),
+    "commercial_content": RuleInfo("发布商业广告内容", "第二十四条"),
+    "harmful_comment": RuleInfo("评论区有害信息", "第二十五条", urgent=True),
+    "collection_failing": RuleInfo("账号采集失败", "第二十二条", operator=True),
+    "no_collector": RuleInfo("账号无法采集（缺少订阅地址）", "第二十二条", operator=True),
+}
+
+# One set of severity words across findings, alerts, digest and console.
+SEVERITY_LABELS: dict[str, str] = {
+    "info": "提醒",
+    "warning": "预警",
+    "overdue": "逾期",
+    "critical": "紧急",
+}
+
+STATE_LABELS: dict[str, str] = {
+    "open": "未解决",
+    "acknowledged": "已确认",
+    "resolved": "已解决",
+}
+
+
+def rule_title(rule: str) -> str:
+    """The Chinese name of a rule; an unknown rule keeps its code so nothing is hidden."""
+    info = RULES.get(rule)
+    return info.title if info else rule
+
+
+def rule_article(rule: str) -> str:
+    info = RULES.get(rule)
+    return info.article if info else ""
+
+
+def citation(rule: str) -> str:
+    """ "长期未更新（第十二条）": the name and the article a person reads together."""
+    info = RULES.get(rule)
+    return f"{info.title}（{info.article}）" if info else rule
+
+
+def severity_label(severity: str) -> str:
+    return SEVERITY_LABELS.get(severity, severity)
+
+
+def state_label(state: str) -> str:
+    return STATE_LABELS.get(state, state)
