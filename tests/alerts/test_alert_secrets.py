@@ -6,8 +6,8 @@ import logging
 from collections.abc import Iterator
 
 import pytest
-from conftest import FakeClock
 from fakes.bots import FakeBot
+from testkit.clock import FakeClock
 
 from alerts.channels import ChannelContext, build_channel
 from alerts.message import Message

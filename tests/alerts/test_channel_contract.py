@@ -8,9 +8,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from conftest import FakeClock
 from fakes.bots import FakeBot
 from fakes.smtp import DroppingServer, SMTPServer
+from testkit.clock import FakeClock
 
 from alerts.channels import ChannelContext, build_channel, registered
 from alerts.errors import ChannelURLError

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from collecting import FIXTURES, clock
+from testkit.collecting import FIXTURES, clock
 
 from collectors.fakeplatform import FakeContent, FakePlatform
 

@@ -10,7 +10,7 @@ import asyncio
 from dataclasses import dataclass
 
 import pytest
-from collecting import clock, make_settings
+from testkit.collecting import clock, make_settings
 
 from collectors.base import AccountRef
 from collectors.engine import AccountOutcome, collect_accounts

@@ -6,8 +6,8 @@ import asyncio
 import logging
 
 import pytest
-from collecting import SENTINEL_COOKIE, clock, make_settings
 from pydantic import SecretStr
+from testkit.collecting import SENTINEL_COOKIE, clock, make_settings
 
 from collectors.base import AccountRef
 from collectors.engine import collect_accounts

@@ -6,7 +6,7 @@ import asyncio
 import datetime as dt
 
 import pytest
-from collecting import NOW, clock, make_settings
+from testkit.collecting import NOW, clock, make_settings
 
 from collectors.base import AccountRef, AccountResult, Collector, Fetcher
 from collectors.engine import AccountOutcome, collect_accounts, next_due_at

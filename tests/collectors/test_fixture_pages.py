@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from collecting import FIXTURES, NOW
+from testkit.collecting import FIXTURES, NOW
 
 from collectors import errors
 from collectors.base import Page

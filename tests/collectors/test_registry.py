@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from collecting import clock
+from testkit.collecting import clock
 
 from collectors.base import AccountRef, AccountResult, Collector, Fetcher
 from collectors.registry import (

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from collecting import clock, make_settings
+from testkit.collecting import clock, make_settings
 
 from collectors.base import AccountRef
 from collectors.engine import AccountOutcome, collect_accounts

@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from collecting import NOW, SENTINEL_COOKIE, clock, make_settings
 from pydantic import SecretStr
+from testkit.collecting import NOW, SENTINEL_COOKIE, clock, make_settings
 
 from collectors.base import AccountRef
 from collectors.engine import AccountOutcome, collect_accounts

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from collecting import NOW
+from testkit.collecting import NOW
 
 from collectors.weibo_time import SHANGHAI, parse_count, parse_weibo_time
 

@@ -10,8 +10,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from daemon_helpers import EXTRA_JOBS, FAST, Daemon
 from sqlalchemy import Engine
+from testkit.daemon import EXTRA_JOBS, FAST, Daemon
 
 from monitor.db import migrate
 from monitor.db.engine import make_engine

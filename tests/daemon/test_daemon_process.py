@@ -8,8 +8,8 @@ import signal
 from collections.abc import Callable
 from pathlib import Path
 
-from daemon_helpers import Daemon, job_runs, wait_for
 from sqlalchemy import Engine, text
+from testkit.daemon import Daemon, job_runs, wait_for
 
 
 def _consistent(engine: Engine) -> None:

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import Result
-from conftest import NOW, WEEK, settings_for
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import sessionmaker
+from testkit.digest_week import NOW, WEEK, settings_for
 
 from alerts.digest_excel import workbook_values
 from monitor.db.models import Delivery, Digest, Unit

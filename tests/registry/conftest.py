@@ -7,9 +7,9 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import pytest
-from registry_helpers import HEADERS, ROWS, Govmon, csv_text
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
+from testkit.registry import HEADERS, ROWS, Govmon, csv_text
 
 from monitor.db.engine import make_sessionmaker
 

@@ -10,7 +10,7 @@ from importlib.resources import files
 from pathlib import Path
 
 from openpyxl import load_workbook
-from registry_helpers import HEADERS, ROWS, Govmon
+from testkit.registry import HEADERS, ROWS, Govmon
 
 WriteCsv = Callable[..., Path]
 EXAMPLE = Path(str(files("monitor.defaults") / "accounts.example.csv"))

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
-from registry_helpers import HEADERS, ROWS
+from testkit.registry import HEADERS, ROWS
 
 from monitor.errors import InputError
 from monitor.registry.reader import read_table

@@ -6,9 +6,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from registry_helpers import HEADERS, ROWS
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from testkit.registry import HEADERS, ROWS
 
 from monitor.db.models import Account, Unit
 from monitor.errors import InputError

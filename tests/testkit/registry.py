@@ -1,4 +1,4 @@
-"""Shared data and helpers of the registry tests (imported by name: tests have no packages)."""
+"""Shared data and helpers of the registry tests (imported as testkit.registry)."""
 
 from __future__ import annotations
 

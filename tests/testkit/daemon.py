@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from monitor.db.models import JobRun
 
-HERE = Path(__file__).parent
+HERE = Path(__file__).resolve().parents[1] / "daemon"
 EXTRA_JOBS = HERE / "daemon_with_test_jobs.py"
 DEADLINE = 90.0  # seconds; generous for a loaded 2-core machine
 
