@@ -243,6 +243,7 @@ class DigestData:
         """Headline counts, each the sum of its section's rows: the 本周要点 line, the
         ``digests.summary`` column and the demo's summary all read these (JSON-safe)."""
         return {
+            "as_of": self.as_of_text,
             "overview": {f.key: f.value for f in self.overview},
             "topics": len(self.topics),
             "rumours": len(self.rumours),

@@ -30,13 +30,14 @@ from analysis.digest_model import (
 )
 from analysis.findings import SEVERITY_ORDER
 from analysis.labels import rule_article, rule_title
+from analysis.remedies import with_remedy
 from analysis.rumours import RumourClaim
 from analysis.topics import NEGATIVE_BELOW, HotTopic
 from analysis.workdays import SHANGHAI, WorkCalendar
 
 # What a unit should do about an open finding of each rule ({n}: how many).
 RULE_ACTIONS = {
-    "filing_overdue": "补办 {n} 个账号的备案手续，在备案登记表中填写「备案日期」",
+    "filing_overdue": "核对 {n} 个账号的备案：未备案的补办，并在备案登记表「备案日期」栏填写",
     "roles_missing": "为 {n} 个账号在备案登记表中填写主要负责人、分管负责人、总编辑、管理部门和工作人员",
     "duplicate_platform_account": "清理同一平台重复开设的账号（{n} 处）",
     "name_unrelated": "规范 {n} 个账号的名称，使其与本单位明确关联",
@@ -377,7 +378,7 @@ def finding_groups(
         states = [f.state_at(period.end) for f in items]
         rows = tuple(
             FindingItem(
-                summary=cap(f.summary),
+                summary=cap(with_remedy(f.rule, f.summary, f.data)),
                 account=names.get(f.account or "", f.account or ""),
                 severity=f.severity,
                 first_seen=f.first_seen,
