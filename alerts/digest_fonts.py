@@ -59,8 +59,9 @@ _OTHER_REGIONS = re.compile(r" (JP|KR|K|TC|HK|TW)$|Mono", re.I)
 def pick_face(names: list[str]) -> str | None:
     """The Simplified Chinese face among a collection's family names (Noto Sans CJK SC over
     its JP first face, WenQuanYi Micro Hei over its Mono face)."""
+    ordered = sorted(names, key=lambda n: "Mono" in n)  # proportional faces first, stable
     for suffix in _REGION_ORDER:
-        for name in names:
+        for name in ordered:
             if suffix and name.endswith(suffix):
                 return name
             if not suffix and not _OTHER_REGIONS.search(name):

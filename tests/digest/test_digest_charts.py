@@ -44,6 +44,7 @@ def test_ranking_of_a_week_without_data_says_so() -> None:
         (["Noto Sans CJK JP", "Noto Sans CJK KR", "Noto Sans CJK SC", "Noto Sans CJK TC"],
          "Noto Sans CJK SC"),
         (["Noto Serif CJK JP", "Noto Serif CJK SC"], "Noto Serif CJK SC"),
+        (["Noto Sans Mono CJK SC", "Noto Sans CJK JP", "Noto Sans CJK SC"], "Noto Sans CJK SC"),
         (["WenQuanYi Micro Hei Mono", "WenQuanYi Micro Hei"], "WenQuanYi Micro Hei"),
         (["Source Han Sans HK", "Source Han Sans CN"], "Source Han Sans CN"),
         (["Droid Sans Fallback"], "Droid Sans Fallback"),
