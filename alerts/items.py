@@ -10,6 +10,7 @@ from alerts.policy import Decision
 from alerts.routing import UnitTree
 from alerts.rules import RULES, rule_title
 from analysis.findings import Finding
+from analysis.item_state import GONE, recorded_how
 from analysis.remedies import with_remedy
 
 Notice = Literal["new", "reminder", "escalated", "resolved"]
@@ -81,10 +82,7 @@ RESOLVED_HOW: dict[str, str] = {
 def resolved_how(rule: str, data: dict[str, object] | None = None) -> str:
     """Why a finding went: the reason the analysis recorded (``closed_how`` in its data, e.g.
     a question no longer followed), else how a problem of its rule usually goes away."""
-    recorded = (data or {}).get("closed_how")
-    if isinstance(recorded, str) and recorded:
-        return recorded
-    return RESOLVED_HOW.get(rule, "复查时问题已不存在")
+    return recorded_how(data) or RESOLVED_HOW.get(rule, GONE)
 
 
 def item_from(

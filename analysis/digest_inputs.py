@@ -62,7 +62,7 @@ class DigestFinding:
         return self.state_at(when).is_open
 
     def with_closings(self, closings: Mapping[str, Closing]) -> DigestFinding:
-        closing = closing_of(self.dedup_key, self.resolved_at, closings, self.first_seen)
+        closing = closing_of(self.dedup_key, self.resolved_at, closings, self.first_seen, self.data)
         return dataclasses.replace(self, closing=closing)
 
     def as_finding(self) -> Finding:

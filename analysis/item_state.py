@@ -87,15 +87,24 @@ def content_closings(
     return out
 
 
+def recorded_how(data: Mapping[str, object] | None) -> str:
+    """The closing reason an analysis recorded in a finding's data (``closed_how``), if any:
+    e.g. a question no longer followed, or deleted by its author."""
+    how = (data or {}).get("closed_how")
+    return how if isinstance(how, str) else ""
+
+
 def closing_of(
     dedup_key: str,
     resolved_at: dt.datetime | None,
     closings: Mapping[str, Closing],
     first_seen: dt.datetime | None = None,
+    data: Mapping[str, object] | None = None,
 ) -> Closing | None:
-    """A stored finding's closing: the content's, or else when govmon saw it had gone. A
-    closing never precedes the finding's first sighting (it was open when first seen)."""
-    stored = None if resolved_at is None else Closing(resolved_at, GONE)
+    """A stored finding's closing: the content's, or else when govmon saw it had gone (with
+    the reason its analysis recorded). A closing never precedes the finding's first sighting
+    (it was open when first seen)."""
+    stored = None if resolved_at is None else Closing(resolved_at, recorded_how(data) or GONE)
     found = earliest(closings.get(dedup_key), stored)
     if found is not None and first_seen is not None and found.at < first_seen:
         return Closing(first_seen, found.how)
