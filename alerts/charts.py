@@ -92,8 +92,22 @@ def sentiment_chart(days: Sequence[DayRow], font: str | None) -> bytes:
     return _png(draw, font)
 
 
+def no_data(fig: Figure, font: str | None, title: str) -> None:
+    """A chart of nothing says so, instead of an empty axis scaled around zero."""
+    ax = fig.add_subplot()
+    ax.set_axis_off()
+    ax.set_title(title)
+    ax.text(0.5, 0.5, _t(font, "本周无数据", "No data this week"), ha="center", va="center",
+            fontsize=14, color=GREY, transform=ax.transAxes)  # fmt: skip
+
+
 def ranking_chart(rows: Sequence[RankRow], font: str | None) -> bytes:
     shown = list(rows)[:15][::-1]
+    if not any(r.score for r in shown):
+        return _png(
+            lambda fig: no_data(fig, font, _t(font, "账号排行（第二十六条）", "Account ranking")),
+            font,
+        )
 
     def draw(fig: Figure) -> None:
         ax = fig.add_subplot()

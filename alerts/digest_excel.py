@@ -19,6 +19,7 @@ from openpyxl.utils import get_column_letter
 
 from alerts import sanitize
 from analysis.digest_model import DigestData
+from analysis.labels import platform_label, severity_label
 from analysis.workdays import SHANGHAI
 
 HEADER_FILL = PatternFill("solid", fgColor="DDE7F3")
@@ -81,7 +82,7 @@ def workbook_rows(data: DigestData) -> dict[str, tuple[list[str], list[list[Any]
                 "名次",
                 "上周名次",
                 "账号",
-                "账号标识",
+                "账号ID",
                 "单位",
                 "平台",
                 "指数",
@@ -103,9 +104,9 @@ def workbook_rows(data: DigestData) -> dict[str, tuple[list[str], list[list[Any]
                     r.rank,
                     r.previous_rank,
                     _text(r.name, 60),
-                    r.account_key,
+                    r.account_key.split(":", 1)[-1],  # the platform's own id, no code
                     _text(r.unit, 60),
-                    r.platform,
+                    platform_label(r.platform),
                     r.score,
                     r.base_score,
                     r.posts,
@@ -236,15 +237,19 @@ def workbook_rows(data: DigestData) -> dict[str, tuple[list[str], list[list[Any]
             ],
         ),
         "合规问题": (
-            ["问题", "依据", "单位", "账号", "严重程度", "状态", "首次发现", "说明"],
+            [
+                *("问题", "依据", "单位", "账号", "严重程度"),
+                f"状态（截至{d.as_of_text}）",
+                *("首次发现", "说明"),
+            ],
             [
                 [
                     g.title,
                     g.article,
                     _text(g.unit, 60),
                     _text(i.account, 60),
-                    i.severity,
-                    i.state,
+                    severity_label(i.severity),
+                    i.state_text,
                     _time(i.first_seen),
                     _text(i.summary),
                 ]

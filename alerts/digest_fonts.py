@@ -51,12 +51,33 @@ def covers_chinese(path: str | Path) -> bool:
     return all(face.get_char_index(ord(c)) for c in _PROBE)
 
 
+# A CJK collection (.ttc) holds one face per region; the digest is Simplified Chinese.
+_REGION_ORDER = (" SC", " CN", " GB", "")
+_OTHER_REGIONS = re.compile(r" (JP|KR|K|TC|HK|TW)$|Mono", re.I)
+
+
+def pick_face(names: list[str]) -> str | None:
+    """The Simplified Chinese face among a collection's family names (Noto Sans CJK SC over
+    its JP first face, WenQuanYi Micro Hei over its Mono face)."""
+    ordered = sorted(names, key=lambda n: "Mono" in n)  # proportional faces first, stable
+    for suffix in _REGION_ORDER:
+        for name in ordered:
+            if suffix and name.endswith(suffix):
+                return name
+            if not suffix and not _OTHER_REGIONS.search(name):
+                return name
+    return names[0] if names else None
+
+
 def _add(path: Path) -> str | None:
-    """Register a font file with matplotlib; its family name if it draws Chinese."""
+    """Register a font file with matplotlib; the family name of its Simplified Chinese face
+    if it draws Chinese (every face of a .ttc is registered, so the name resolves without a
+    findfont warning)."""
     if not path.is_file() or not covers_chinese(path):
         return None
     font_manager.fontManager.addfont(str(path))
-    return font_manager.FontProperties(fname=str(path)).get_name()
+    faces = [f.name for f in font_manager.fontManager.ttflist if f.fname == str(path)]
+    return pick_face(faces) or font_manager.FontProperties(fname=str(path)).get_name()
 
 
 def _known() -> str | None:

@@ -146,10 +146,8 @@ def _context(
         "severity": SEVERITY_LABELS,
         "bot_items": bot_items,
         "unclarified": [r for r in data.rumours if not r.clarified],
-        "overdue_total": sum(q.overdue for q in data.questions),
-        "unanswered_total": sum(q.unanswered for q in data.questions),
-        "questions_total": sum(q.questions for q in data.questions),
-        "open_total": sum(g.open_count for g in data.findings),
+        "counts": data.summary(),
+        "as_of": data.as_of_text,
     }
 
 

@@ -18,6 +18,7 @@ from alerts.quiet import quiet_until
 from alerts.render import render
 from alerts.routing import Route, UnitTree, routes_for_unit
 from alerts.settings import AlertsSettings
+from analysis.findings import Finding
 
 
 @dataclass(frozen=True)
@@ -46,12 +47,15 @@ def plan(
     settings: AlertsSettings,
     now: dt.datetime,
     account_names: dict[str, str] | None = None,
+    gone: dict[str, Finding] | None = None,
 ) -> list[Outgoing]:
+    """``gone``: the findings of alerts being resolved, as last seen (by dedup key), so a
+    "已解决" line restates what was resolved."""
     buckets: dict[Route, list[AlertItem]] = {}
     for decision in decisions:
         if decision.notify is None:
             continue
-        item = item_from(decision, tree, account_names)
+        item = item_from(decision, tree, account_names, gone)
         for unit in tree.recipients(decision.alert.unit, decision.alert.escalation_level):
             for route in routes_for_unit(tree.get(unit), settings):
                 bucket = buckets.setdefault(route, [])

@@ -8,6 +8,7 @@ unit's digest holds only its own accounts, texts and findings.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -36,6 +37,7 @@ from analysis.digest_sections import (
     rumour_rows,
     topic_rows,
 )
+from analysis.item_state import content_closings
 from analysis.ranking import HonourLists, ListEntry, honour_lists, rank_accounts
 from analysis.topics import HotTopic
 
@@ -88,7 +90,19 @@ class _Prepared:
 
 
 def _findings_of(inputs: DigestInputs, period: Period) -> list[DigestFinding]:
-    return [f for f in inputs.findings if f.open_during(period)]
+    """The findings open at the period's end: the ranking's penalty and the 通报 lists read
+    the same state as 七、合规问题 and 本周待办."""
+    return [f for f in inputs.findings if f.open_at(period.end)]
+
+
+def with_content_closings(inputs: DigestInputs) -> DigestInputs:
+    """The stored findings with the closings the week's content shows (a clarification, a
+    reply), so that every section reads one state per item (analysis.item_state)."""
+    clarified = [(c.key, c.clarification_at) for c in inputs.rumours or () if c.clarified]
+    closings = content_closings(clarified, inputs.answers)
+    return dataclasses.replace(
+        inputs, findings=[f.with_closings(closings) for f in inputs.findings]
+    )
 
 
 def _prepare(inputs: DigestInputs) -> _Prepared:
@@ -236,6 +250,7 @@ def digest_units(inputs: DigestInputs) -> list[int]:
 
 def build_digests(inputs: DigestInputs, unit_ids: list[int] | None = None) -> Iterator[DigestData]:
     """The system's digest, then one per unit (``unit_ids``: only these units, no system)."""
+    inputs = with_content_closings(inputs)
     prepared = _prepare(inputs)
     if unit_ids is None:
         yield _build(inputs, prepared, None)

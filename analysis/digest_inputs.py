@@ -5,8 +5,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,6 +15,7 @@ import pandas as pd
 
 from analysis.activity import Period
 from analysis.findings import Finding, Severity
+from analysis.item_state import GONE, Closing, ItemState, closing_of, state_as_of
 from analysis.rule_settings import RankingSettings
 from analysis.rumours import RumourClaim
 from analysis.topics import HotTopic
@@ -38,14 +40,30 @@ class DigestFinding:
     unit: str | None = None
     account: str | None = None  # account key
     data: dict[str, Any] = field(default_factory=dict)
+    # When and how it really went (the content's clarification or reply, see
+    # analysis.item_state); None: only the stored ``resolved_at`` is known.
+    closing: Closing | None = None
+
+    @property
+    def closed(self) -> Closing | None:
+        if self.closing is not None:
+            return self.closing
+        return None if self.resolved_at is None else Closing(self.resolved_at, GONE)
+
+    def state_at(self, moment: dt.datetime) -> ItemState:
+        """The one state every section reads (analysis.item_state)."""
+        return state_as_of(self.first_seen, self.closed, moment)
 
     def open_during(self, period: Period) -> bool:
-        return self.first_seen < period.end and (
-            self.resolved_at is None or self.resolved_at >= period.start
-        )
+        closed = self.closed
+        return self.first_seen < period.end and (closed is None or closed.at >= period.start)
 
     def open_at(self, when: dt.datetime) -> bool:
-        return self.first_seen < when and (self.resolved_at is None or self.resolved_at >= when)
+        return self.state_at(when).is_open
+
+    def with_closings(self, closings: Mapping[str, Closing]) -> DigestFinding:
+        closing = closing_of(self.dedup_key, self.resolved_at, closings, self.first_seen, self.data)
+        return dataclasses.replace(self, closing=closing)
 
     def as_finding(self) -> Finding:
         return Finding(

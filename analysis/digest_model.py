@@ -10,6 +10,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from analysis.item_state import Closing
+from analysis.labels import state_label
+from analysis.workdays import SHANGHAI
+
 SYSTEM_SCOPE = "全系统"
 TEXT_CHARS = 200
 
@@ -141,7 +145,16 @@ class FindingItem:
     account: str
     severity: str
     first_seen: dt.datetime
-    state: str  # 未解决 / 本周已解决
+    state: str  # at the week's end: "open" or "resolved" (analysis.item_state)
+    closing: Closing | None = None  # when and how it was resolved
+
+    @property
+    def state_text(self) -> str:
+        """What a person reads: 未解决, or 已解决 with how and when (Asia/Shanghai)."""
+        if self.state != "resolved" or self.closing is None:
+            return state_label(self.state)
+        at = self.closing.at.astimezone(SHANGHAI).strftime("%m-%d %H:%M")
+        return f"{state_label(self.state)}（{self.closing.how}，{at}）"
 
 
 @dataclass(frozen=True)
@@ -152,7 +165,12 @@ class FindingGroup:
     unit: str
     open_count: int
     resolved_count: int
-    items: tuple[FindingItem, ...]
+    items: tuple[FindingItem, ...]  # every item, open ones first (the workbook lists all)
+    shown: int = 5  # how many the HTML and Markdown list
+
+    @property
+    def top(self) -> tuple[FindingItem, ...]:
+        return self.items[: self.shown]
 
 
 @dataclass(frozen=True)
@@ -210,9 +228,22 @@ class DigestData:
     def figure(self, key: str) -> Figure | None:
         return next((f for f in self.overview if f.key == key), None)
 
+    @property
+    def as_of(self) -> dt.datetime:
+        """The reference moment: a digest describes its week as of the week's end."""
+        return self.end
+
+    @property
+    def as_of_text(self) -> str:
+        """The reference moment as people write it: "2026年11月29日 24:00"."""
+        last = (self.as_of - dt.timedelta(seconds=1)).astimezone(SHANGHAI).date()
+        return f"{last:%Y年%m月%d日} 24:00"
+
     def summary(self) -> dict[str, Any]:
-        """Headline figures for the ``digests.summary`` column (JSON-safe)."""
+        """Headline counts, each the sum of its section's rows: the 本周要点 line, the
+        ``digests.summary`` column and the demo's summary all read these (JSON-safe)."""
         return {
+            "as_of": self.as_of_text,
             "overview": {f.key: f.value for f in self.overview},
             "topics": len(self.topics),
             "rumours": len(self.rumours),
@@ -221,6 +252,15 @@ class DigestData:
             "unanswered": sum(q.unanswered for q in self.questions),
             "overdue": sum(q.overdue for q in self.questions),
             "findings_open": sum(g.open_count for g in self.findings),
+            "findings_open_by_rule": self.open_by_rule(),
             "criticised": len(self.criticised),
             "commended": len(self.commended),
         }
+
+    def open_by_rule(self) -> dict[str, int]:
+        """Findings open at the week's end per rule (七、合规问题 summed over units)."""
+        out: dict[str, int] = {}
+        for g in self.findings:
+            if g.open_count:
+                out[g.rule] = out.get(g.rule, 0) + g.open_count
+        return dict(sorted(out.items()))

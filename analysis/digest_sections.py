@@ -29,37 +29,19 @@ from analysis.digest_model import (
     TopicRow,
 )
 from analysis.findings import SEVERITY_ORDER
+from analysis.labels import rule_article, rule_title
+from analysis.remedies import with_remedy
 from analysis.rumours import RumourClaim
 from analysis.topics import NEGATIVE_BELOW, HotTopic
 from analysis.workdays import SHANGHAI, WorkCalendar
 
-RULE_TITLES = {
-    "filing_overdue": "开通后逾期未备案",
-    "roles_missing": "未明确负责人、总编辑或工作人员",
-    "duplicate_platform_account": "同一平台重复开设账号",
-    "name_unrelated": "账号名称与单位无明显关联",
-    "closure_unfiled": "注销后逾期未备案",
-    "account_gone": "账号在平台上已不存在",
-    "stale_account": "长期未更新",
-    "confidential_marker": "疑似涉密内容",
-    "missing_attribution": "转载未注明来源",
-    "unanswered_question": "网民提问未回复",
-    "superior_post_not_reposted": "未转发上级账号重要信息",
-    "hot_topic": "热点舆情",
-    "rumour_unclarified": "谣言未澄清",
-    "negative_surge": "负面舆情激增",
-    "commercial_content": "发布商业广告内容",
-    "harmful_comment": "评论区有害信息",
-    "collection_failing": "账号持续采集失败",
-}
-
 # What a unit should do about an open finding of each rule ({n}: how many).
 RULE_ACTIONS = {
-    "filing_overdue": "补办 {n} 个账号的备案手续",
-    "roles_missing": "为 {n} 个账号明确主要负责人、分管负责人、总编辑和工作人员",
+    "filing_overdue": "核对 {n} 个账号的备案：未备案的补办，并在备案登记表「备案日期」栏填写",
+    "roles_missing": "为 {n} 个账号在备案登记表中填写主要负责人、分管负责人、总编辑、管理部门和工作人员",
     "duplicate_platform_account": "清理同一平台重复开设的账号（{n} 处）",
     "name_unrelated": "规范 {n} 个账号的名称，使其与本单位明确关联",
-    "closure_unfiled": "补办 {n} 个已注销账号的注销备案",
+    "closure_unfiled": "补办 {n} 个已注销账号的注销备案，在备案登记表中填写「注销备案日期」",
     "account_gone": "核实 {n} 个在平台上已不存在的账号，按规定注销备案",
     "stale_account": "恢复 {n} 个长期未更新账号的更新",
     "confidential_marker": "立即核查并处置 {n} 条疑似涉密内容",
@@ -72,6 +54,7 @@ RULE_ACTIONS = {
     "commercial_content": "删除 {n} 条商业广告内容",
     "harmful_comment": "处置评论区 {n} 条有害信息",
     "collection_failing": "核实 {n} 个持续采集失败的账号是否仍在运行",
+    "no_collector": "为 {n} 个无法采集的账号在备案登记表「订阅地址」栏填写 RSS 地址",
 }
 
 
@@ -383,6 +366,8 @@ def negative_threads(
 def finding_groups(
     findings: Sequence[DigestFinding], period: Period, names: dict[str, str], per_group: int
 ) -> tuple[FindingGroup, ...]:
+    """Findings open at some time in the week, by rule and unit; each item's state is its
+    state at the week's end (analysis.item_state), the same one 本周待办 and 通报 read."""
     groups: dict[tuple[str, str], list[DigestFinding]] = defaultdict(list)
     for f in findings:
         if f.open_during(period):
@@ -390,35 +375,39 @@ def finding_groups(
     out = []
     for (rule, unit), items in groups.items():
         items.sort(key=lambda f: (-SEVERITY_ORDER.get(f.severity, 0), f.first_seen, f.dedup_key))
-        still_open = [f for f in items if f.open_at(period.end)]
+        states = [f.state_at(period.end) for f in items]
+        rows = tuple(
+            FindingItem(
+                summary=cap(with_remedy(f.rule, f.summary, f.data)),
+                account=names.get(f.account or "", f.account or ""),
+                severity=f.severity,
+                first_seen=f.first_seen,
+                state=state.state,
+                closing=state.closing,
+            )
+            for f, state in zip(items, states, strict=True)
+        )
+        # Open ones first: those are what the unit must act on.
+        rows = tuple(sorted(rows, key=lambda i: i.state != "open"))
         out.append(
             FindingGroup(
                 rule=rule,
-                title=RULE_TITLES.get(rule, rule),
-                article=items[0].article,
+                title=rule_title(rule),
+                article=rule_article(rule) or items[0].article,
                 unit=unit,
-                open_count=len(still_open),
-                resolved_count=len(items) - len(still_open),
-                items=tuple(
-                    FindingItem(
-                        summary=cap(f.summary),
-                        account=names.get(f.account or "", f.account or ""),
-                        severity=f.severity,
-                        first_seen=f.first_seen,
-                        state="未解决" if f.open_at(period.end) else "本周已解决",
-                    )
-                    for f in items[:per_group]
-                ),
+                open_count=sum(1 for st in states if st.is_open),
+                resolved_count=sum(1 for st in states if st.state == "resolved"),
+                items=rows,
+                shown=per_group,
             )
         )
-    out.sort(
-        key=lambda g: (
-            -max(SEVERITY_ORDER.get(i.severity, 0) for i in g.items),
-            -g.open_count,
-            g.rule,
-            g.unit,
+
+    def worst_open(g: FindingGroup) -> int:
+        return max(
+            (SEVERITY_ORDER.get(i.severity, 0) for i in g.items if i.state == "open"), default=0
         )
-    )
+
+    out.sort(key=lambda g: (g.open_count == 0, -worst_open(g), -g.open_count, g.rule, g.unit))
     return tuple(out)
 
 
@@ -437,7 +426,7 @@ def actions_for(
     )
     out = []
     for rule, items in ranked[:limit]:
-        template = RULE_ACTIONS.get(rule, f"处理「{RULE_TITLES.get(rule, rule)}」问题 {{n}} 项")
-        article = items[0].article
+        template = RULE_ACTIONS.get(rule, f"处理「{rule_title(rule)}」问题 {{n}} 项")
+        article = rule_article(rule) or items[0].article
         out.append(ActionItem(f"{template.format(n=len(items))}（{article}）", article, len(items)))
     return tuple(out)

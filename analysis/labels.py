@@ -68,6 +68,7 @@ STATE_LABELS: dict[str, str] = {
     "open": "未解决",
     "acknowledged": "已确认",
     "resolved": "已解决",
+    "unseen": "尚未出现",  # analysis.item_state: not yet seen at the moment asked about
 }
 
 

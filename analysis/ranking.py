@@ -24,18 +24,8 @@ import pandas as pd
 
 from analysis.compliance.subjects import records
 from analysis.findings import SEVERITY_ORDER, Finding
+from analysis.labels import rule_article, rule_title
 from analysis.rule_settings import RankingSettings
-
-RULE_NAMES = {
-    "stale_account": "长期未更新",
-    "unanswered_question": "网民提问未答复",
-    "commercial_content": "发布商业广告",
-    "confidential_marker": "涉密标志",
-    "missing_attribution": "转载未注明出处",
-    "harmful_comment": "评论区不良信息未处置",
-    "superior_post_not_reposted": "未转发上级重要信息",
-    "negative_surge": "负面评论激增",
-}
 
 
 def _ln1p(values: pd.Series) -> pd.Series:
@@ -141,8 +131,7 @@ def honour_lists(
             f.rule for f in serious if f.rule not in ("stale_account", "unanswered_question")
         )
         for rule, n in sorted(others.items()):
-            article = next(f.article for f in serious if f.rule == rule)
-            reasons.append(f"{RULE_NAMES.get(rule, rule)} {n} 项（{article}）")
+            reasons.append(f"{rule_title(rule)} {n} 项（{rule_article(rule)}）")
         entry = ListEntry(
             account_key=key,
             name=str(row["name"]),

@@ -28,7 +28,7 @@ from analysis.topic_settings import RumoursSettings
 from analysis.topic_texts import texts_between
 
 RULE = "rumour_unclarified"
-ARTICLES = "第二十二条、第二十三条"
+ARTICLES = "第二十二、二十三条"  # one citation style (analysis.labels)
 CLAIM_CHARS = 120
 EXAMPLE_CHARS = 200
 _SENTENCE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]*")

@@ -193,9 +193,11 @@ def filing_overdue(
             calendar=calendar,
             deadline=deadline,
             unfiled_text="第六条：{shown}于 {event} 开通，应在 {deadline} 个工作日内"
-            "（{due} 前）向厅办公室备案，至今未备案，已逾期 {late} 个工作日",
+            "（{due} 前）向厅办公室备案，至今未备案，已逾期 {late} 个工作日。"
+            "请补办备案，并在备案登记表该账号一行的「备案日期」栏填写后重新导入",
             late_text="第六条：{shown}于 {event} 开通，{filed} 才备案，"
-            "超过 {deadline} 个工作日的备案时限（应在 {due} 前）{late} 个工作日",
+            "超过 {deadline} 个工作日的备案时限（应在 {due} 前）{late} 个工作日。"
+            "备案登记表「备案日期」栏已填写，无需补办；今后新开账号请在 {deadline} 个工作日内备案",
         )
         if finding is not None:
             findings.append(finding)
@@ -243,7 +245,8 @@ def closure_unfiled(
             calendar=calendar,
             deadline=deadline,
             unfiled_text="第九条：{shown}于 {event} 注销，应在 {deadline} 个工作日内"
-            "（{due} 前）报厅办公室备案，至今未备案，已逾期 {late} 个工作日",
+            "（{due} 前）报厅办公室备案，至今未备案，已逾期 {late} 个工作日。"
+            "请补办注销备案，并在备案登记表该账号一行的「注销备案日期」栏填写后重新导入",
             late_text="第九条：{shown}于 {event} 注销，{filed} 才报备，"
             "超过 {deadline} 个工作日的时限（应在 {due} 前）{late} 个工作日",
         )

@@ -9,8 +9,6 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from monitor.cli.analyze_cmd import RULE_NAMES
-
 
 @click.command()
 @click.option(
@@ -38,12 +36,8 @@ def demo(out: Path | None) -> None:
     table = Table(title=f"演示完成（用时 {elapsed:.0f} 秒）")
     table.add_column("项目")
     table.add_column("数量", justify="right")
-    table.add_row("账号", str(result.accounts))
-    table.add_row("帖子", str(result.posts))
-    table.add_row("评论", str(result.comments))
-    for rule, count in sorted(result.open_findings.items()):
-        table.add_row(f"未解决：{RULE_NAMES.get(rule, rule)}", str(count))
-    table.add_row("写入发件箱的消息", str(result.deliveries))
+    for label, count in result.summary_rows():  # h13a: rows and labels come from the demo
+        table.add_row(label, count)
     console.print(table)
     console.print("请打开：")
     for label, path in (

@@ -19,6 +19,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import sessionmaker
 
+from analysis.labels import rule_title
+from analysis.workdays import SHANGHAI
 from collectors.fakeplatform import FakePlatform
 from monitor.db import migrate
 from monitor.db.engine import make_engine
@@ -55,6 +57,34 @@ class DemoResult:
     digest_html: Path | None = None
     digest_workbook: Path | None = None
     digest_markdown: Path | None = None
+    # The system digest's counts (DigestData.summary: the same figures its sections show).
+    digest_summary: dict[str, Any] = field(default_factory=dict)
+    now: dt.datetime | None = None  # the demo clock when the open findings were counted
+
+    def summary_rows(self) -> list[tuple[str, str]]:
+        """The closing table: every count with the moment it is true at, in the words of
+        analysis.labels, read from the same places as the digest and ``govmon findings``."""
+        rows = [
+            ("账号", str(self.accounts)),
+            ("帖子", str(self.posts)),
+            ("评论", str(self.comments)),
+        ]
+        week = self.digest_summary
+        if week:
+            rows += [
+                ("周报：各项状态截至", str(week["as_of"])),
+                ("周报：未澄清传言", str(week["rumours_unclarified"])),
+                ("周报：网民提问未答复", str(week["unanswered"])),
+                ("周报：其中逾期", str(week["overdue"])),
+                ("周报：未解决合规问题", str(week["findings_open"])),
+            ]
+        if self.now is not None:
+            stamp = self.now.astimezone(SHANGHAI).strftime("%Y年%m月%d日 %H:%M")
+            rows.append(("现在（演示时钟）", stamp))
+        for rule, count in sorted(self.open_findings.items()):
+            rows.append((f"现在未解决：{rule_title(rule)}", str(count)))
+        rows.append(("写入发件箱的消息", str(self.deliveries)))
+        return rows
 
 
 def choose_out_dir(requested: Path | None, cwd: Path) -> Path:
@@ -145,6 +175,8 @@ def run_demo(out: Path, step: Step | None = None) -> DemoResult:
                 result.digest_html = files.get("html")
                 result.digest_workbook = files.get("xlsx")
                 result.digest_markdown = files.get("md")
+                result.digest_summary = system.summary
+            result.now = now
 
             with sessions() as session:
                 result.accounts = session.scalar(select(func.count()).select_from(Account)) or 0

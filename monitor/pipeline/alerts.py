@@ -190,6 +190,7 @@ class _Stored:
     rows: dict[str, Alert]
     account_names: dict[str, str]
     rules_present: set[str]
+    gone: dict[str, Finding]  # findings no longer open, of alerts that may now resolve
 
 
 def _read(session: Session) -> _Stored:
@@ -222,9 +223,14 @@ def _read(session: Session) -> _Stored:
     )
     alerts: dict[str, AlertState] = {}
     rows: dict[str, Alert] = {}
+    gone: dict[str, Finding] = {}
     for alert, finding in session.execute(query).all():
         alerts[finding.dedup_key] = state_from_row(alert, finding, unit_of(finding))
         rows[finding.dedup_key] = alert
+        if finding.state != "open":
+            gone[finding.dedup_key] = finding_from_row(
+                finding, unit_of(finding), account_of(finding)
+            )
     rules_present = set(session.scalars(select(FindingRow.rule).distinct()))
     return _Stored(
         findings=findings,
@@ -233,6 +239,7 @@ def _read(session: Session) -> _Stored:
         rows=rows,
         account_names=account_names,
         rules_present=rules_present,
+        gone=gone,
     )
 
 
@@ -341,7 +348,7 @@ def check_in_session(
         evaluated_rules=rules,
     )
     decisions = _persist(session, decisions, stored)
-    outgoing = plan(decisions, tree, settings.alerts, now, stored.account_names)
+    outgoing = plan(decisions, tree, settings.alerts, now, stored.account_names, stored.gone)
     summary = CheckSummary(findings=len(stored.findings))
     summary.actions.update(d.action for d in decisions)
     summary.deliveries = _write_outbox(session, outgoing, decisions, tree, settings, now)

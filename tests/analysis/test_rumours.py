@@ -129,7 +129,7 @@ def test_claim_is_grouped_and_unclarified(segmenter: Segmenter, cues: RumourCues
     assert finding.severity == "critical"
     assert finding.subject_type == "rumour"
     assert finding.unit == "江州路段管理处"
-    assert "第二十二条" in finding.summary and "第二十三条" in finding.summary
+    assert "第二十二、二十三条" in finding.summary  # one citation style (analysis.labels)
     assert finding.data["urgent"] is True
     assert finding.since == claim.first_seen
     assert clarified_claims(claims) == []

@@ -40,7 +40,9 @@ def test_system_digest_figures(seeded: Engine, tmp_path: Path) -> None:
         "followers": None,  # no follower snapshot in the fixture: unknown, not 0
     }
     assert (system["questions"], system["unanswered"], system["overdue"]) == (2, 1, 1)
-    assert (system["findings_open"], system["criticised"], system["commended"]) == (1, 1, 1)
+    # The attribution finding was resolved on the 25th: at the week's end (the digest's
+    # reference moment) its account has nothing open and is commended (analysis.item_state).
+    assert (system["findings_open"], system["criticised"], system["commended"]) == (1, 1, 2)
     md = Path(summary.built[0].files["md"]).read_text(encoding="utf-8")
     for heading in (
         "一、总体情况（第二十六条）",

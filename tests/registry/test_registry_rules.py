@@ -69,7 +69,8 @@ def test_unfiled_after_deadline_across_national_day() -> None:
     assert finding.dedup_key == "filing_overdue:weibo:1:unfiled"
     assert finding.summary == (
         "第六条：账号「江南高速」（微博）于 2026-09-29 开通，应在 5 个工作日内（2026-10-12 前）"
-        "向厅办公室备案，至今未备案，已逾期 1 个工作日"
+        "向厅办公室备案，至今未备案，已逾期 1 个工作日。"
+        "请补办备案，并在备案登记表该账号一行的「备案日期」栏填写后重新导入"
     )
     assert finding.deadline == dt.datetime(2026, 10, 12, 16, 0, tzinfo=dt.UTC)
     assert finding.data["due"] == "2026-10-12"

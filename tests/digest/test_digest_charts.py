@@ -1,0 +1,71 @@
+"""Charts as a person sees them: a week without data says so; the Chinese font is the
+Simplified Chinese face of a CJK collection, found without matplotlib's findfont warnings."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pytest
+from matplotlib.figure import Figure
+
+from alerts import charts, digest_fonts
+from analysis.digest_model import RankRow
+
+WQY = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")  # fonts-wqy-microhei (CI)
+
+
+def _row(rank: int, score: float) -> RankRow:
+    return RankRow(rank, None, f"weibo:{rank}", f"账号{rank}", "江东港航", "weibo", score, score,
+                   0, 0, 0, 0, 0, 0, None, None, 0, 0, 0.0)  # fmt: skip
+
+
+def test_ranking_of_a_week_without_data_says_so() -> None:
+    figure = Figure()
+    charts.no_data(figure, "字体", "账号排行（第二十六条）")
+    (ax,) = figure.axes
+    assert [t.get_text() for t in ax.texts] == ["本周无数据"]
+    assert not ax.axison  # no empty −0.04…0.04 axis
+    font = digest_fonts.chinese_font()
+    empty = charts.ranking_chart([_row(1, 0.0), _row(2, 0.0)], font)
+    expected = charts._png(
+        lambda fig: charts.no_data(
+            fig, font, "账号排行（第二十六条）" if font else "Account ranking"
+        ),
+        font,
+    )
+    assert empty == expected
+    assert charts.ranking_chart([_row(1, 3.0)], font) != expected
+
+
+@pytest.mark.parametrize(
+    ("faces", "chosen"),
+    [
+        (["Noto Sans CJK JP", "Noto Sans CJK KR", "Noto Sans CJK SC", "Noto Sans CJK TC"],
+         "Noto Sans CJK SC"),
+        (["Noto Serif CJK JP", "Noto Serif CJK SC"], "Noto Serif CJK SC"),
+        (["Noto Sans Mono CJK SC", "Noto Sans CJK JP", "Noto Sans CJK SC"], "Noto Sans CJK SC"),
+        (["WenQuanYi Micro Hei Mono", "WenQuanYi Micro Hei"], "WenQuanYi Micro Hei"),
+        (["Source Han Sans HK", "Source Han Sans CN"], "Source Han Sans CN"),
+        (["Droid Sans Fallback"], "Droid Sans Fallback"),
+    ],
+)  # fmt: skip
+def test_collection_face_is_simplified_chinese(faces: list[str], chosen: str) -> None:
+    assert digest_fonts.pick_face(faces) == chosen
+
+
+@pytest.mark.skipif(not WQY.is_file(), reason="fonts-wqy-microhei is not installed")
+def test_installed_cjk_font_draws_without_findfont_warnings(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    digest_fonts.chinese_font.cache_clear()
+    try:
+        with caplog.at_level(logging.DEBUG, logger="matplotlib.font_manager"):
+            name = digest_fonts.chinese_font(str(WQY))
+            rows = [_row(1, 5.0), _row(2, 3.0)]
+            charts.ranking_chart(rows, name)
+        assert name == "WenQuanYi Micro Hei"
+        warned = [r for r in caplog.records if r.levelno >= logging.WARNING]
+        assert not warned, [r.getMessage() for r in warned]
+    finally:
+        digest_fonts.chinese_font.cache_clear()
