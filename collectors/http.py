@@ -178,6 +178,7 @@ class PoliteClient:
             ),
             headers={"User-Agent": settings.user_agent},
             follow_redirects=False,
+            proxy=settings.proxy or None,
         )
         self._clock = clock
         self._sleep = sleep
