@@ -7,6 +7,7 @@ per-host interval holds across the workers (the fake records when each request a
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import os
 import signal
@@ -16,15 +17,19 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, select, text
 from sqlalchemy.orm import Session
 from testkit.daemon import wait_for
 from testkit.postgres import PG_URL, fresh_schema
 
 from collectors.fakeplatform import FakeAccount, FakeContent, FakePlatform, FakePost
+from collectors.settings import CollectorsSettings
 from monitor.db import migrate
 from monitor.db.engine import make_engine
 from monitor.db.models import Account, CollectionRun, Post, Unit
+from monitor.settings import settings_from_dict
+from monitor.workers.health import worker_health
+from monitor.workers.pacing import SharedPacer
 
 pytestmark = [
     pytest.mark.slow,
@@ -193,3 +198,43 @@ def test_three_workers_collect_every_account_once_postgres(
     assert len(starts) >= ACCOUNTS * 2
     spans = [b - a for a, b in zip(starts, starts[WINDOW - 1 :], strict=False)]
     assert min(spans) >= (WINDOW - 3) * INTERVAL, sorted(spans)[:5]
+
+
+@pytest.fixture
+def bare_database() -> Iterator[Engine]:
+    with fresh_schema() as url:
+        engine = make_engine(url)
+        migrate.upgrade(engine)
+        yield engine
+        engine.dispose()
+
+
+def test_host_slots_are_shared_and_leases_expire_postgres(bare_database: Engine) -> None:
+    settings = CollectorsSettings(per_host_concurrency=2, timeout_seconds=1)
+    a, b, c = (SharedPacer(bare_database, settings, name) for name in "abc")
+    host = "m.weibo.cn"
+
+    async def scenario() -> None:
+        async with a.slot(host), b.slot(host):
+            # both slots are taken by other processes' pacers: a third must wait
+            assert await asyncio.to_thread(c._try_lease, host, 2, 10) is None
+        assert await asyncio.to_thread(c._try_lease, host, 2, 0.2) is not None
+        # a holder killed mid-request never releases: its lease runs out instead
+        assert await asyncio.to_thread(a._try_lease, host, 2, 0.2) is not None
+        assert await asyncio.to_thread(b._try_lease, host, 2, 10) is None
+        await asyncio.sleep(0.3)
+        assert await asyncio.to_thread(b._try_lease, host, 2, 10) is not None
+
+    asyncio.run(scenario())
+
+
+def test_status_needs_a_live_worker_postgres(bare_database: Engine, tmp_path: Path) -> None:
+    settings = settings_from_dict(
+        {"general": {"data_dir": str(tmp_path)}, "daemon": {"engine": "procrastinate"}}
+    )
+    health = worker_health(settings, bare_database)
+    assert health.alive == 0 and any("没有在线的 govmon worker" in p for p in health.problems)
+    with bare_database.begin() as conn:
+        conn.execute(text("INSERT INTO procrastinate_workers DEFAULT VALUES"))
+    health = worker_health(settings, bare_database)
+    assert health.alive == 1 and health.problems == ()
