@@ -220,6 +220,12 @@ def run_collection(
     with sessions() as session:
         accounts = select_accounts(session, selection, now)
         refs = [(a.id, _account_ref(session, a, settings, now)) for a in accounts]
+    if pacer is None and settings.daemon.engine == "procrastinate":
+        # Workers on other machines collect from the same hosts: pace with them, also when
+        # an operator runs `govmon collect` by hand.
+        from monitor.workers.pacing import shared_pacer
+
+        pacer = shared_pacer(engine, settings.collectors)
     summary = CollectSummary(accounts=len(refs))
     if on_start is not None:
         on_start(len(refs))

@@ -12,6 +12,8 @@ request starts, kept in PostgreSQL so that the bounds hold for all workers toget
 from __future__ import annotations
 
 import asyncio
+import os
+import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -116,3 +118,8 @@ class SharedPacer:
     def _release(self, host: str, slot: int) -> None:
         with self.engine.begin() as conn:
             conn.execute(_RELEASE, {"host": host, "slot": slot, "holder": self.holder})
+
+
+def shared_pacer(engine: Engine, settings: CollectorsSettings) -> SharedPacer:
+    """The pacer of this process on the worker engine (the lease holder names host and pid)."""
+    return SharedPacer(engine, settings, f"{socket.gethostname()}:{os.getpid()}")
