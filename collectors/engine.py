@@ -21,7 +21,7 @@ import httpx
 
 from collectors.base import AccountRef, AccountResult, Clock, Collector
 from collectors.errors import CollectError, InternalError, RateLimited, Unsupported
-from collectors.http import PoliteClient, RequestStats, Sleep, utcnow
+from collectors.http import HostPacer, PoliteClient, RequestStats, Sleep, utcnow
 from collectors.registry import build_collectors, choose
 from collectors.settings import CollectorsSettings
 
@@ -113,10 +113,13 @@ async def iter_collect(
     sleep: Sleep = asyncio.sleep,
     rng: random.Random | None = None,
     collectors: list[Collector] | None = None,
+    pacer: HostPacer | None = None,
 ) -> AsyncIterator[AccountOutcome]:
     """Yield each account's outcome as soon as it is finished (in completion order)."""
     chosen = collectors if collectors is not None else build_collectors(settings, clock)
-    async with PoliteClient(settings, client=client, clock=clock, sleep=sleep, rng=rng) as polite:
+    async with PoliteClient(
+        settings, client=client, clock=clock, sleep=sleep, rng=rng, pacer=pacer
+    ) as polite:
         tasks = [
             asyncio.create_task(_collect_one(choose(chosen, account), account, polite, clock))
             for account in accounts

@@ -18,9 +18,11 @@ import email.utils
 import logging
 import random
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field
 from types import TracebackType
+from typing import Protocol
 from urllib.parse import urlsplit
 
 import httpx
@@ -93,11 +95,63 @@ class RequestStats:
     retries: int = 0
 
 
+class HostPacer(Protocol):
+    """Who may start a request to a host, and when: a concurrency slot plus the minimum
+    interval between request starts. The default paces one process; several workers sharing a
+    platform use one kept in the database (monitor.workers.pacing), so the bound holds across
+    processes and machines."""
+
+    def slot(self, host: str) -> AbstractAsyncContextManager[None]:
+        """One of the host's concurrency slots, held while a request to it is in flight."""
+        ...
+
+    async def wait_turn(self, host: str) -> None:
+        """Return when a request to ``host`` may start: called last before sending, so no
+        other wait can come between the turn and the request's start."""
+        ...
+
+
 @dataclass
 class _HostGate:
     semaphore: asyncio.Semaphore
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     next_start: float = 0.0
+
+
+class LocalPacer:
+    """Per-host caps and intervals within one process (one event loop)."""
+
+    def __init__(self, settings: CollectorsSettings) -> None:
+        self.settings = settings
+        self._hosts: dict[str, _HostGate] = {}
+
+    def _gate(self, host: str) -> _HostGate:
+        gate = self._hosts.get(host)
+        if gate is None:
+            gate = _HostGate(asyncio.Semaphore(self.settings.per_host_concurrency))
+            self._hosts[host] = gate
+        return gate
+
+    @asynccontextmanager
+    async def slot(self, host: str) -> AsyncIterator[None]:
+        async with self._gate(host).semaphore:
+            yield
+
+    async def wait_turn(self, host: str) -> None:
+        """Wait until this host's minimum interval since the previous request start has passed.
+
+        The lock is held while waiting, and the next slot is counted from the actual start,
+        so a late wake-up never lets two starts come closer than the interval.
+        """
+        interval = self.settings.per_host_min_interval_seconds
+        if interval <= 0:
+            return
+        gate = self._gate(host)
+        async with gate.lock:
+            wait = gate.next_start - time.monotonic()
+            if wait > 0:
+                await asyncio.sleep(wait)
+            gate.next_start = time.monotonic() + interval
 
 
 class PoliteClient:
@@ -111,6 +165,7 @@ class PoliteClient:
         clock: Clock = utcnow,
         sleep: Sleep = asyncio.sleep,
         rng: random.Random | None = None,
+        pacer: HostPacer | None = None,
     ) -> None:
         self.settings = settings
         self.policy = RetryPolicy.from_settings(settings)
@@ -123,12 +178,13 @@ class PoliteClient:
             ),
             headers={"User-Agent": settings.user_agent},
             follow_redirects=False,
+            proxy=settings.proxy or None,
         )
         self._clock = clock
         self._sleep = sleep
         self._rng = rng or random.Random(0)
         self._global = asyncio.Semaphore(settings.max_concurrency)
-        self._hosts: dict[str, _HostGate] = {}
+        self._pacer: HostPacer = pacer or LocalPacer(settings)
         self.totals = RequestStats()
 
     async def __aenter__(self) -> PoliteClient:
@@ -149,28 +205,6 @@ class PoliteClient:
     def session(self) -> AccountFetcher:
         return AccountFetcher(self)
 
-    def _gate(self, host: str) -> _HostGate:
-        gate = self._hosts.get(host)
-        if gate is None:
-            gate = _HostGate(asyncio.Semaphore(self.settings.per_host_concurrency))
-            self._hosts[host] = gate
-        return gate
-
-    async def _take_turn(self, gate: _HostGate) -> None:
-        """Wait until this host's minimum interval since the previous request start has passed.
-
-        The lock is held while waiting, and the next slot is counted from the actual start,
-        so a late wake-up never lets two starts come closer than the interval.
-        """
-        interval = self.settings.per_host_min_interval_seconds
-        if interval <= 0:
-            return
-        async with gate.lock:
-            wait = gate.next_start - time.monotonic()
-            if wait > 0:
-                await asyncio.sleep(wait)
-            gate.next_start = time.monotonic() + interval
-
     async def get(
         self,
         url: str,
@@ -180,13 +214,12 @@ class PoliteClient:
         headers: Mapping[str, str] | None = None,
     ) -> Page:
         host = urlsplit(url).netloc.lower()
-        gate = self._gate(host)
         retry = 0
         while True:
             retry_after: float | None = None
             failure: CollectError
             try:
-                page = await self._once(url, gate, stats, params, headers)
+                page = await self._once(url, host, stats, params, headers)
             except httpx.TimeoutException:
                 failure = NetworkError(
                     f"请求 {host} 超时（{self.settings.timeout_seconds:g} 秒）", url=url
@@ -225,13 +258,13 @@ class PoliteClient:
     async def _once(
         self,
         url: str,
-        gate: _HostGate,
+        host: str,
         stats: RequestStats,
         params: Mapping[str, str] | None,
         headers: Mapping[str, str] | None,
     ) -> Page:
-        async with gate.semaphore, self._global:
-            await self._take_turn(gate)
+        async with self._pacer.slot(host), self._global:
+            await self._pacer.wait_turn(host)
             stats.requests += 1
             self.totals.requests += 1
             request = self._client.build_request(

@@ -6,6 +6,8 @@ the same way the tests point it at the fake platform server.
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 
 DEFAULT_RSSHUB_ROUTES: dict[str, str] = {
@@ -24,6 +26,18 @@ def _http_url(value: str, *, allow_empty: bool) -> str:
     if not value.startswith(("http://", "https://")):
         raise ValueError("应为 http:// 或 https:// 开头的地址")
     return value.rstrip("/")
+
+
+def check_proxy_url(value: str) -> str:
+    """An outgoing proxy address, or "" for none; a password in it is refused (logs, backups)."""
+    if not value:
+        return value
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https", "socks5") or not parts.hostname:
+        raise ValueError("应为 http://、https:// 或 socks5:// 开头的代理地址")
+    if parts.password:
+        raise ValueError("代理地址中不能写密码（会出现在日志和备份中）")
+    return value
 
 
 class WeiboSettings(BaseModel):
@@ -75,6 +89,11 @@ class CollectorsSettings(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     enabled: bool = Field(True, description="启用采集")
+    proxy: str = Field(
+        "",
+        description="采集请求的出口代理，如 http://10.0.0.5:3128（留空即直连；"
+        "多台 worker 各用各的见 [workers.identities]）",
+    )
     max_concurrency: int = Field(16, ge=1, le=256, description="全部站点合计最多同时发出几个请求")
     per_host_concurrency: int = Field(4, ge=1, le=64, description="同一站点最多同时发出几个请求")
     per_host_min_interval_seconds: float = Field(
@@ -121,6 +140,11 @@ class CollectorsSettings(BaseModel):
     )
     weibo: WeiboSettings = Field(default_factory=WeiboSettings, description="微博采集")
     rss: RssSettings = Field(default_factory=RssSettings, description="RSS/Atom 采集")
+
+    @field_validator("proxy")
+    @classmethod
+    def _proxy(cls, value: str) -> str:
+        return check_proxy_url(value)
 
     @field_validator("interval_minutes")
     @classmethod

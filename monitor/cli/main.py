@@ -29,6 +29,7 @@ COMMANDS: dict[str, str] = {
     "alerts": "monitor.cli.alerts_cmd:alerts",
     "digest": "monitor.cli.digest_cmd:digest",
     "run": "monitor.cli.run_cmd:run",
+    "worker": "monitor.cli.worker_cmd:worker",
     "status": "monitor.cli.status_cmd:status",
 }
 

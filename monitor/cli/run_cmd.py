@@ -19,19 +19,20 @@ class _BelowWarning(logging.Filter):
         return record.levelno < logging.WARNING
 
 
-def _job_lines_to_console() -> None:
+def job_lines_to_console() -> None:
     """The daemon's one line per job run also goes to stderr (the journal under systemd)."""
-    logger = logging.getLogger("monitor.daemon")
-    for handler in list(logger.handlers):
-        if getattr(handler, "_govmon_daemon", False):
-            logger.removeHandler(handler)
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setLevel(logging.INFO)
-    handler.setFormatter(logging.Formatter("%(message)s"))
-    handler.addFilter(_BelowWarning())
-    handler.addFilter(RedactingFilter())
-    handler._govmon_daemon = True  # type: ignore[attr-defined]
-    logger.addHandler(handler)
+    for name in ("monitor.daemon", "monitor.workers"):
+        logger = logging.getLogger(name)
+        for handler in list(logger.handlers):
+            if getattr(handler, "_govmon_daemon", False):
+                logger.removeHandler(handler)
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setLevel(logging.INFO)
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        handler.addFilter(_BelowWarning())
+        handler.addFilter(RedactingFilter())
+        handler._govmon_daemon = True  # type: ignore[attr-defined]
+        logger.addHandler(handler)
 
 
 @click.command()
@@ -42,8 +43,18 @@ def run(app: AppContext) -> None:
     from monitor.daemon.scheduler import run_daemon
 
     settings = app.settings
+    if settings.daemon.engine == "procrastinate":
+        from monitor.workers.app import require_postgres
+        from monitor.workers.scheduler import run_scheduler
+
+        require_postgres(settings)
+        engine = app.engine()
+        job_lines_to_console()
+        run_scheduler(settings, engine)
+        click.echo("已停止。", err=True)
+        return
     engine = app.engine()
-    _job_lines_to_console()
+    job_lines_to_console()
     result = run_daemon(settings, engine)
     if not result.clean:
         # A job did not reach a safe point in time. What it committed stays; its open

@@ -126,6 +126,8 @@ def _render(report: StatusReport, tz: ZoneInfo, console: Console) -> None:
         console.print("告警：没有未关闭的告警")
 
     console.print(f"情感引擎：{escape(report.sentiment)}")
+    if report.workers is not None:
+        _render_workers(report, console)
 
     counts = "，".join(f"{DELIVERY_LABELS.get(k, k)} {v}" for k, v in sorted(report.outbox.items()))
     line = f"发件箱：{counts or '空'}"
@@ -162,3 +164,28 @@ def _render(report: StatusReport, tz: ZoneInfo, console: Console) -> None:
             console.print(f"  - {reason}", markup=False, soft_wrap=True)
     else:
         console.print("[green]一切正常，无需人工处理[/green]")
+
+
+QUEUE_LABELS = {"collect": "采集", "jobs": "分析、告警、周报", "outbox": "发送"}
+
+
+def _render_workers(report: StatusReport, console: Console) -> None:
+    workers = report.workers
+    assert workers is not None
+    console.print(
+        f"任务引擎 procrastinate：在线 worker {workers.alive} 个；停滞的任务 {workers.stalled}；"
+        f"最近一天失败的任务 {workers.failed_recently}"
+    )
+    if workers.queues:
+        queues = Table(title="任务队列", show_header=True)
+        for column in ("队列", "排队中", "执行中"):
+            queues.add_column(column)
+        for queue, counts in workers.queues.items():
+            queues.add_row(
+                f"{QUEUE_LABELS.get(queue, queue)}（{queue}）",
+                str(counts.get("todo", 0)),
+                str(counts.get("doing", 0)),
+            )
+        console.print(queues)
+    else:
+        console.print("任务队列：空")

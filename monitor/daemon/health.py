@@ -18,6 +18,7 @@ from monitor.daemon.runs import job_histories
 from monitor.db.models import Account, Alert, Base, Delivery, FindingRow, Unit
 from monitor.settings import Settings
 from monitor.settings.secrets import redact
+from monitor.workers.health import WorkerHealth, worker_health
 
 ADVICE = {
     "login_wall": "更新 Cookie（collectors.weibo.cookie），或改由 RSSHub 采集",
@@ -85,6 +86,7 @@ class StatusReport:
     row_counts: dict[str, int] = field(default_factory=dict)
     sentiment: str = ""  # the engine analysis scores with
     sentiment_problem: str | None = None
+    workers: WorkerHealth | None = None  # the worker engine (daemon.engine = "procrastinate")
     reasons: list[str] = field(default_factory=list)
 
     @property
@@ -282,5 +284,9 @@ def build_report(settings: Settings, engine: Engine, now: dt.datetime) -> Status
     report.sentiment, report.sentiment_problem = describe_engine(
         settings.sentiment.model_dir, settings.sentiment.engine
     )
+    if settings.daemon.engine == "procrastinate":
+        report.workers = worker_health(settings, engine)
     report.reasons = _reasons(report, settings)
+    if report.workers is not None:
+        report.reasons += report.workers.problems
     return report

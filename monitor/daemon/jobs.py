@@ -254,6 +254,10 @@ def snapshot_missing(settings: Settings, engine: Engine, now: dt.datetime) -> Jo
                     account.next_due_at = now
     if not missing:
         return JobOutcome("今天的粉丝数快照已齐全")
+    if settings.daemon.engine == "procrastinate":
+        # Marked due: the scheduler's next tick queues them as ordinary collection jobs, each
+        # under its account's lock, instead of this worker collecting beside them.
+        return JobOutcome(f"{len(missing)} 个账号今天还没有粉丝数快照，已排入采集队列")
     summary = run_collection(
         engine,
         settings,

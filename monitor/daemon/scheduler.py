@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from apscheduler.executors.pool import ThreadPoolExecutor
@@ -39,7 +39,14 @@ def trigger_for(schedule: jobs.Schedule, timezone: ZoneInfo) -> Any:
     )
 
 
-def build_scheduler(settings: Settings, runner: JobRunner) -> BackgroundScheduler:
+class Fires(Protocol):
+    """What the scheduler calls with a job's name: the JobRunner here, or the worker engine's
+    QueueingRunner, which defers the job instead (monitor.workers.scheduler)."""
+
+    def fire(self, name: str) -> None: ...
+
+
+def build_scheduler(settings: Settings, runner: Fires) -> BackgroundScheduler:
     """A scheduler (not started) with every registered job whose schedule is on."""
     timezone = ZoneInfo(settings.general.timezone)
     scheduler = BackgroundScheduler(

@@ -315,3 +315,25 @@ class Digest(Base):
     content_hash: Mapped[str] = mapped_column(String(64), default="")
     files: Mapped[dict[str, Any]] = mapped_column(default=dict)
     summary: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class HostTurn(Base):
+    """When the next request to a platform host may start, shared by every worker (the
+    politeness interval across processes: monitor.workers.pacing)."""
+
+    __tablename__ = "host_turns"
+
+    host: Mapped[str] = mapped_column(String(255), primary_key=True)
+    next_start: Mapped[dt.datetime]
+
+
+class HostSlot(Base):
+    """One of a host's concurrency slots, leased by a worker while its request is in flight;
+    a lease that outlives a killed worker expires by itself."""
+
+    __tablename__ = "host_slots"
+
+    host: Mapped[str] = mapped_column(String(255), primary_key=True)
+    slot: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    holder: Mapped[str] = mapped_column(String(200), default="")
+    lease_until: Mapped[dt.datetime | None]

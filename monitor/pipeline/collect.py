@@ -21,6 +21,7 @@ from collectors.base import AccountRef
 from collectors.engine import AccountOutcome, iter_collect, next_due_at
 from collectors.failing import RULE as COLLECTION_FAILING
 from collectors.failing import collection_failing_finding
+from collectors.http import HostPacer
 from monitor.db.models import Account, CollectionRun, Post, Unit
 from monitor.settings import Settings
 from monitor.store.findings import resolve_absent, save_findings
@@ -192,10 +193,11 @@ async def _run(
     client: httpx.AsyncClient | None,
     progress: Callable[[AccountOutcome], None] | None,
     summary: CollectSummary,
+    pacer: HostPacer | None,
 ) -> None:
     ids = {id(ref): account_id for account_id, ref in refs}
     async for outcome in iter_collect(
-        [ref for _, ref in refs], settings.collectors, clock=clock, client=client
+        [ref for _, ref in refs], settings.collectors, clock=clock, client=client, pacer=pacer
     ):
         record_outcome(sessions, ids[id(outcome.account)], outcome, settings, summary)
         if progress is not None:
@@ -211,15 +213,22 @@ def run_collection(
     client: httpx.AsyncClient | None = None,
     on_start: Callable[[int], None] | None = None,
     progress: Callable[[AccountOutcome], None] | None = None,
+    pacer: HostPacer | None = None,
 ) -> CollectSummary:
     sessions = sessionmaker(engine, expire_on_commit=False)
     now = clock()
     with sessions() as session:
         accounts = select_accounts(session, selection, now)
         refs = [(a.id, _account_ref(session, a, settings, now)) for a in accounts]
+    if pacer is None and settings.daemon.engine == "procrastinate":
+        # Workers on other machines collect from the same hosts: pace with them, also when
+        # an operator runs `govmon collect` by hand.
+        from monitor.workers.pacing import shared_pacer
+
+        pacer = shared_pacer(engine, settings.collectors)
     summary = CollectSummary(accounts=len(refs))
     if on_start is not None:
         on_start(len(refs))
     if refs:
-        asyncio.run(_run(sessions, refs, settings, clock, client, progress, summary))
+        asyncio.run(_run(sessions, refs, settings, clock, client, progress, summary, pacer))
     return summary

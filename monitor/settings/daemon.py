@@ -13,6 +13,11 @@ Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 class DaemonSettings(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
+    engine: Literal["apscheduler", "procrastinate"] = Field(
+        "apscheduler",
+        description="任务引擎：apscheduler（单机，govmon run 自己运行任务）或 procrastinate"
+        "（多机，govmon run 只排任务，由若干 govmon worker 执行；需要 PostgreSQL）",
+    )
     tick_seconds: int = Field(
         120,
         ge=1,

@@ -29,6 +29,7 @@ from analysis.sentiment.settings import SentimentSettings
 from analysis.topic_settings import RumoursSettings, TopicsSettings
 from collectors.settings import CollectorsSettings
 from monitor.settings.daemon import DaemonSettings
+from monitor.settings.workers import WorkersSettings
 
 
 class GeneralSettings(BaseModel):
@@ -181,6 +182,7 @@ class Settings(BaseModel):
     ranking: RankingSettings = Field(default_factory=RankingSettings)
     alerts: AlertsSettings = Field(default_factory=AlertsSettings)
     daemon: DaemonSettings = Field(default_factory=DaemonSettings)
+    workers: WorkersSettings = Field(default_factory=WorkersSettings)
     digest: DigestSettings = Field(default_factory=DigestSettings)
 
     @model_validator(mode="before")

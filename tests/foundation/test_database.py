@@ -18,6 +18,7 @@ from monitor.db import migrate
 from monitor.db.engine import make_engine
 from monitor.db.models import Account, Base, Unit
 from monitor.errors import DatabaseVersionError
+from monitor.workers.schema import is_queue_table
 
 ROOT = Path(__file__).parents[2]
 
@@ -34,7 +35,15 @@ def test_migrations_match_the_models(db_engine: Engine) -> None:
     from alembic.runtime.migration import MigrationContext
 
     with db_engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+        context = MigrationContext.configure(
+            conn,
+            opts={
+                "include_name": lambda name, type_, _parents: (
+                    not (type_ == "table" and is_queue_table(name))
+                )
+            },
+        )
+        diff = compare_metadata(context, Base.metadata)
     assert diff == []
 
 
@@ -157,4 +166,4 @@ def test_migrations_work_from_an_installed_wheel(tmp_path: Path) -> None:
         env={"PYTHONPATH": str(site), "PATH": "/usr/bin:/bin"},
     )
     assert run.returncode == 0, run.stderr
-    assert "0001" in run.stdout
+    assert migrate.head_revision(make_engine("sqlite://")) in run.stdout

@@ -1,0 +1,47 @@
+"""workers: procrastinate's tables (PostgreSQL) and the shared host pacing tables
+
+Revision ID: 0005_workers
+Revises: 0001
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+import monitor.db.types
+
+revision = "0005_workers"
+down_revision = "0001"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "host_turns",
+        sa.Column("host", sa.String(length=255), nullable=False),
+        sa.Column("next_start", monitor.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("host"),
+    )
+    op.create_table(
+        "host_slots",
+        sa.Column("host", sa.String(length=255), nullable=False),
+        sa.Column("slot", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("holder", sa.String(length=200), nullable=False),
+        sa.Column("lease_until", monitor.db.types.UTCDateTime(timezone=True), nullable=True),
+        sa.PrimaryKeyConstraint("host", "slot"),
+    )
+    if op.get_bind().dialect.name == "postgresql":
+        from monitor.workers.schema import create_queue_schema
+
+        create_queue_schema(op.get_bind())
+
+
+def downgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        from monitor.workers.schema import drop_queue_schema
+
+        drop_queue_schema(op.get_bind())
+    op.drop_table("host_slots")
+    op.drop_table("host_turns")
