@@ -315,6 +315,8 @@ def list_cmd(
     console.print(f"发件箱：{counts or '空'}")
     if overview.failed:
         console.print(_deliveries_table("发送失败的消息", overview.failed, show))
+    if overview.cancelled:  # h12c: issue 12 §5, re-checked before sending
+        console.print(_deliveries_table("发送前取消的消息", overview.cancelled, show))
 
 
 def _unit_id(session: Session, unit: str | None) -> int | None:
