@@ -71,6 +71,7 @@ class Recheck:
     kept: tuple[AlertItem, ...] = ()
     cancel: str = ""
     dropped: int = 0
+    unannounced: tuple[int, ...] = ()  # alerts whose announcement here is withdrawn
 
 
 def recheck(
@@ -92,9 +93,15 @@ def recheck(
     ]
     if len(kept) == len(items):
         return Recheck()
+    unannounced = tuple(
+        item.alert_id
+        for item in items
+        if item not in kept and item.notice != "resolved" and item.alert_id is not None
+    )
     if not kept:
         only_resolutions = all(item.notice == "resolved" for item in items)
-        return Recheck(cancel=NEVER_ANNOUNCED if only_resolutions else RESOLVED_MEANWHILE)
+        reason = NEVER_ANNOUNCED if only_resolutions else RESOLVED_MEANWHILE
+        return Recheck(cancel=reason, dropped=len(items), unannounced=unannounced)
     message = render(
         kept,
         str(payload.get("unit", "")),
@@ -104,4 +111,9 @@ def recheck(
         mentions=tuple(str(m) for m in payload.get("mentions", ())),
         key=str(payload.get("key", "")),
     )
-    return Recheck(message=message, kept=tuple(kept), dropped=len(items) - len(kept))
+    return Recheck(
+        message=message,
+        kept=tuple(kept),
+        dropped=len(items) - len(kept),
+        unannounced=unannounced,
+    )

@@ -195,6 +195,8 @@ def send(app: AppContext) -> None:
     table.add_row("已发送", str(summary.sent))
     table.add_row("稍后重试", str(summary.retry))
     table.add_row("失败", str(summary.failed))
+    if summary.cancelled:  # h12c: re-checked before sending, nothing left to say
+        table.add_row("发送前取消（告警已解决）", str(summary.cancelled))
     console.print(table)
     if summary.retries:
         console.print(_deliveries_table("稍后重试的消息", summary.retries, show, retry=True))

@@ -33,11 +33,11 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Engine, func, or_, select, update
+from sqlalchemy import Connection, Engine, func, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from alerts import (
@@ -235,6 +235,16 @@ def _record(engine: Engine, row: Delivery, attempts_before: int, update_: Delive
         return result.rowcount == 1
 
 
+def _unannounce(conn: Connection, alert_ids: Sequence[int]) -> None:
+    """An announcement withdrawn before it went is not counted as sent (``已发``)."""
+    if alert_ids:
+        conn.execute(
+            update(Alert)
+            .where(Alert.id.in_(list(alert_ids)), Alert.send_count > 0)
+            .values(send_count=Alert.send_count - 1)
+        )
+
+
 # -- the run ---------------------------------------------------------------------------------
 
 
@@ -318,7 +328,7 @@ class _Sender:
             session.expunge(row)
             verdict = self._recheck(session, row)
         if verdict is not None and verdict.cancel:
-            return self._cancel(row, attempts, verdict.cancel)
+            return self._cancel(row, attempts, verdict)
         if verdict is not None and not self._rewrite(row, attempts, verdict):
             self.summary.skipped += 1  # another sender took the row back meanwhile
             return None
@@ -369,7 +379,8 @@ class _Sender:
             settings=self.settings.alerts,
         )
 
-    def _cancel(self, row: Delivery, attempts: int, reason: str) -> DeliveryInfo | None:
+    def _cancel(self, row: Delivery, attempts: int, verdict: Recheck) -> DeliveryInfo | None:
+        reason = verdict.cancel
         with self.engine.begin() as conn:
             done = conn.execute(
                 update(Delivery)
@@ -380,6 +391,8 @@ class _Sender:
                 )
                 .values(status="cancelled", last_error=reason, next_attempt_at=None)
             )
+            if done.rowcount == 1:
+                _unannounce(conn, verdict.unannounced)
         if done.rowcount != 1:
             self.summary.skipped += 1
             return None
@@ -410,6 +423,8 @@ class _Sender:
                 )
                 .values(payload=payload, subject=message.subject, alert_ids=alert_ids)
             )
+            if done.rowcount == 1:
+                _unannounce(conn, verdict.unannounced)
         row.payload, row.subject, row.alert_ids = payload, message.subject, alert_ids
         log.info("消息 #%d 发送前复核：%d 项告警已解决，重新生成消息", row.id, verdict.dropped)
         return done.rowcount == 1

@@ -14,7 +14,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from analysis.findings import Finding, make_key
-from monitor.db.models import Delivery, Unit
+from monitor.db.models import Alert, Delivery, Unit
 from monitor.pipeline.alerts import run_check
 from monitor.pipeline.outbox import send_due
 from monitor.settings import Settings, settings_from_dict
@@ -102,6 +102,8 @@ def test_an_alert_resolved_overnight_is_not_sent_in_the_morning(
     alert_row, resolution_row = _rows(db_sessions)
     assert alert_row.status == "cancelled" and "均已解决" in alert_row.last_error
     assert resolution_row.status == "cancelled" and "此前未通知过" in resolution_row.last_error
+    with db_sessions() as session:
+        assert session.scalars(select(Alert.send_count)).all() == [0]  # never announced
 
     path = write_settings(
         f'[alerts]\noutbox_dir = "{(tmp_path / "outbox").as_posix()}"\n', db_url=db_url
