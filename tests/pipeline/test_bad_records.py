@@ -16,7 +16,6 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from collectors.fakeplatform import FakeContent, FakePlatform
 from collectors.fakeplatform.content import account_from_dict
-from collectors.text import clean_text
 from monitor.db.models import Account, CollectionRun, Comment, Post, Unit
 from monitor.pipeline.collect import run_collection
 from monitor.settings import Settings, settings_from_dict
@@ -88,11 +87,30 @@ def _register(sessions: sessionmaker[Session]) -> None:
 
 
 def test_clean_text_keeps_line_breaks_and_tabs() -> None:
+    from collectors.text import clean_text
+
     assert clean_text("a\x00b\tc\r\nd\x7fe\x85f\udcff") == "ab\tc\nde" + "f"
     assert clean_text("普通文本\n第二行") == "普通文本\n第二行"
 
 
-def test_a_post_with_nul_is_cleaned_and_a_refused_record_fails_its_account_only(
+def test_a_post_with_nul_is_cleaned_and_stored(
+    db_engine: Engine, db_sessions: sessionmaker[Session], fake: FakePlatform
+) -> None:
+    _register(db_sessions)
+    summary = run_collection(db_engine, _settings(fake), clock=clock)
+    assert f"weibo:{DIRTY}" not in [f.account_key for f in summary.failed]
+    with db_sessions() as session:
+        texts = dict(session.execute(select(Post.platform_post_id, Post.text)).all())
+        assert texts[f"{DIRTY}01"] == "封路通知： 绕行\n请注意"  # HTML whitespace folded
+        comment = session.scalars(
+            select(Comment).where(Comment.platform_comment_id == f"{DIRTY}01001")
+        ).one()
+        assert (comment.text, comment.author_name) == ("几点通车？", "网友")
+        dirty = session.scalars(select(Account).where(Account.platform_id == DIRTY)).one()
+        assert dirty.last_error == "" and dirty.last_collected_at is not None
+
+
+def test_a_record_the_database_refuses_fails_only_its_account(
     db_engine: Engine, db_sessions: sessionmaker[Session], fake: FakePlatform
 ) -> None:
     _register(db_sessions)
@@ -101,20 +119,14 @@ def test_a_post_with_nul_is_cleaned_and_a_refused_record_fails_its_account_only(
     assert [f.account_key for f in summary.failed] == [f"weibo:{HUGE}"]
     with db_sessions() as session:
         texts = dict(session.execute(select(Post.platform_post_id, Post.text)).all())
-        assert texts[f"{DIRTY}01"] == "封路通知： 绕行\n请注意"  # HTML whitespace folded
         assert texts[f"{CLEAN}01"] == "今日路况良好"
         assert f"{HUGE}01" not in texts  # its account's batch was refused as a whole
-        comment = session.scalars(
-            select(Comment).where(Comment.platform_comment_id == f"{DIRTY}01001")
-        ).one()
-        assert (comment.text, comment.author_name) == ("几点通车？", "网友")
         accounts = {a.platform_id: a for a in session.scalars(select(Account))}
         failed = accounts[HUGE]
         assert failed.last_error_kind == "store_failed"
         assert failed.last_error.startswith(f"weibo:{HUGE}：采集到的数据无法保存（")
         assert failed.consecutive_failures == 1 and failed.last_collected_at is None
-        assert accounts[DIRTY].last_error == "" and accounts[DIRTY].last_collected_at is not None
         runs = {r.account_id: r for r in session.scalars(select(CollectionRun)).all()}
         assert runs[failed.id].outcome == "failed"
         assert runs[failed.id].error_text == failed.last_error
-        assert runs[accounts[DIRTY].id].outcome == "ok"
+        assert runs[accounts[CLEAN].id].outcome == "ok"
