@@ -362,11 +362,11 @@ class _Sender:
         ) | (ids - set(session.scalars(select(Alert.id).where(Alert.id.in_(ids)))))
         announced: set[int] = set()
         if any(i.notice == "resolved" for i in items):
+            # The route (registry:UNIT, settings:NAME), not the label: a unit whose e-mail
+            # addresses changed meanwhile was still told.
             sent = session.scalars(
                 select(Delivery.alert_ids).where(
-                    Delivery.status == "sent",
-                    Delivery.channel_ref == row.channel_ref,
-                    Delivery.recipient == row.recipient,
+                    Delivery.status == "sent", Delivery.channel_ref == row.channel_ref
                 )
             )
             announced = {int(a) for ids_ in sent for a in (ids_ or ()) if int(a) in ids}
