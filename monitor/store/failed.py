@@ -10,6 +10,14 @@ from monitor.settings.secrets import redact
 
 MAX_REASON = 300
 
+# What the common refusals mean, in words an operator reads (the driver's text follows).
+_MEANING = {
+    "OverflowError": "有数值超出数据库可存储的范围",
+    "NumericValueOutOfRange": "有数值超出数据库可存储的范围",
+    "StringDataRightTruncation": "有文字超出数据库字段长度",
+    "UnicodeEncodeError": "有无法编码的字符",
+}
+
 
 class StoreFailed(CollectError):
     """The platform's answer was read, but the database refused what it held."""
@@ -29,5 +37,8 @@ def store_failed(outcome: AccountOutcome, exc: BaseException) -> AccountOutcome:
     detail = f"{type(cause).__name__}：{lines[0] if lines else ''}".rstrip("：")
     if len(detail) > MAX_REASON:
         detail = detail[: MAX_REASON - 1] + "…"
-    error = StoreFailed(f"采集到的数据无法保存（{redact(detail)}），本账号本次采集作废，下次重试")
+    meaning = _MEANING.get(type(cause).__name__, "数据库拒收")
+    error = StoreFailed(
+        f"采集到的数据无法保存：{meaning}（{redact(detail)}），本账号本次采集作废，下次重试"
+    )
     return dataclasses.replace(outcome, result=None, error=error)

@@ -124,7 +124,9 @@ def test_a_record_the_database_refuses_fails_only_its_account(
         accounts = {a.platform_id: a for a in session.scalars(select(Account))}
         failed = accounts[HUGE]
         assert failed.last_error_kind == "store_failed"
-        assert failed.last_error.startswith(f"weibo:{HUGE}：采集到的数据无法保存（")
+        assert failed.last_error.startswith(
+            f"weibo:{HUGE}：采集到的数据无法保存：有数值超出数据库可存储的范围（"
+        )
         assert failed.consecutive_failures == 1 and failed.last_collected_at is None
         runs = {r.account_id: r for r in session.scalars(select(CollectionRun)).all()}
         assert runs[failed.id].outcome == "failed"
