@@ -49,7 +49,8 @@ def after_attempt(
     attempts = attempts_before + 1
     if isinstance(result, Delivered):
         return DeliveryUpdate("sent", attempts, None, "", now)
-    parts = parts_sent_before + result.parts_sent
+    # Both count from the message's first part: the furthest known progress stands.
+    parts = max(parts_sent_before, result.parts_sent)
     if isinstance(result, Failed):
         return DeliveryUpdate("failed", attempts, None, result.reason, None, parts)
     assert isinstance(result, RetryLater)

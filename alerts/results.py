@@ -20,7 +20,9 @@ class Delivered:
 class RetryLater:
     reason: str
     when: dt.datetime | None = None  # the server's own hint (Retry-After, rate window)
-    parts_sent: int = 0  # parts of a split message already accepted; resume after them
+    # Parts of a split message accepted so far, earlier attempts included: the index of the
+    # first part still to send (a retry resumes there).
+    parts_sent: int = 0
 
 
 @dataclass(frozen=True)

@@ -89,6 +89,15 @@ class AlertsSettings(BaseModel):
         50, ge=1, le=500, description="一条消息最多列出几项告警，其余只给出数量"
     )
     timeout_seconds: float = Field(10.0, gt=0, le=120, description="连接渠道服务器的超时秒数")
+    claim_seconds: float = Field(  # h12c: issue 12 §5
+        900.0,
+        ge=180,
+        le=86400,
+        description=(
+            "发送进程认领一条消息的秒数：发送途中进程退出时，这条消息在认领到期后重发"
+            "（至少送达一次，未确认的那一段可能重复一次）；每送出一段即续期"
+        ),
+    )
 
     @field_validator("channels")
     @classmethod

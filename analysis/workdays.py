@@ -5,6 +5,12 @@ chinese_calendar knows the years its release covers (1.11: 2004–2026) and rais
 NotImplementedError for others. Settings may add a year's holidays and make-up workdays as the
 State Council publishes them; a year covered by neither falls back to Monday–Friday, with one
 warning per year — never a crash.
+
+The dates in settings *add to* the statutory calendar: one extra holiday in a covered year
+changes that day only. A date that contradicts the statutory calendar (an extra workday that is
+a statutory holiday, an extra holiday that is a make-up workday) is honoured — the State Council
+has revised an arrangement after a chinese_calendar release before (2020 春节) — and reported by
+:func:`statutory_conflicts` so the operator sees it at start-up.
 """
 
 from __future__ import annotations
@@ -37,12 +43,10 @@ class WorkCalendar:
             return True
         if day in self.extra_holidays:
             return False
-        if day.year in self._configured_years:
-            return day.weekday() < 5
         try:
             return bool(chinese_calendar.is_workday(day))
         except NotImplementedError:
-            if day.year not in self._warned_years:
+            if day.year not in self._configured_years and day.year not in self._warned_years:
                 self._warned_years.add(day.year)
                 log.warning(
                     "chinese_calendar 不含 %d 年的节假日安排，且设置 [workdays] 未补充："
@@ -99,6 +103,39 @@ class WorkCalendar:
                     total += (hi - lo).total_seconds() / 3600
             day += dt.timedelta(days=1)
         return total
+
+
+def _statutory(day: dt.date) -> tuple[bool, str] | None:
+    """(is a working day, holiday name) by chinese_calendar alone; None outside its years."""
+    try:
+        workday = bool(chinese_calendar.is_workday(day))
+        _, name = chinese_calendar.get_holiday_detail(day)
+    except NotImplementedError:
+        return None
+    chinese = {h.value: h.chinese for h in chinese_calendar.Holiday}
+    return workday, chinese.get(name, str(name or "")) if name else ""
+
+
+def statutory_conflicts(
+    extra_holidays: Iterable[dt.date], extra_workdays: Iterable[dt.date]
+) -> list[str]:
+    """Chinese warnings, one per configured date that the statutory calendar contradicts."""
+    problems: list[str] = []
+    for day in sorted(set(extra_workdays)):
+        known = _statutory(day)
+        if known is not None and not known[0] and known[1]:
+            problems.append(
+                f"设置 [workdays] extra_workdays 中的 {day.isoformat()} 是法定节假日"
+                f"（{known[1]}），与国务院放假安排相反；已按设置计为工作日，如属误填请删除"
+            )
+    for day in sorted(set(extra_holidays)):
+        known = _statutory(day)
+        if known is not None and known[0] and day.weekday() >= 5:
+            problems.append(
+                f"设置 [workdays] extra_holidays 中的 {day.isoformat()} 是调休上班日"
+                "，与国务院放假安排相反；已按设置计为休息日，如属误填请删除"
+            )
+    return problems
 
 
 def is_workday(day: dt.date) -> bool:

@@ -1,17 +1,44 @@
 """The plain records collectors return; monitor stores them (fields match monitor's tables).
 
 Each record is stamped with the URL and the time (UTC) it was fetched from, so a stored row can
-always say where it came from.
+always say where it came from. Every text field is cleaned of control characters when the record
+is made (:func:`collectors.text.clean_text`), whichever collector made it: one NUL in a post must
+not make the account's whole batch unstorable.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+
+from collectors.text import clean_text, has_control
+
+
+class _CleanText:
+    """Mixin for frozen record dataclasses: control characters out of every ``str`` field."""
+
+    def __post_init__(self) -> None:
+        names = _text_fields(type(self))
+        values = self.__dict__
+        if not has_control("".join([values[name] for name in names])):
+            return  # the common case, checked in one pass
+        for name in names:
+            object.__setattr__(self, name, clean_text(values[name]))
+
+
+_TEXT_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _text_fields(cls: type) -> tuple[str, ...]:
+    names = _TEXT_FIELDS.get(cls)
+    if names is None:
+        names = tuple(f.name for f in fields(cls) if f.type in ("str", str))
+        _TEXT_FIELDS[cls] = names
+    return names
 
 
 @dataclass(frozen=True)
-class ProfileRecord:
+class ProfileRecord(_CleanText):
     platform: str
     platform_id: str
     fetched_url: str
@@ -23,7 +50,7 @@ class ProfileRecord:
 
 
 @dataclass(frozen=True)
-class PostRecord:
+class PostRecord(_CleanText):
     platform: str
     platform_post_id: str
     fetched_url: str
@@ -46,7 +73,7 @@ class PostRecord:
 
 
 @dataclass(frozen=True)
-class CommentRecord:
+class CommentRecord(_CleanText):
     platform: str
     platform_comment_id: str
     post_platform_id: str

@@ -1,4 +1,5 @@
-"""Turn untrusted HTML snippets (post and comment bodies) into capped plain text."""
+"""Turn untrusted HTML snippets (post and comment bodies) into capped plain text, and strip
+the control characters no database column should hold."""
 
 from __future__ import annotations
 
@@ -10,6 +11,11 @@ _BLOCK_TAGS = {"br", "p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6",
 _SKIP_TAGS = {"script", "style"}
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0\u3000]+")
 _NEWLINES = re.compile(r"\s*\n\s*")
+# C0 controls but tab and newline, DEL, C1 controls, and lone surrogates (undecodable bytes
+# smuggled through "surrogateescape"): PostgreSQL refuses NUL in text and no encoder takes a
+# lone surrogate, so one such character would make a whole batch of records unstorable.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+_CARRIAGE = re.compile("\r\n?")
 
 
 class _TextExtractor(HTMLParser):
@@ -43,12 +49,23 @@ class _TextExtractor(HTMLParser):
             self.parts.append(data)
 
 
+def has_control(text: str) -> bool:
+    return _CONTROL.search(text) is not None
+
+
+def clean_text(text: str) -> str:
+    """``text`` without control characters; line breaks kept (CR and CRLF become LF)."""
+    if not _CONTROL.search(text):
+        return text
+    return _CONTROL.sub("", _CARRIAGE.sub("\n", text))
+
+
 def html_to_text(html: str, max_chars: int = MAX_TEXT_CHARS) -> str:
     """Tags stripped, entities decoded, whitespace normalised, capped at ``max_chars``."""
     parser = _TextExtractor()
     parser.feed(html[: max_chars * 4])
     parser.close()
-    text = "".join(parser.parts)
+    text = clean_text("".join(parser.parts))
     text = _SPACES.sub(" ", text)
     text = _NEWLINES.sub("\n", text).strip()
     return text[:max_chars]

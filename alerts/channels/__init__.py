@@ -3,6 +3,7 @@
 from alerts.channels.base import (
     Channel,
     ChannelContext,
+    PartProgress,
     build_channel,
     register,
     registered,
@@ -19,6 +20,7 @@ __all__ = [
     "DingTalkChannel",
     "FeishuChannel",
     "FileChannel",
+    "PartProgress",
     "SMTPChannel",
     "WeComChannel",
     "build_channel",

@@ -29,6 +29,11 @@ from alerts.results import SendResult
 
 MASK = "***"
 
+PartProgress = Callable[[int], None]
+"""Told, after each part of a split message is accepted, how many parts are accepted so far
+(from the message's first part): the outbox records it, so a sender that dies mid-message
+resumes at the first part not yet accepted."""
+
 
 def _utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
@@ -103,8 +108,10 @@ class Channel(ABC):
         """Read the URL; raise ChannelURLError (Chinese) when it cannot be used."""
 
     @abstractmethod
-    def send(self, message: Message) -> SendResult:
-        """Try once to deliver ``message``. Never raises for a delivery problem."""
+    def send(self, message: Message, progress: PartProgress | None = None) -> SendResult:
+        """Try once to deliver ``message``. Never raises for a delivery problem.
+
+        A channel that splits a message calls ``progress`` after each part it delivered."""
 
     @classmethod
     def accepts_native(cls, url: str) -> bool:

@@ -16,7 +16,7 @@ from urllib.parse import SplitResult, urlsplit, urlunsplit
 
 import httpx
 
-from alerts.channels.base import Channel, require
+from alerts.channels.base import Channel, PartProgress, require
 from alerts.channels.split import numbered_parts
 from alerts.message import Message
 from alerts.results import Delivered, Failed, RetryLater, SendResult
@@ -70,7 +70,7 @@ class WebhookBot(Channel):
 
     # -- sending --------------------------------------------------------------------------
 
-    def send(self, message: Message) -> SendResult:
+    def send(self, message: Message, progress: PartProgress | None = None) -> SendResult:
         parts = self._split(message)
         limit, window = self.rate_limit
         pacer = self.context.pacer(self.pacing_key, limit, window)
@@ -83,6 +83,8 @@ class WebhookBot(Channel):
                 return RetryLater(self._tidy(result.reason), result.when, parts_sent=index)
             if isinstance(result, Failed):
                 return Failed(self._tidy(result.reason), parts_sent=index)
+            if progress is not None:
+                progress(index + 1)
         return Delivered(parts=len(parts) - start)
 
     def _post(self, url: str, payload: dict[str, Any]) -> SendResult:

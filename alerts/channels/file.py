@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import ClassVar
 from urllib.parse import SplitResult, unquote
 
-from alerts.channels.base import Channel, register, require
+from alerts.channels.base import Channel, PartProgress, register, require
 from alerts.message import Message
 from alerts.results import Delivered, Failed, RetryLater, SendResult
 
@@ -44,7 +44,7 @@ class FileChannel(Channel):
         ).hexdigest()[:12]
         return f"{stamp}-{digest}"
 
-    def send(self, message: Message) -> SendResult:
+    def send(self, message: Message, progress: PartProgress | None = None) -> SendResult:
         name = self._name(message)
         document = dict(message.to_payload(), written_at=self.context.now().isoformat())
         try:

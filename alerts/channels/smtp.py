@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import email.policy
 import email.utils
+import hashlib
 import ipaddress
 import mimetypes
+import re
 import smtplib
 import ssl
 from email.headerregistry import Address
@@ -26,7 +28,14 @@ from email.message import EmailMessage
 from typing import ClassVar
 from urllib.parse import SplitResult, unquote
 
-from alerts.channels.base import Channel, register, require, split_list, unique
+from alerts.channels.base import (
+    Channel,
+    PartProgress,
+    register,
+    require,
+    split_list,
+    unique,
+)
 from alerts.channels.mail_images import extract_inline_images
 from alerts.errors import ChannelURLError
 from alerts.message import Message
@@ -101,7 +110,7 @@ class SMTPChannel(Channel):
         mail["From"] = Address(display_name=self.sender_name, addr_spec=self.sender)
         mail["To"] = ", ".join(recipients)
         mail["Date"] = email.utils.format_datetime(self.context.now())
-        mail["Message-ID"] = email.utils.make_msgid(domain=self.sender.rpartition("@")[2])
+        mail["Message-ID"] = self.message_id(message)
         mail.set_content(message.text or message.markdown, subtype="plain", charset="utf-8")
         if message.html:
             html, images = extract_inline_images(message.html)
@@ -118,9 +127,22 @@ class SMTPChannel(Channel):
             mail.add_attachment(path.read_bytes(), maintype=main, subtype=sub, filename=path.name)
         return mail
 
+    def message_id(self, message: Message) -> str:
+        """The same Message-ID every time one delivery is sent: a mail that the outbox had to
+        send again (the sender died before recording the server's answer) shows as a repeat of
+        the same message, not as a second one. Built from the delivery's key and a digest of
+        what it says, so two databases' delivery #7 do not share one."""
+        domain = self.sender.rpartition("@")[2] or "localhost.localdomain"
+        key = _MSGID_UNSAFE.sub("", message.key)
+        if not key:
+            return email.utils.make_msgid(domain=domain)
+        content = "\n".join((message.key, message.subject, message.text, message.html))
+        digest = hashlib.sha256(content.encode("utf-8")).hexdigest()[:20]
+        return f"<govmon.{key}.{digest}@{domain}>"
+
     # -- sending --------------------------------------------------------------------------
 
-    def send(self, message: Message) -> SendResult:
+    def send(self, message: Message, progress: PartProgress | None = None) -> SendResult:
         recipients = unique(message.recipients or self.to)
         if not recipients:
             return Failed("邮件没有收件人：单位未登记联系邮箱，渠道地址也未设置 to")
@@ -197,6 +219,9 @@ class SMTPChannel(Channel):
     def _tidy(self, reason: str) -> str:
         reason = self.redact(reason)
         return reason if len(reason) <= MAX_REASON else reason[: MAX_REASON - 1] + "…"
+
+
+_MSGID_UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
 
 
 class _NoStartTLS(Exception):

@@ -195,6 +195,8 @@ def send(app: AppContext) -> None:
     table.add_row("已发送", str(summary.sent))
     table.add_row("稍后重试", str(summary.retry))
     table.add_row("失败", str(summary.failed))
+    if summary.cancelled:  # h12c: re-checked before sending, nothing left to say
+        table.add_row("发送前取消（告警已解决）", str(summary.cancelled))
     console.print(table)
     if summary.retries:
         console.print(_deliveries_table("稍后重试的消息", summary.retries, show, retry=True))
@@ -315,6 +317,8 @@ def list_cmd(
     console.print(f"发件箱：{counts or '空'}")
     if overview.failed:
         console.print(_deliveries_table("发送失败的消息", overview.failed, show))
+    if overview.cancelled:  # h12c: issue 12 §5, re-checked before sending
+        console.print(_deliveries_table("发送前取消的消息", overview.cancelled, show))
 
 
 def _unit_id(session: Session, unit: str | None) -> int | None:

@@ -20,6 +20,7 @@ KIND_NAMES = {
     "network": "网络错误",
     "unsupported": "无可用采集方式",
     "internal": "程序错误",
+    "store_failed": "数据无法保存",  # h12c: issue 12 §6
 }
 
 

@@ -13,6 +13,7 @@ import click
 from sqlalchemy import Engine, delete
 from sqlalchemy.orm import Session, sessionmaker
 
+from monitor.calendar import report_calendar_conflicts
 from monitor.db import migrate
 from monitor.db.engine import make_engine, make_sessionmaker
 from monitor.db.models import JobRun
@@ -36,6 +37,7 @@ class AppContext:
             self._settings = load_settings(self.config_path)
             general = self._settings.general
             configure_logging(general.log_level, general.log_file)
+            report_calendar_conflicts(self._settings)  # h12c: issue 12 §4, at start-up
         return self._settings
 
     def engine(self, *, check: bool = True) -> Engine:

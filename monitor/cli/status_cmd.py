@@ -13,8 +13,8 @@ from rich.table import Table
 from monitor.cli.context import AppContext, config_option, pass_app
 from monitor.daemon.health import StatusReport, build_report
 from monitor.daemon.runs import OUTCOME_LABELS
+from monitor.pipeline.outbox import STATUS_LABELS as DELIVERY_LABELS  # h12c: one table
 
-DELIVERY_LABELS = {"pending": "待发送", "sending": "发送中", "sent": "已发送", "failed": "失败"}
 ROW_LABELS = {
     "units": "单位",
     "accounts": "账号",

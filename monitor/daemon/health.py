@@ -28,6 +28,7 @@ ADVICE = {
     "network": "检查网络、代理和订阅地址是否可访问",
     "unsupported": "没有可用的采集方式：配置 collectors.rss.rsshub_base_url，或在登记表中填写订阅地址",
     "internal": "程序错误：查看日志文件并反馈问题",
+    "store_failed": "采集到的数据被数据库拒收（原因见 last_error）：查看日志文件并反馈问题",  # h12c
 }
 
 

@@ -214,6 +214,7 @@ def send_outbox(settings: Settings, engine: Engine, now: dt.datetime) -> JobOutc
     return JobOutcome(
         f"发送 {summary.due} 条到期消息：成功 {summary.sent}，稍后重试 {summary.retry}，"
         f"失败 {summary.failed}"
+        + (f"，发送前取消 {summary.cancelled}" if summary.cancelled else "")  # h12c
     )
 
 

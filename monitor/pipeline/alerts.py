@@ -38,6 +38,7 @@ from alerts import (
     message_for,
     plan,
 )
+from alerts.recheck import items_to_payload
 from analysis.findings import Evidence, Finding
 from monitor.calendar import work_calendar
 from monitor.db.models import Account, Alert, Delivery, FindingRow, Unit
@@ -309,7 +310,8 @@ def _write_outbox(
         session.add(row)
         session.flush()  # the row id keys the message (a retried file write overwrites itself)
         message = message_for(item, now, settings.alerts, key=str(row.id))
-        row.payload = message.to_payload()
+        # h12c: the items ride along, so the message is re-checked before it goes (§5).
+        row.payload = message.to_payload() | items_to_payload(item.route.unit, item.items)
         row.subject = message.subject
         written.append(
             PlannedDelivery(

@@ -24,6 +24,7 @@ from collectors.failing import collection_failing_finding
 from collectors.http import HostPacer
 from monitor.db.models import Account, CollectionRun, Post, Unit
 from monitor.settings import Settings
+from monitor.store.failed import store_failed
 from monitor.store.findings import resolve_absent, save_findings
 from monitor.store.ingest import store_result
 
@@ -125,8 +126,6 @@ def record_outcome(
             requests=outcome.requests,
             retries=outcome.retries,
         )
-        summary.requests += outcome.requests
-        summary.retries += outcome.retries
         if outcome.ok and outcome.result is not None:
             result = outcome.result
             counts = store_result(
@@ -183,6 +182,9 @@ def record_outcome(
                 save_findings(session, [finding], now)
         account.next_due_at = next_due_at(outcome, settings.collectors)
         session.add(run)
+        # Counted last: a store that fails rolls all of this back and is recorded again.
+        summary.requests += outcome.requests
+        summary.retries += outcome.retries
 
 
 async def _run(
@@ -199,7 +201,12 @@ async def _run(
     async for outcome in iter_collect(
         [ref for _, ref in refs], settings.collectors, clock=clock, client=client, pacer=pacer
     ):
-        record_outcome(sessions, ids[id(outcome.account)], outcome, settings, summary)
+        try:
+            record_outcome(sessions, ids[id(outcome.account)], outcome, settings, summary)
+        except Exception as exc:  # one record that cannot be stored fails its account only
+            log.error("账号 %s 的采集结果无法保存", outcome.account.key, exc_info=True)
+            outcome = store_failed(outcome, exc)
+            record_outcome(sessions, ids[id(outcome.account)], outcome, settings, summary)
         if progress is not None:
             progress(outcome)
 

@@ -6,9 +6,14 @@ known about a message:
 1. **claim** — ``pending`` → ``sending``, only if the row is still pending and due and its
    ``attempts`` are what was read (a compare-and-set that works the same on SQLite and
    PostgreSQL, so two senders never send the same row). While a row is ``sending``, its
-   ``next_attempt_at`` is the end of the claim (now + ``claim_seconds``).
-2. **send** — outside any transaction: the channel is built from the row's reference
-   (``settings:NAME`` / ``registry:UNIT``, resolved to a URL only now) and sent to once.
+   ``next_attempt_at`` is the end of the claim (now + ``alerts.claim_seconds``).
+2. **send** — outside any transaction: an alert message is first re-checked against the alerts
+   as they stand now (:mod:`alerts.recheck`; one held overnight may be about an alert resolved
+   since: it is rendered again without it, or ``cancelled`` with the reason); then the channel is
+   built from the row's reference (``settings:NAME`` / ``registry:UNIT``, resolved to a URL only
+   now) and sent to once. A bot message split into parts records each accepted part at once
+   (``parts_sent`` in the payload) and renews the claim, so a retry resumes at the first part
+   not yet accepted.
 3. **record** — the typed result through :func:`alerts.after_attempt`: ``sent`` (never sent
    again), ``pending`` with the next attempt (backoff) or ``failed`` with the reason; guarded
    by the same ``attempts`` value, so a late sender cannot overwrite a newer outcome.
@@ -17,21 +22,22 @@ Why this is the safest order: a crash before the claim leaves the row pending (s
 a crash after the record leaves the outcome stored (a ``sent`` row is never picked again). A
 crash *during* the send is the one case where nobody knows whether the channel accepted the
 message: such a row stays ``sending`` until its claim expires, then counts as one attempt and
-is sent again — at least once, never lost. (The file outbox overwrites by row id, so a repeat
-there is harmless; a bot or a mail server may show that one message twice.) The claim is long
-enough for a paced, split bot message; a message that keeps crashing the sender fails after
-``max_attempts`` like any other.
+is sent again — at least once, never lost. What can repeat is what was in flight: one part of a
+split bot message, or one e-mail (which carries the same Message-ID each time, so a mail client
+shows it as the same message). The file outbox overwrites by row id, so a repeat there is
+harmless. The claim must outlive the sending of one part (timeout, the bot's pacing); a message
+that keeps crashing the sender fails after ``max_attempts`` like any other.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Engine, func, or_, select, update
+from sqlalchemy import Connection, Engine, func, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from alerts import (
@@ -47,8 +53,9 @@ from alerts import (
     build_channel,
     channel_url,
 )
-from alerts.channels import Channel
-from monitor.db.models import Delivery, Unit
+from alerts.channels import Channel, PartProgress
+from alerts.recheck import Recheck, items_from_payload, items_to_payload, recheck
+from monitor.db.models import Alert, Delivery, Unit
 from monitor.pipeline.alerts import load_tree
 from monitor.settings import Settings
 from monitor.settings.secrets import redact
@@ -56,10 +63,15 @@ from monitor.settings.secrets import redact
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], dt.datetime]
-CLAIM_SECONDS = 900.0  # a claim outlives any single send: timeouts, 20-a-minute pacing
 INTERRUPTED = "上次发送时程序中断，无法确认是否送达，重新发送"
 
-STATUS_LABELS = {"pending": "待发送", "sending": "发送中", "sent": "已发送", "failed": "失败"}
+STATUS_LABELS = {
+    "pending": "待发送",
+    "sending": "发送中",
+    "sent": "已发送",
+    "failed": "失败",
+    "cancelled": "已取消",
+}
 
 
 def utcnow() -> dt.datetime:
@@ -91,6 +103,7 @@ class SendSummary:
     failed: int = 0
     recovered: int = 0  # claims of an interrupted sender taken back
     skipped: int = 0  # claimed by another sender meanwhile
+    cancelled: int = 0  # re-checked before sending: nothing left to say
     failures: list[DeliveryInfo] = field(default_factory=list)
     retries: list[DeliveryInfo] = field(default_factory=list)
 
@@ -176,7 +189,11 @@ def _channel(ref: str, settings: Settings, tree: UnitTree, context: ChannelConte
 
 
 def _attempt(
-    row: Delivery, settings: Settings, tree: UnitTree, context: ChannelContext
+    row: Delivery,
+    settings: Settings,
+    tree: UnitTree,
+    context: ChannelContext,
+    progress: PartProgress | None = None,
 ) -> SendResult:
     """One try; never raises: a channel problem or a bug becomes a typed result."""
     try:
@@ -188,7 +205,7 @@ def _attempt(
     payload = dict(row.payload or {})
     parts_sent = int(payload.get("parts_sent", 0) or 0)
     try:
-        result = channel.send(Message.from_payload(payload, first_part=parts_sent))
+        result = channel.send(Message.from_payload(payload, first_part=parts_sent), progress)
     except Exception as exc:  # a bug in a channel must not stop the sender (logged in full)
         log.error("发送消息 #%d 时出现内部错误", row.id, exc_info=True)
         return RetryLater(channel.redact(f"发送时出现内部错误：{type(exc).__name__}"))
@@ -218,6 +235,16 @@ def _record(engine: Engine, row: Delivery, attempts_before: int, update_: Delive
         return result.rowcount == 1
 
 
+def _unannounce(conn: Connection, alert_ids: Sequence[int]) -> None:
+    """An announcement withdrawn before it went is not counted as sent (``已发``)."""
+    if alert_ids:
+        conn.execute(
+            update(Alert)
+            .where(Alert.id.in_(list(alert_ids)), Alert.send_count > 0)
+            .values(send_count=Alert.send_count - 1)
+        )
+
+
 # -- the run ---------------------------------------------------------------------------------
 
 
@@ -228,7 +255,7 @@ def send_due(
     clock: Clock = utcnow,
     context: ChannelContext | None = None,
     limit: int | None = None,
-    claim_seconds: float = CLAIM_SECONDS,
+    claim_seconds: float | None = None,
     on_start: Callable[[int], None] | None = None,
     progress: Callable[[DeliveryInfo], None] | None = None,
 ) -> SendSummary:
@@ -261,7 +288,7 @@ def send_due(
         tree,
         context or ChannelContext(now=clock, timeout=settings.alerts.timeout_seconds),
         clock,
-        claim_seconds,
+        settings.alerts.claim_seconds if claim_seconds is None else claim_seconds,
         summary,
     )
     try:
@@ -299,7 +326,15 @@ class _Sender:
             row = session.get(Delivery, delivery_id)
             assert row is not None  # claimed just now
             session.expunge(row)
-        result = _attempt(row, self.settings, self.tree, self.context)
+            verdict = self._recheck(session, row)
+        if verdict is not None and verdict.cancel:
+            return self._cancel(row, attempts, verdict)
+        if verdict is not None and not self._rewrite(row, attempts, verdict):
+            self.summary.skipped += 1  # another sender took the row back meanwhile
+            return None
+        result = _attempt(
+            row, self.settings, self.tree, self.context, self._progress(row, attempts)
+        )
         parts_before = int((row.payload or {}).get("parts_sent", 0) or 0)
         outcome = after_attempt(result, attempts, self.clock(), self.settings.alerts, parts_before)
         if not _record(self.engine, row, attempts, outcome):
@@ -312,6 +347,107 @@ class _Sender:
             info = _info(stored)
         self._count(info)
         return info
+
+    # -- re-check and progress -----------------------------------------------------------
+
+    def _recheck(self, session: Session, row: Delivery) -> Recheck | None:
+        """What the alerts say now of an alert message not yet begun (None: nothing to check)."""
+        payload = row.payload or {}
+        items = items_from_payload(payload)
+        if not items or int(payload.get("parts_sent", 0) or 0) > 0:
+            return None  # a message half sent is finished as it began
+        ids = {i.alert_id for i in items if i.alert_id is not None}
+        resolved = set(
+            session.scalars(select(Alert.id).where(Alert.id.in_(ids), Alert.state == "resolved"))
+        ) | (ids - set(session.scalars(select(Alert.id).where(Alert.id.in_(ids)))))
+        announced: set[int] = set()
+        if any(i.notice == "resolved" for i in items):
+            # The route (registry:UNIT, settings:NAME), not the label: a unit whose e-mail
+            # addresses changed meanwhile was still told.
+            sent = session.scalars(
+                select(Delivery.alert_ids).where(
+                    Delivery.status == "sent", Delivery.channel_ref == row.channel_ref
+                )
+            )
+            announced = {int(a) for ids_ in sent for a in (ids_ or ()) if int(a) in ids}
+        return recheck(
+            items,
+            payload,
+            resolved=resolved,
+            announced=announced,
+            now=self.clock(),
+            settings=self.settings.alerts,
+        )
+
+    def _cancel(self, row: Delivery, attempts: int, verdict: Recheck) -> DeliveryInfo | None:
+        reason = verdict.cancel
+        with self.engine.begin() as conn:
+            done = conn.execute(
+                update(Delivery)
+                .where(
+                    Delivery.id == row.id,
+                    Delivery.status == "sending",
+                    Delivery.attempts == attempts,
+                )
+                .values(status="cancelled", last_error=reason, next_attempt_at=None)
+            )
+            if done.rowcount == 1:
+                _unannounce(conn, verdict.unannounced)
+        if done.rowcount != 1:
+            self.summary.skipped += 1
+            return None
+        self.summary.cancelled += 1
+        log.info("消息 #%d 已取消：%s", row.id, reason)
+        with self.sessions() as session:
+            stored = session.get(Delivery, row.id)
+            assert stored is not None
+            return _info(stored)
+
+    def _rewrite(self, row: Delivery, attempts: int, verdict: Recheck) -> bool:
+        """Store the message rendered again, so the outbox shows what was really sent
+        (nothing to do when every item still holds); False when the claim was lost."""
+        message = verdict.message
+        if message is None:
+            return True
+        unit = str((row.payload or {}).get("unit", ""))
+        payload = message.to_payload() | items_to_payload(unit, verdict.kept)
+        # Only the alerts it still carries count as announced to this recipient.
+        alert_ids = list(dict.fromkeys(i.alert_id for i in verdict.kept if i.alert_id is not None))
+        with self.engine.begin() as conn:
+            done = conn.execute(
+                update(Delivery)
+                .where(
+                    Delivery.id == row.id,
+                    Delivery.status == "sending",
+                    Delivery.attempts == attempts,
+                )
+                .values(payload=payload, subject=message.subject, alert_ids=alert_ids)
+            )
+            if done.rowcount == 1:
+                _unannounce(conn, verdict.unannounced)
+        row.payload, row.subject, row.alert_ids = payload, message.subject, alert_ids
+        log.info("消息 #%d 发送前复核：%d 项告警已解决，重新生成消息", row.id, verdict.dropped)
+        return done.rowcount == 1
+
+    def _progress(self, row: Delivery, attempts: int) -> PartProgress:
+        """Record each accepted part at once and renew the claim (see the module's notes)."""
+        payload: dict[str, Any] = dict(row.payload or {})
+
+        def accepted(parts: int) -> None:
+            payload["parts_sent"] = parts
+            until = self.clock() + dt.timedelta(seconds=self.claim_seconds)
+            with self.engine.begin() as conn:
+                conn.execute(
+                    update(Delivery)
+                    .where(
+                        Delivery.id == row.id,
+                        Delivery.status == "sending",
+                        Delivery.attempts == attempts,
+                    )
+                    .values(payload=dict(payload), next_attempt_at=until)
+                )
+
+        return accepted
 
     def _count(self, info: DeliveryInfo) -> None:
         where = f"{info.recipient}（{info.channel}）"
@@ -336,27 +472,40 @@ class OutboxOverview:
     counts: dict[str, int]  # by status
     failed: list[DeliveryInfo]
     next_attempt_at: dt.datetime | None  # the earliest pending
+    cancelled: list[DeliveryInfo] = field(default_factory=list)  # re-checked: nothing to say
 
 
 def outbox_overview(
     session: Session, *, unit: str | None = None, alert_ids: set[int] | None = None, limit: int = 50
 ) -> OutboxOverview:
-    """Counts by status, and the failed deliveries with their reasons (newest first).
+    """Counts by status, and the failed and cancelled deliveries with their reasons (newest
+    first).
 
     ``unit`` keeps the deliveries addressed to that unit; ``alert_ids`` those that carry one
     of these alerts.
     """
     counts_query = select(Delivery.status, func.count()).group_by(Delivery.status)
     failed_query = select(Delivery).where(Delivery.status == "failed").order_by(Delivery.id.desc())
+    cancelled_query = (
+        select(Delivery).where(Delivery.status == "cancelled").order_by(Delivery.id.desc())
+    )
     if unit is not None:
         unit_id = session.scalar(select(Unit.id).where(Unit.name == unit))
         counts_query = counts_query.where(Delivery.unit_id == unit_id)
         failed_query = failed_query.where(Delivery.unit_id == unit_id)
+        cancelled_query = cancelled_query.where(Delivery.unit_id == unit_id)
     counts = {status: int(n) for status, n in session.execute(counts_query).all()}
     failed_rows = list(session.scalars(failed_query))
+    cancelled_rows = list(session.scalars(cancelled_query.limit(limit * 4)))
     if alert_ids is not None:
         failed_rows = [r for r in failed_rows if set(r.alert_ids or ()) & alert_ids]
+        cancelled_rows = [r for r in cancelled_rows if set(r.alert_ids or ()) & alert_ids]
     next_at = session.scalar(
         select(func.min(Delivery.next_attempt_at)).where(Delivery.status == "pending")
     )
-    return OutboxOverview(counts, [_info(r) for r in failed_rows[:limit]], next_at)
+    return OutboxOverview(
+        counts,
+        [_info(r) for r in failed_rows[:limit]],
+        next_at,
+        [_info(r) for r in cancelled_rows[:limit]],
+    )

@@ -108,6 +108,15 @@ class WorkdaysSettings(BaseModel):
         default_factory=list, description="补充的调休上班日（周末上班），与 extra_holidays 配套"
     )
 
+    @model_validator(mode="after")
+    def _disjoint(self) -> WorkdaysSettings:
+        # A date in both lists has no meaning one could guess: refuse it rather than pick one.
+        both = sorted(set(self.extra_holidays) & set(self.extra_workdays))
+        if both:
+            days = "、".join(d.isoformat() for d in both)
+            raise ValueError(f"{days} 同时写在 extra_holidays 和 extra_workdays 中，请只保留其一")
+        return self
+
 
 class RegistrySettings(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)

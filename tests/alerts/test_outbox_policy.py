@@ -38,8 +38,10 @@ def test_server_hint_is_honoured_and_clamped() -> None:
 
 def test_failed_after_max_attempts_with_reason() -> None:
     settings = AlertsSettings(max_attempts=3)
-    update = after_attempt(RetryLater("网络错误", parts_sent=2), 2, NOW, settings, 1)
+    # parts_sent counts from the message's first part, earlier attempts included
+    update = after_attempt(RetryLater("网络错误", parts_sent=3), 2, NOW, settings, 1)
     assert update.status == "failed" and update.parts_sent == 3
+    assert after_attempt(RetryLater("网络错误"), 0, NOW, settings, 2).parts_sent == 2
     assert update.last_error == "已尝试 3 次仍未成功：网络错误"
 
 

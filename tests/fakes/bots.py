@@ -42,6 +42,10 @@ class FakeBot:
         self.clock = clock
         self.now_ms = now_ms
         self.mode = "normal"
+        # Ordinals (1 = the first request this bot receives) answered with ``refuse_code``
+        # whatever the mode: "the bot refuses parts 2 and 4" of a split message.
+        self.refuse: set[int] = set()
+        self.refuse_code = 45009
         self.requests: list[Received] = []
         self._window: deque[float] = deque()
         self._lock = threading.Lock()
@@ -86,7 +90,8 @@ class FakeBot:
         record = Received(parts.path, query, body, None, False)
         with self._lock:
             self.requests.append(record)
-        mode = self.mode
+            ordinal = len(self.requests)
+        mode = f"errcode:{self.refuse_code}" if ordinal in self.refuse else self.mode
         if mode == "drop":
             handler.close_connection = True
             handler.connection.close()
