@@ -16,7 +16,7 @@ import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import ClassVar
+from typing import ClassVar, Protocol
 from urllib.parse import SplitResult, parse_qsl, quote, urlsplit
 
 import httpx
@@ -39,6 +39,12 @@ def _utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+class BotPacer(Protocol):
+    """Blocks until one more message may go to a bot; returns the seconds waited."""
+
+    def wait(self) -> float: ...
+
+
 @dataclass
 class ChannelContext:
     """What a channel needs from the world, injectable for tests: clocks, sleep, timeout.
@@ -51,15 +57,21 @@ class ChannelContext:
     clock: Callable[[], float] = time.monotonic
     sleep: Callable[[float], None] = time.sleep
     timeout: float = 10.0
-    _pacers: dict[str, Pacer] = field(default_factory=dict, repr=False)
+    # (key, limit, window) → pacer; None: one Pacer per bot in this process. The worker engine
+    # passes one kept in the database, so consecutive sends on any worker share the budget.
+    pacer_factory: Callable[[str, int, float], BotPacer] | None = None
+    _pacers: dict[str, BotPacer] = field(default_factory=dict, repr=False)
     _client: httpx.Client | None = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
-    def pacer(self, key: str, limit: int, window: float) -> Pacer:
+    def pacer(self, key: str, limit: int, window: float) -> BotPacer:
         with self._lock:
             pacer = self._pacers.get(key)
             if pacer is None:
-                pacer = Pacer(limit, window, self.clock, self.sleep)
+                if self.pacer_factory is not None:
+                    pacer = self.pacer_factory(key, limit, window)
+                else:
+                    pacer = Pacer(limit, window, self.clock, self.sleep)
                 self._pacers[key] = pacer
             return pacer
 

@@ -337,3 +337,15 @@ class HostSlot(Base):
     slot: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     holder: Mapped[str] = mapped_column(String(200), default="")
     lease_until: Mapped[dt.datetime | None]
+
+
+class BotSend(Base):
+    """A message sent to a group bot, for the vendor's rate limit (WeCom: 20 a minute) across
+    workers and runs. ``key`` identifies the bot by a hash, never by its webhook key."""
+
+    __tablename__ = "bot_sends"
+    __table_args__ = (Index("ix_bot_sends_key_sent", "key", "sent_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(64))
+    sent_at: Mapped[dt.datetime]

@@ -248,6 +248,16 @@ def _unannounce(conn: Connection, alert_ids: Sequence[int]) -> None:
 # -- the run ---------------------------------------------------------------------------------
 
 
+def _channel_context(settings: Settings, engine: Engine, clock: Clock) -> ChannelContext:
+    """On the worker engine, bots are paced in the database: any worker may send next."""
+    factory = None
+    if settings.daemon.engine == "procrastinate":
+        from monitor.workers.pacing import bot_pacer_factory
+
+        factory = bot_pacer_factory(engine)
+    return ChannelContext(now=clock, timeout=settings.alerts.timeout_seconds, pacer_factory=factory)
+
+
 def send_due(
     engine: Engine,
     settings: Settings,
@@ -286,7 +296,7 @@ def send_due(
         sessions,
         settings,
         tree,
-        context or ChannelContext(now=clock, timeout=settings.alerts.timeout_seconds),
+        context or _channel_context(settings, engine, clock),
         clock,
         settings.alerts.claim_seconds if claim_seconds is None else claim_seconds,
         summary,

@@ -14,7 +14,8 @@ from __future__ import annotations
 import asyncio
 import os
 import socket
-from collections.abc import AsyncIterator
+import time
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 from sqlalchemy import Engine, text
@@ -123,3 +124,57 @@ class SharedPacer:
 def shared_pacer(engine: Engine, settings: CollectorsSettings) -> SharedPacer:
     """The pacer of this process on the worker engine (the lease holder names host and pid)."""
     return SharedPacer(engine, settings, f"{socket.gethostname()}:{os.getpid()}")
+
+
+_BOT_LOCK = text("SELECT pg_advisory_xact_lock(hashtext(:key))")
+_BOT_RECENT = text(
+    """
+    SELECT EXTRACT(EPOCH FROM (sent_at + make_interval(secs => :window) - clock_timestamp()))
+    FROM bot_sends
+    WHERE key = :key AND sent_at > clock_timestamp() - make_interval(secs => :window)
+    ORDER BY sent_at
+    """
+)
+_BOT_RECORD = text("INSERT INTO bot_sends (key, sent_at) VALUES (:key, clock_timestamp())")
+_BOT_FORGET = text(
+    "DELETE FROM bot_sends WHERE key = :key "
+    "AND sent_at < clock_timestamp() - make_interval(secs => :window)"
+)
+
+
+class SharedBotPacer:
+    """At most ``limit`` messages to one bot in any ``window`` seconds, counted in the database
+    (an :class:`alerts.channels.base.BotPacer`): the budget holds across workers and runs."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        key: str,
+        limit: int,
+        window: float,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.engine = engine
+        self.key = key
+        self.limit = limit
+        self.window = window
+        self._sleep = sleep
+
+    def wait(self) -> float:
+        waited = 0.0
+        params = {"key": self.key, "window": self.window}
+        while True:
+            with self.engine.begin() as conn:
+                conn.execute(_BOT_LOCK, params)  # one sender of this bot decides at a time
+                frees = [float(v) for v in conn.execute(_BOT_RECENT, params).scalars()]
+                if len(frees) < self.limit:
+                    conn.execute(_BOT_RECORD, params)
+                    conn.execute(_BOT_FORGET, params)
+                    return waited
+                delay = max(frees[len(frees) - self.limit], 0.0) + START_MARGIN_SECONDS
+            self._sleep(delay)
+            waited += delay
+
+
+def bot_pacer_factory(engine: Engine) -> Callable[[str, int, float], SharedBotPacer]:
+    return lambda key, limit, window: SharedBotPacer(engine, key, limit, window)

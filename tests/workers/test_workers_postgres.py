@@ -13,6 +13,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -29,7 +30,7 @@ from monitor.db.engine import make_engine
 from monitor.db.models import Account, CollectionRun, Post, Unit
 from monitor.settings import settings_from_dict
 from monitor.workers.health import worker_health
-from monitor.workers.pacing import SharedPacer
+from monitor.workers.pacing import SharedBotPacer, SharedPacer
 
 pytestmark = [
     pytest.mark.slow,
@@ -238,3 +239,31 @@ def test_status_needs_a_live_worker_postgres(bare_database: Engine, tmp_path: Pa
         conn.execute(text("INSERT INTO procrastinate_workers DEFAULT VALUES"))
     health = worker_health(settings, bare_database)
     assert health.alive == 1 and health.problems == ()
+
+
+def test_bot_budget_holds_across_workers_postgres(bare_database: Engine) -> None:
+    """Two workers' pacers of one bot, 3 messages in any 0.4 s: the recorded sends never put a
+    fourth in a window (sleeps are real but short; what is checked is the record)."""
+    limit, window = 3, 0.4
+    pacers = [SharedBotPacer(bare_database, "wecom:abc123", limit, window) for _ in range(2)]
+
+    def send(pacer: SharedBotPacer) -> None:
+        for _ in range(4):
+            pacer.wait()
+
+    threads = [threading.Thread(target=send, args=(p,)) for p in pacers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    with bare_database.connect() as conn:
+        times = sorted(
+            float(v)
+            for v in conn.execute(
+                text("SELECT EXTRACT(EPOCH FROM sent_at) FROM bot_sends WHERE key = 'wecom:abc123'")
+            ).scalars()
+        )
+    # rows older than the window are forgotten as new ones come: the last sends remain
+    assert 0 < len(times) <= 8
+    for i in range(len(times) - limit):
+        assert times[i + limit] - times[i] >= window, times

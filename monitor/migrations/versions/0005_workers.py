@@ -1,4 +1,4 @@
-"""workers: procrastinate's tables (PostgreSQL) and the shared host pacing tables
+"""workers: procrastinate's tables (PostgreSQL), shared host pacing and bot sends
 
 Revision ID: 0005_workers
 Revises: 0001
@@ -32,6 +32,14 @@ def upgrade() -> None:
         sa.Column("lease_until", monitor.db.types.UTCDateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("host", "slot"),
     )
+    op.create_table(
+        "bot_sends",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("key", sa.String(length=64), nullable=False),
+        sa.Column("sent_at", monitor.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    op.create_index("ix_bot_sends_key_sent", "bot_sends", ["key", "sent_at"], unique=False)
     if op.get_bind().dialect.name == "postgresql":
         from monitor.workers.schema import create_queue_schema
 
@@ -43,5 +51,7 @@ def downgrade() -> None:
         from monitor.workers.schema import drop_queue_schema
 
         drop_queue_schema(op.get_bind())
+    op.drop_index("ix_bot_sends_key_sent", table_name="bot_sends")
+    op.drop_table("bot_sends")
     op.drop_table("host_slots")
     op.drop_table("host_turns")
