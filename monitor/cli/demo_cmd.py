@@ -6,10 +6,11 @@ import time
 from pathlib import Path
 
 import click
-from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
-from monitor.cli.analyze_cmd import RULE_NAMES
+from analysis.labels import rule_title
+from monitor.cli.console import out_console
 
 
 @click.command()
@@ -25,9 +26,9 @@ def demo(out: Path | None) -> None:
 
     folder = choose_out_dir(out, Path.cwd())
     configure_logging("INFO", folder / "data" / "govmon.log")
-    console = Console()
+    console = out_console()
     started = time.monotonic()
-    console.print(f"[bold]govmon 演示[/bold]：数据写入 {folder}")
+    console.print(f"[bold]govmon 演示[/bold]：数据写入 {escape(str(folder))}")
 
     def step(text: str) -> None:
         console.print(f"  [{time.monotonic() - started:5.1f}s] {text}", markup=False)
@@ -42,7 +43,7 @@ def demo(out: Path | None) -> None:
     table.add_row("帖子", str(result.posts))
     table.add_row("评论", str(result.comments))
     for rule, count in sorted(result.open_findings.items()):
-        table.add_row(f"未解决：{RULE_NAMES.get(rule, rule)}", str(count))
+        table.add_row(f"未解决：{rule_title(rule)}", str(count))
     table.add_row("写入发件箱的消息", str(result.deliveries))
     console.print(table)
     console.print("请打开：")

@@ -12,6 +12,7 @@ import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from analysis.formula_guard import unguard_formula
 from monitor.errors import InputError
 from monitor.registry.headers import score_header_row
 
@@ -74,11 +75,12 @@ def _read_csv(path: Path) -> RawTable:
     dialect = csv.excel_tab if first.count("\t") > first.count(",") else csv.excel
     try:
         # csv counts physical lines, so a quoted cell spanning lines keeps later numbers right.
+        # A cell guarded against formulas (`accounts list --format csv`) reads back as written.
         reader = csv.reader(io.StringIO(text, newline=""), dialect)
         records: list[tuple[int, list[object]]] = []
         line = 1
         for record in reader:
-            records.append((line, list(record)))
+            records.append((line, [unguard_formula(cell) for cell in record]))
             line = reader.line_num + 1
     except csv.Error as exc:
         raise InputError(f"{path} 不是有效的 CSV：{exc}") from None
