@@ -79,11 +79,17 @@ def _sentence(text: str) -> str:
 
 
 def _suggest(name: str, possibilities: list[str] | None) -> str:
+    """ "，是否想用 --account？": the closest name alone when it is close, else a few."""
     if not possibilities:
         return ""
-    if len(possibilities) == 1:
-        return f"，是否想用 {possibilities[0]}？"
-    return f"，是否想用 {'、'.join(sorted(possibilities))} 之一？"
+
+    def likeness(candidate: str) -> float:
+        return difflib.SequenceMatcher(None, name, candidate).ratio()
+
+    ranked = sorted(possibilities, key=lambda c: (-likeness(c), c))
+    if len(ranked) == 1 or likeness(ranked[0]) >= 0.8:
+        return f"，是否想用 {ranked[0]}？"
+    return f"，是否想用 {'、'.join(ranked[:3])} 之一？"
 
 
 def _hint(exc: click.BadParameter | click.MissingParameter) -> str:
