@@ -10,6 +10,7 @@ import datetime as dt
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Callable
@@ -213,3 +214,19 @@ def test_click_usage_errors_are_in_chinese(
     assert message in result.stderr
     assert "Error" not in result.stderr and "Usage" not in result.stderr
     assert result.stdout == ""
+
+
+def _readme_keys(command: str) -> set[str]:
+    readme = Path(__file__).resolve().parents[2] / "README.md"
+    line = next(
+        line
+        for line in readme.read_text(encoding="utf-8").splitlines()
+        if line.startswith(f"| `{command}` |")
+    )
+    item_keys = line.split("|")[3].split("；")[0]
+    return set(re.findall(r"`(\w+)`", item_keys))
+
+
+def test_readme_documents_the_json_keys() -> None:
+    assert _readme_keys("findings") == FINDING_KEYS
+    assert _readme_keys("alerts list") == ALERT_KEYS
