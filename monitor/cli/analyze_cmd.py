@@ -12,7 +12,15 @@ from rich.table import Table
 from rich.text import Text
 from sqlalchemy import select
 
-from analysis.labels import RULES, citation, platform_label, rule_title, severity_label, state_label
+from analysis.labels import (
+    RULES,
+    citation,
+    platform_label,
+    rule_article,
+    rule_title,
+    severity_label,
+    state_label,
+)
 from monitor.cli.console import err_console, out_console
 from monitor.cli.context import AppContext, config_option, pass_app, recorded_run
 from monitor.cli.formats import emit_csv, emit_json, format_option, iso_time
@@ -128,13 +136,18 @@ class FindingLine:
     def unit(self) -> str:
         return self.unit_name or ""
 
+    @property
+    def article(self) -> str:
+        # One citation style: the label table's, else what was stored with the finding.
+        return rule_article(self.row.rule) or self.row.article
+
     def as_json(self, zone: ZoneInfo) -> dict[str, object]:
         row, account = self.row, self.account
         return {
             "id": row.id,
             "rule": row.rule,
             "rule_label": rule_title(row.rule),
-            "article": row.article,
+            "article": self.article,
             "severity": row.severity,
             "severity_label": severity_label(row.severity),
             "state": row.state,
@@ -160,7 +173,7 @@ class FindingLine:
         return [
             str(row.id),
             rule_title(row.rule),
-            row.article,
+            self.article,
             severity_label(row.severity),
             self.unit,
             self.account_shown(),
