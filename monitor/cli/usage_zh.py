@@ -93,12 +93,15 @@ def _suggest(name: str, possibilities: list[str] | None) -> str:
 
 
 def _hint(exc: click.BadParameter | click.MissingParameter) -> str:
+    """The parameter as the user typed it ("--format", "FILE"), without click's quotes."""
     if exc.param_hint is not None:
         hint = exc.param_hint
-        return " / ".join(hint) if not isinstance(hint, str) else hint
-    if exc.param is not None:
-        return exc.param.get_error_hint(exc.ctx) if exc.ctx else str(exc.param.name)
-    return ""
+        text = " / ".join(hint) if not isinstance(hint, str) else hint
+    elif exc.param is not None:
+        text = exc.param.get_error_hint(exc.ctx) if exc.ctx else str(exc.param.name)
+    else:
+        text = ""
+    return text.replace("'", "").strip()
 
 
 def message(exc: click.ClickException) -> str:
@@ -108,9 +111,9 @@ def message(exc: click.ClickException) -> str:
     if isinstance(exc, click.MissingParameter):
         kind = exc.param_type or (exc.param.param_type_name if exc.param else "parameter")
         what = {"argument": "参数", "option": "选项"}.get(kind, "参数")
-        return f"缺少{what} {_hint(exc).strip(chr(39)).strip()}"
+        return f"缺少{what} {_hint(exc)}"
     if isinstance(exc, click.BadParameter):
-        hint = _hint(exc).replace("'", "")
+        hint = _hint(exc)
         return f"{hint} 的值有误：{_sentence(exc.message)}" if hint else _sentence(exc.message)
     command = re.fullmatch(r"No such command '(.*)'\.", exc.message)
     if command and isinstance(exc, click.UsageError):
