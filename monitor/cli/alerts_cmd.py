@@ -308,12 +308,17 @@ class AlertLine:
         account = self.account
         return f"{account.name}（{platform_label(account.platform)}）" if account else "—"
 
+    def severity_shown(self) -> str:
+        label = severity_label(self.alert.severity)
+        # An urgent rule's alert is sent at once (quiet hours or not); "紧急·紧急" says nothing.
+        return label + ("·紧急" if self.alert.urgent and label != "紧急" else "")
+
     def cells(self, show: Show) -> list[str]:
         alert, finding = self.alert, self.finding
         return [
             str(alert.id),
             self.state_shown(),
-            severity_label(alert.severity) + ("·紧急" if alert.urgent else ""),
+            self.severity_shown(),
             f"{rule_title(finding.rule)}（{rule_article(finding.rule) or finding.article}）",
             self.unit,
             self.account_shown(),
