@@ -124,7 +124,7 @@ def validate_table(table: RawTable) -> Registry:
                 "已跳过，未导入"
             )
         elif parsed is not None:
-            if parsed.platform_id == SAMPLE.platform_id:
+            if parsed.platform_id == SAMPLE_ID:
                 errors.row(
                     number,
                     "platform_id",
@@ -145,32 +145,20 @@ def validate_table(table: RawTable) -> Registry:
     return Registry(table, header_map, rows, units, warnings)
 
 
-@dataclass(frozen=True)
-class _Sample:
-    unit: str
-    platform: str | None
-    name: str
-    platform_id: str
-
-
 # The yellow example row of `govmon accounts template`: imported, it would register a
 # made-up account of a made-up unit.
-SAMPLE = _Sample(
+SAMPLE_ID = BY_KEY["platform_id"].example
+_SAMPLE = (
     BY_KEY["unit"].example,
     parse_platform(BY_KEY["platform"].example),
     BY_KEY["name"].example,
-    BY_KEY["platform_id"].example,
+    SAMPLE_ID,
 )
 
 
 def is_template_sample(row: RegistryRow) -> bool:
     """The template's example row, left in the file as it was."""
-    return (row.unit, row.platform, row.name, row.platform_id) == (
-        SAMPLE.unit,
-        SAMPLE.platform,
-        SAMPLE.name,
-        SAMPLE.platform_id,
-    )
+    return (row.unit, row.platform, row.name, row.platform_id) == _SAMPLE
 
 
 def _report(table: RawTable, lines: list[str]) -> str:
