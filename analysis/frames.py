@@ -14,6 +14,7 @@ UNITS = [
     "head",  # 主要负责人
     "deputy",  # 分管负责人
     "editor",  # 总编辑
+    "department",  # 管理部门
 ]
 
 ACCOUNTS = [
@@ -31,6 +32,7 @@ ACCOUNTS = [
     "closure_filed_on",
     "status",  # active, closed, gone
     "superiors",  # list of account keys whose important posts it must repost
+    "staff",  # 工作人员 named for the account ("" when none)
 ]
 
 POSTS = [

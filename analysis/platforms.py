@@ -17,14 +17,21 @@ class Platform:
     aliases: tuple[str, ...]  # other names accepted on input (matched case-insensitively)
 
 
+# The aliases include the 服务类型 words of the national 政务新媒体信息报送系统 (微博法人账号,
+# 微信公众账号, 今日头条号, 抖音号, 头条号, 企鹅号), so forms written for it import as they are.
 PLATFORMS: tuple[Platform, ...] = (
-    Platform("weibo", "微博", ("新浪微博",)),
-    Platform("wechat", "微信公众号", ("公众号", "微信公众平台", "微信")),
+    Platform("weibo", "微博", ("新浪微博", "微博法人账号", "微博机构账号", "新浪微博法人账号")),
+    Platform(
+        "wechat",
+        "微信公众号",
+        ("公众号", "微信公众平台", "微信", "微信公众账号", "微信服务号", "微信订阅号"),
+    ),
     Platform("douyin", "抖音", ("抖音号",)),
-    Platform("toutiao", "今日头条", ("头条", "头条号")),
+    Platform("toutiao", "今日头条", ("头条", "头条号", "今日头条号")),
     Platform("bilibili", "哔哩哔哩", ("B站",)),
     Platform("kuaishou", "快手", ("快手号",)),
     Platform("channels", "微信视频号", ("视频号",)),
+    Platform("qiehao", "企鹅号", ("腾讯企鹅号", "企鹅媒体平台")),
     Platform("rss", "网站", ("网站(RSS)", "门户网站", "政府网站", "RSS订阅")),
 )
 

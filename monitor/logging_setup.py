@@ -10,6 +10,7 @@ from monitor.settings.secrets import redact
 
 _CONSOLE_FORMAT = "%(message)s"
 _FILE_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+SQL_ECHO_LOGGER = "sqlalchemy.engine"  # see monitor.db.engine
 
 
 class RedactingFilter(logging.Filter):
@@ -26,6 +27,18 @@ class RedactingFilter(logging.Filter):
             record.msg = cleaned
             record.args = None
         return True
+
+
+class _ConsoleLevel(logging.Filter):
+    """Warnings and errors on the console, and the SQL statements of `database.echo` (their
+    logger is only at INFO when echo is on); the rest of INFO goes to the log file only."""
+
+    def __init__(self, threshold: int) -> None:
+        super().__init__()
+        self.threshold = threshold
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno >= self.threshold or record.name.startswith(SQL_ECHO_LOGGER)
 
 
 class _ShortConsoleFormatter(logging.Formatter):
@@ -47,8 +60,10 @@ def configure_logging(level: str = "INFO", log_file: Path | None = None) -> None
             root.removeHandler(handler)
             handler.close()
     root.setLevel(logging.DEBUG)
+    # Never stdout: a command's results are there, and may be piped into another program.
     console = logging.StreamHandler(sys.stderr)
-    console.setLevel(logging.WARNING if level != "DEBUG" else logging.DEBUG)
+    console.setLevel(logging.INFO if level != "DEBUG" else logging.DEBUG)
+    console.addFilter(_ConsoleLevel(logging.WARNING if level != "DEBUG" else logging.DEBUG))
     console.setFormatter(_ShortConsoleFormatter(_CONSOLE_FORMAT))
     console.addFilter(RedactingFilter())
     console._govmon = True  # type: ignore[attr-defined]

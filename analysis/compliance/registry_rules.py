@@ -257,17 +257,43 @@ def closure_unfiled(
 
 # ---- 第七条 ----------------------------------------------------------------------------------
 
-_ROLES = (("head", "主要负责人"), ("deputy", "分管负责人"), ("editor", "总编辑"))
+# 第七条 names the people and the department (unit fields of the 备案登记表), and staff who run
+# the accounts (工作人员, a field of each account's row).
+_ROLES = (
+    ("head", "主要负责人"),
+    ("deputy", "分管负责人"),
+    ("editor", "总编辑"),
+    ("department", "管理部门"),
+)
+STAFF = "工作人员"
 
 
 def roles_missing(accounts: pd.DataFrame, units: pd.DataFrame) -> list[Finding]:
-    """第七条: a unit running accounts must name its 主要负责人, 分管负责人 and 总编辑."""
-    running = {int(r["unit_id"]) for r in _rows(accounts) if _is_active(r)}
+    """第七条: a unit running accounts must name its 主要负责人, 分管负责人 and 总编辑, its
+    管理部门, and the 工作人员 who run each account in use (1–2 staff)."""
+    active: dict[int, list[dict[str, Any]]] = {}
+    for row in _rows(accounts):
+        if _is_active(row):
+            active.setdefault(int(row["unit_id"]), []).append(row)
     findings: list[Finding] = []
     for unit in _rows(units):
-        if int(unit["unit_id"]) not in running:
+        rows = active.get(int(unit["unit_id"]))
+        if not rows:
             continue
         missing = [label for key, label in _ROLES if not _text(unit.get(key)).strip()]
+        unstaffed = sorted(
+            (r for r in rows if not _text(r.get("staff")).strip()),
+            key=lambda r: str(r["account_key"]),
+        )
+        shown = list(missing)
+        if unstaffed:
+            missing.append(STAFF)
+            # When only some accounts lack staff, say which: the others are in order.
+            shown.append(
+                STAFF
+                if len(unstaffed) == len(rows)
+                else f"{STAFF}（{'、'.join(_shown(r) for r in unstaffed)}）"
+            )
         if not missing:
             continue
         findings.append(
@@ -279,9 +305,12 @@ def roles_missing(accounts: pd.DataFrame, units: pd.DataFrame) -> list[Finding]:
                 dedup_key=make_key("roles_missing", unit["name"]),
                 severity="warning",
                 summary=f"第七条：单位「{unit['name']}」开设了政务新媒体账号，但未明确"
-                f"{'、'.join(missing)}",
+                f"{'、'.join(shown)}",
                 unit=str(unit["name"]),
-                data={"missing": missing},
+                data={
+                    "missing": missing,
+                    "accounts_without_staff": [str(r["account_key"]) for r in unstaffed],
+                },
             )
         )
     return findings

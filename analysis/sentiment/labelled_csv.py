@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from analysis.formula_guard import guard_formula, unguard_formula
 from analysis.sentiment.review import ReviewItem
 
 TEXT_COLUMNS = ("text", "review", "text_a")
@@ -30,7 +31,6 @@ POSITIVE = {"1", "positive", "pos", "正面", "积极"}
 NEGATIVE = {"0", "negative", "neg", "负面", "消极"}
 NEUTRAL = {"2", "neutral", "中性"}
 MAX_FIELD = 100_000
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 REVIEW_COLUMNS = ("text", "label", "reason", "score", "account", "time", "link")
 
 
@@ -77,7 +77,7 @@ def read_labelled_csv(path: Path) -> LabelledTexts:
         try:
             for row_no, row in enumerate(reader, start=2):
                 raw = (row.get("label") or "").strip().lower()
-                text = _unescaped((row.get(text_col) or "")[:MAX_FIELD])
+                text = unguard_formula((row.get(text_col) or "")[:MAX_FIELD])
                 if raw in POSITIVE:
                     labels.append(1)
                 elif raw in NEGATIVE:
@@ -99,14 +99,6 @@ def read_labelled_csv(path: Path) -> LabelledTexts:
     if not texts:
         raise LabelledCsvError(f"标注文件 {path} 中没有带正负面标签的行")
     return LabelledTexts(texts, labels, neutral, unlabelled)
-
-
-def _escaped(cell: str) -> str:
-    return "'" + cell if cell.startswith(FORMULA_START) else cell
-
-
-def _unescaped(cell: str) -> str:
-    return cell[1:] if cell.startswith("'") and cell[1:].startswith(FORMULA_START) else cell
 
 
 def write_review_sheet(
@@ -132,5 +124,5 @@ def write_review_sheet(
             when = seen.astimezone(zone).strftime("%Y-%m-%d %H:%M") if seen else ""
             score = "" if item.score is None else f"{item.score:.2f}"
             cells = (item.text, "", item.reason, score, account, when, link)
-            writer.writerow([_escaped(cell) for cell in cells])
+            writer.writerow([guard_formula(cell) for cell in cells])
     temporary.replace(path)

@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
-import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import click
-from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from analysis.platforms import platform_label
+from monitor.cli.console import out_console
 from monitor.cli.context import AppContext, config_option, pass_app
+from monitor.cli.formats import emit_csv, emit_json, format_option
 from monitor.db.models import Account, Unit
 from monitor.errors import InputError
 from monitor.registry.headers import BY_KEY, COLUMNS
@@ -33,10 +32,6 @@ _STATUS = {"active": "在用", "closed": "已注销", "gone": "平台上已不�
 @click.group()
 def accounts() -> None:
     """备案登记表：导入、模板、列表、检查（第六至九条）。"""
-
-
-def _console() -> Console:
-    return Console(highlight=False, soft_wrap=False)
 
 
 @accounts.command("import")
@@ -103,27 +98,19 @@ def template_cmd(file: Path, force: bool) -> None:
 
 @accounts.command("list")
 @click.option("--unit", "unit_name", help="只列出该单位及其下属单位")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "csv", "json"]),
-    default="table",
-    show_default=True,
-    help="输出格式；csv 可再次导入",
-)
+@format_option
 @config_option
 @pass_app
 def list_cmd(app: AppContext, unit_name: str | None, fmt: str) -> None:
-    """列出已登记的单位与账号。"""
+    """列出已登记的单位与账号（csv 格式可修改后再次导入）。"""
     with app.session() as session:
         nodes = unit_tree(session)
         if unit_name:
             nodes = subtree(nodes, unit_name)
         if fmt == "json":
-            click.echo(json.dumps({"units": [_unit_json(n) for n in nodes]}, ensure_ascii=False,
-                                  indent=2))  # fmt: skip
+            emit_json({"units": [_unit_json(n) for n in nodes]})
         elif fmt == "csv":
-            click.echo(_as_csv(nodes), nl=False)
+            emit_csv([c.header for c in _CSV_COLUMNS], _csv_rows(nodes))
         else:
             _print_table(nodes)
 
@@ -145,24 +132,33 @@ def _print_table(nodes: list[UnitNode]) -> None:
         indent = "  " * node.depth
         rows = accounts_of(node)
         if not rows:
-            table.add_row(indent + node.unit.name, "", "（无账号）", "", "", "", "")
+            table.add_row(Text(indent + node.unit.name), "", "（无账号）", "", "", "", "")
         for index, account in enumerate(rows):
             total += 1
             table.add_row(
-                indent + node.unit.name if index == 0 else "",
-                platform_label(account.platform),
-                account.name,
-                account.platform_id,
-                _day(account.opened_on),
-                _day(account.filed_on) or "未备案",
-                _STATUS.get(account.status, account.status),
+                *(
+                    Text(cell)  # names from a form may hold rich markup: shown as they are
+                    for cell in (
+                        indent + node.unit.name if index == 0 else "",
+                        platform_label(account.platform),
+                        account.name,
+                        account.platform_id,
+                        _day(account.opened_on),
+                        _day(account.filed_on) or "未备案",
+                        _status_label(account.status),
+                    )
+                )
             )
-    _console().print(table)
+    out_console().print(table)
     click.echo(f"共 {len(nodes)} 个单位，{total} 个账号")
 
 
 def _day(value: dt.date | None) -> str:
     return value.isoformat() if value else ""
+
+
+def _status_label(status: str) -> str:
+    return _STATUS.get(status, status)
 
 
 def _unit_json(node: UnitNode) -> dict[str, Any]:
@@ -188,6 +184,7 @@ def _account_json(account: Account) -> dict[str, Any]:
     return {
         "key": account.key,
         "platform": account.platform,
+        "platform_label": platform_label(account.platform),
         "platform_id": account.platform_id,
         "name": account.name,
         "home_url": account.home_url,
@@ -203,6 +200,7 @@ def _account_json(account: Account) -> dict[str, Any]:
         "emails": list(account.emails),
         "superiors": list(account.superiors),
         "status": account.status,
+        "status_label": _status_label(account.status),
     }
 
 
@@ -211,14 +209,10 @@ def _account_json(account: Account) -> dict[str, Any]:
 _CSV_COLUMNS = [c for c in COLUMNS if c.key != "wecom_webhook"]
 
 
-def _as_csv(nodes: Iterable[UnitNode]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow([c.header for c in _CSV_COLUMNS])
+def _csv_rows(nodes: Iterable[UnitNode]) -> Iterator[list[str]]:
     for node in nodes:
         for account in accounts_of(node):
-            writer.writerow([_csv_value(c.key, node.unit, account) for c in _CSV_COLUMNS])
-    return buffer.getvalue()
+            yield [_csv_value(c.key, node.unit, account) for c in _CSV_COLUMNS]
 
 
 def _csv_value(key: str, unit: Unit, account: Account) -> str:

@@ -9,11 +9,10 @@ from __future__ import annotations
 import datetime as dt
 import getpass
 from collections.abc import Callable
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 import click
-from rich.console import Console
-from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
@@ -29,12 +28,20 @@ from alerts import (
     test_message,
 )
 from alerts.rules import RULES, rule_title
-from analysis.labels import SEVERITY_LABELS
+from analysis.labels import platform_label, rule_article, severity_label, state_label
+from monitor.cli.console import err_console, heading, out_console
 from monitor.cli.context import AppContext, config_option, pass_app, recorded_run
+from monitor.cli.formats import emit_csv, emit_json, format_option, iso_time
 from monitor.db.models import Account, Alert, FindingRow, Unit
 from monitor.errors import GovmonError, InputError
 from monitor.pipeline.alerts import CheckSummary, acknowledge_alert, load_tree, run_check
-from monitor.pipeline.outbox import STATUS_LABELS, DeliveryInfo, outbox_overview, send_due
+from monitor.pipeline.outbox import (
+    STATUS_LABELS,
+    DeliveryInfo,
+    OutboxOverview,
+    outbox_overview,
+    send_due,
+)
 from monitor.settings import Settings
 
 ACTION_LABELS = {
@@ -46,12 +53,7 @@ ACTION_LABELS = {
     "silence": "规则停用而关闭",
     "keep": "无需通知",
 }
-STATE_LABELS = {"open": "未解决", "acknowledged": "已确认", "resolved": "已解除"}
 KIND_LABELS = {"alert": "告警", "resolution": "解除通知", "digest": "周报", "test": "测试"}
-
-
-def _console() -> Console:
-    return Console(highlight=False, soft_wrap=False)
 
 
 Show = Callable[..., str]
@@ -104,7 +106,7 @@ def check(app: AppContext, dry_run: bool) -> None:
 
 
 def _print_check(summary: CheckSummary, settings: Settings) -> None:
-    console = _console()
+    console = out_console()
     show = _when(settings)
     table = Table(title="告警评估", show_header=True)
     table.add_column("项目")
@@ -139,7 +141,7 @@ def _print_check(summary: CheckSummary, settings: Settings) -> None:
     console.print(out)
     if summary.dry_run:
         for item in summary.deliveries:
-            console.rule(escape(f"{item.recipient} · {item.subject}"))
+            heading(console, f"{item.recipient} · {item.subject}")
             console.print(item.text, markup=False)
     else:
         console.print("运行 govmon alerts send 发送（守护进程会自动发送）。")
@@ -164,7 +166,7 @@ def send(app: AppContext) -> None:
         MofNCompleteColumn(),
         TextColumn("{task.fields[last]}"),
         TimeElapsedColumn(),
-        console=Console(stderr=True),
+        console=err_console(),
         transient=True,
     ) as bar:
         task = bar.add_task("send", total=0, last="")
@@ -181,7 +183,7 @@ def send(app: AppContext) -> None:
                 f"手动发送：到期 {summary.due}，已发送 {summary.sent}，"
                 f"待重试 {summary.retry}，失败 {summary.failed}"
             )
-    console = _console()
+    console = out_console()
     show = _when(settings)
     if summary.recovered:
         console.print(f"收回 {summary.recovered} 条上次中断的发送，已重新排队。")
@@ -232,14 +234,14 @@ def _deliveries_table(
 @click.option("--unit", help="只列出此单位的告警（单位名称）")
 @click.option("--rule", help="只列出此规则的告警，如 stale_account")
 @click.option("--limit", default=200, show_default=True, help="最多列出几条（最新的在前）")
+@format_option
 @config_option
 @pass_app
 def list_cmd(
-    app: AppContext, only_open: bool, unit: str | None, rule: str | None, limit: int
+    app: AppContext, only_open: bool, unit: str | None, rule: str | None, limit: int, fmt: str
 ) -> None:
     """列出告警（编号用于 govmon alerts ack），以及发送失败的消息和原因。"""
     settings = app.settings
-    show = _when(settings)
     with app.session() as session:
         unit_id = _unit_id(session, unit)
         if rule is not None and rule not in RULES:
@@ -247,7 +249,7 @@ def list_cmd(
             if present is None:
                 raise InputError(f"未知的规则 {rule}（可用：{'、'.join(sorted(RULES))}）")
         query = (
-            select(Alert, FindingRow, Unit.name, Account.name)
+            select(Alert, FindingRow, Unit.name, Account)
             .join(FindingRow, Alert.finding_id == FindingRow.id)
             .outerjoin(Unit, FindingRow.unit_id == Unit.id)
             .outerjoin(Account, FindingRow.account_id == Account.id)
@@ -259,57 +261,141 @@ def list_cmd(
             query = query.where(FindingRow.unit_id == unit_id)
         if rule is not None:
             query = query.where(FindingRow.rule == rule)
-        rows = session.execute(query.limit(limit + 1)).all()
+        found = session.execute(query.limit(limit + 1)).all()
         ids = (
             {a.id for a, *_ in session.execute(query).all()}
             if unit is not None or rule is not None
             else None
         )
         overview = outbox_overview(session, unit=unit, alert_ids=ids if rule else None)
-    console = _console()
+    top = settings.alerts.top_unit
+    rows = [AlertLine(a, f, unit_name or top, account) for a, f, unit_name, account in found]
+    more = len(rows) > limit
+    rows = rows[:limit]
+    zone = ZoneInfo(settings.general.timezone)
+    if fmt == "json":
+        emit_json(
+            {
+                "alerts": [r.as_json(zone) for r in rows],
+                "truncated": more,
+                "outbox": {
+                    "counts": dict(sorted(overview.counts.items())),
+                    "failed": [_delivery_json(d, zone) for d in overview.failed],
+                },
+            }
+        )
+    elif fmt == "csv":
+        emit_csv(ALERT_HEADERS, [r.cells(_when(settings)) for r in rows])
+    else:
+        _print_alerts(rows, more, limit, overview, _when(settings))
+
+
+@dataclass(frozen=True)
+class AlertLine:
+    """One alert with its finding, unit and account, as every format shows it."""
+
+    alert: Alert
+    finding: FindingRow
+    unit: str
+    account: Account | None
+
+    def state_shown(self) -> str:
+        alert = self.alert
+        state = state_label(alert.state)
+        if alert.state == "acknowledged" and alert.acknowledged_by:
+            state += f"（{alert.acknowledged_by}）"
+        return state
+
+    def account_shown(self) -> str:
+        account = self.account
+        return f"{account.name}（{platform_label(account.platform)}）" if account else "—"
+
+    def severity_shown(self) -> str:
+        label = severity_label(self.alert.severity)
+        # An urgent rule's alert is sent at once (quiet hours or not); "紧急·紧急" says nothing.
+        return label + ("·紧急" if self.alert.urgent and label != "紧急" else "")
+
+    def cells(self, show: Show) -> list[str]:
+        alert, finding = self.alert, self.finding
+        return [
+            str(alert.id),
+            self.state_shown(),
+            self.severity_shown(),
+            f"{rule_title(finding.rule)}（{rule_article(finding.rule) or finding.article}）",
+            self.unit,
+            self.account_shown(),
+            finding.summary,
+            show(alert.opened_at),
+            str(alert.escalation_level),
+            str(alert.send_count),
+        ]
+
+    def as_json(self, zone: ZoneInfo) -> dict[str, object]:
+        alert, finding, account = self.alert, self.finding, self.account
+        return {
+            "id": alert.id,
+            "finding_id": finding.id,
+            "state": alert.state,
+            "state_label": state_label(alert.state),
+            "acknowledged_by": alert.acknowledged_by or None,
+            "severity": alert.severity,
+            "severity_label": severity_label(alert.severity),
+            "urgent": alert.urgent,
+            "rule": finding.rule,
+            "rule_label": rule_title(finding.rule),
+            "article": rule_article(finding.rule) or finding.article,
+            "unit": self.unit,
+            "account": account.name if account else None,
+            "platform": account.platform if account else None,
+            "platform_label": platform_label(account.platform) if account else None,
+            "platform_id": account.platform_id if account else None,
+            "summary": finding.summary,
+            "opened_at": iso_time(alert.opened_at, zone),
+            "last_sent_at": iso_time(alert.last_sent_at, zone),
+            "acknowledged_at": iso_time(alert.acknowledged_at, zone),
+            "resolved_at": iso_time(alert.resolved_at, zone),
+            "escalation_level": alert.escalation_level,
+            "send_count": alert.send_count,
+        }
+
+
+ALERT_HEADERS = ("编号", "状态", "级别", "规则", "单位", "账号", "问题", "开启于", "升级", "已发")
+
+
+def _delivery_json(item: DeliveryInfo, zone: ZoneInfo) -> dict[str, object]:
+    return {
+        "id": item.id,
+        "kind": item.kind,
+        "kind_label": KIND_LABELS.get(item.kind, item.kind),
+        "status": item.status,
+        "status_label": STATUS_LABELS.get(item.status, item.status),
+        "recipient": item.recipient,
+        "channel": item.channel,
+        "attempts": item.attempts,
+        "last_error": item.last_error or None,
+        "created_at": iso_time(item.created_at, zone),
+        "next_attempt_at": iso_time(item.next_attempt_at, zone),
+    }
+
+
+def _print_alerts(
+    rows: list[AlertLine], more: bool, limit: int, overview: OutboxOverview, show: Show
+) -> None:
+    console = out_console()
     if not rows:
         console.print("没有符合条件的告警。")
     else:
         table = Table(title="告警", show_header=True)
-        for name in (
-            "编号",
-            "状态",
-            "级别",
-            "规则",
-            "单位",
-            "账号",
-            "问题",
-            "开启于",
-            "升级",
-            "已发",
-        ):
+        for name in ALERT_HEADERS:
             table.add_column(
                 name,
                 justify="right" if name in ("编号", "升级", "已发") else "left",
                 overflow="fold",
             )
-        for alert, finding, unit_name, account_name in rows[:limit]:
-            state = STATE_LABELS.get(alert.state, alert.state)
-            if alert.state == "acknowledged" and alert.acknowledged_by:
-                state += f"（{alert.acknowledged_by}）"
-            info = RULES.get(finding.rule)
-            table.add_row(
-                *_plain(
-                    str(alert.id),
-                    state,
-                    SEVERITY_LABELS.get(alert.severity, alert.severity)
-                    + ("·紧急" if alert.urgent else ""),
-                    f"{rule_title(finding.rule)}（{info.article if info else finding.article}）",
-                    unit_name or settings.alerts.top_unit,
-                    account_name or "—",
-                    finding.summary,
-                    show(alert.opened_at),
-                    str(alert.escalation_level),
-                    str(alert.send_count),
-                )
-            )
+        for row in rows:
+            table.add_row(*_plain(*row.cells(show)))
         console.print(table)
-        if len(rows) > limit:
+        if more:
             console.print(f"只列出最新的 {limit} 条（可用 --limit 调整）。")
     counts = "，".join(
         f"{STATUS_LABELS.get(s, s)} {n}" for s, n in sorted(overview.counts.items()) if n

@@ -3,36 +3,29 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 import click
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 from sqlalchemy import select
 
+from analysis.labels import (
+    RULES,
+    citation,
+    platform_label,
+    rule_article,
+    rule_title,
+    severity_label,
+    state_label,
+)
+from monitor.cli.console import err_console, out_console
 from monitor.cli.context import AppContext, config_option, pass_app, recorded_run
+from monitor.cli.formats import emit_csv, emit_json, format_option, iso_time
 from monitor.db.models import Account, FindingRow, Unit
 from monitor.errors import InputError
-
-RULE_NAMES = {
-    "filing_overdue": "备案逾期",
-    "closure_unfiled": "注销未备案",
-    "roles_missing": "责任人缺失",
-    "duplicate_platform_account": "同平台重复开设",
-    "name_unrelated": "名称与单位无关",
-    "stale_account": "长期未更新",
-    "superior_post_not_reposted": "未转发上级重要信息",
-    "commercial_content": "商业广告内容",
-    "confidential_marker": "涉密标识",
-    "missing_attribution": "转载未注明来源",
-    "harmful_comment": "不良评论",
-    "negative_surge": "负面评论激增",
-    "unanswered_question": "网民提问未回复",
-    "hot_topic": "热点话题",
-    "rumour_unclarified": "谣言未澄清",
-    "collection_failing": "采集连续失败",
-}
-SEVERITY_NAMES = {"info": "提示", "warning": "提醒", "overdue": "逾期", "critical": "严重"}
 
 
 def parse_date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> dt.date | None:
@@ -54,7 +47,7 @@ def analyze(app: AppContext, since: dt.date | None) -> None:
 
     settings = app.settings
     engine = app.engine()
-    console = Console(stderr=True)
+    console = err_console()
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -80,10 +73,8 @@ def analyze(app: AppContext, since: dt.date | None) -> None:
     table.add_column("规则")
     table.add_column("发现", justify="right")
     for rule in summary.rules:
-        table.add_row(
-            f"{RULE_NAMES.get(rule, rule)}（{rule}）", str(summary.findings_by_rule.get(rule, 0))
-        )
-    console_out = Console()
+        table.add_row(citation(rule), str(summary.findings_by_rule.get(rule, 0)))
+    console_out = out_console()
     console_out.print(
         f"分析了 {summary.posts} 条帖子、{summary.comments} 条评论；"
         f"新打分 {summary.sentiment_scored} 条（其余来自缓存）。"
@@ -96,16 +87,19 @@ def analyze(app: AppContext, since: dt.date | None) -> None:
 @click.option("--rule", help="只看此规则，如 stale_account")
 @click.option("--unit", help="只看此单位（含下属单位）")
 @click.option("--open", "only_open", is_flag=True, help="只看未解决的")
+@format_option
 @config_option
 @pass_app
-def findings(app: AppContext, rule: str | None, unit: str | None, only_open: bool) -> None:
+def findings(
+    app: AppContext, rule: str | None, unit: str | None, only_open: bool, fmt: str
+) -> None:
     """列出发现的问题（每条注明依据的条款）。"""
-    if rule and rule not in RULE_NAMES:
-        raise InputError(f"未知的规则 {rule!r}；可用的规则：{', '.join(RULE_NAMES)}")
-    tz = app.settings.general.timezone
+    if rule and rule not in RULES:
+        raise InputError(f"未知的规则 {rule!r}；可用的规则：{', '.join(RULES)}")
+    zone = ZoneInfo(app.settings.general.timezone)
     with app.session() as session:
         query = (
-            select(FindingRow, Unit.name, Account.name)
+            select(FindingRow, Unit.name, Account)
             .outerjoin(Unit, Unit.id == FindingRow.unit_id)
             .outerjoin(Account, Account.id == FindingRow.account_id)
         )
@@ -116,28 +110,98 @@ def findings(app: AppContext, rule: str | None, unit: str | None, only_open: boo
         if unit:
             unit_ids = _subtree(session, unit)
             query = query.where(FindingRow.unit_id.in_(unit_ids))
-        rows = session.execute(query.order_by(FindingRow.rule, FindingRow.first_seen)).all()
-    if not rows:
-        Console().print("没有符合条件的发现。")
-        return
-    from zoneinfo import ZoneInfo
+        rows = [
+            FindingLine(row, unit_name, account)
+            for row, unit_name, account in session.execute(
+                query.order_by(FindingRow.rule, FindingRow.first_seen, FindingRow.id)
+            ).all()
+        ]
+    if fmt == "json":
+        emit_json({"findings": [line.as_json(zone) for line in rows]})
+    elif fmt == "csv":
+        emit_csv(FINDING_HEADERS, [line.cells(zone) for line in rows])
+    else:
+        _print_findings(rows, zone)
 
-    zone = ZoneInfo(tz)
-    table = Table(title=f"发现（{len(rows)} 个）", show_lines=False)
-    for column in ("编号", "规则", "条款", "级别", "单位", "说明", "首次发现", "状态"):
-        table.add_column(column)
-    for row, unit_name, _account_name in rows:
-        table.add_row(
+
+@dataclass(frozen=True)
+class FindingLine:
+    """One finding with its unit and account, as every format shows it."""
+
+    row: FindingRow
+    unit_name: str | None
+    account: Account | None
+
+    @property
+    def unit(self) -> str:
+        return self.unit_name or ""
+
+    @property
+    def article(self) -> str:
+        # One citation style: the label table's, else what was stored with the finding.
+        return rule_article(self.row.rule) or self.row.article
+
+    def as_json(self, zone: ZoneInfo) -> dict[str, object]:
+        row, account = self.row, self.account
+        return {
+            "id": row.id,
+            "rule": row.rule,
+            "rule_label": rule_title(row.rule),
+            "article": self.article,
+            "severity": row.severity,
+            "severity_label": severity_label(row.severity),
+            "state": row.state,
+            "state_label": state_label(row.state),
+            "unit": self.unit or None,
+            "account": account.name if account else None,
+            "platform": account.platform if account else None,
+            "platform_label": platform_label(account.platform) if account else None,
+            "platform_id": account.platform_id if account else None,
+            "summary": row.summary,
+            "first_seen": iso_time(row.first_seen, zone),
+            "last_seen": iso_time(row.last_seen, zone),
+            "deadline": iso_time(row.deadline, zone),
+            "resolved_at": iso_time(row.resolved_at, zone),
+        }
+
+    def account_shown(self) -> str:
+        account = self.account
+        return f"{account.name}（{platform_label(account.platform)}）" if account else ""
+
+    def cells(self, zone: ZoneInfo) -> list[str]:
+        row = self.row
+        return [
             str(row.id),
-            RULE_NAMES.get(row.rule, row.rule),
-            row.article,
-            SEVERITY_NAMES.get(row.severity, row.severity),
-            unit_name or "",
+            rule_title(row.rule),
+            self.article,
+            severity_label(row.severity),
+            self.unit,
+            self.account_shown(),
             row.summary,
-            row.first_seen.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
-            "未解决" if row.state == "open" else "已解决",
-        )
-    Console().print(table)
+            _shown_time(row.first_seen, zone),
+            state_label(row.state),
+        ]
+
+
+FINDING_HEADERS = ("编号", "规则", "条款", "级别", "单位", "账号", "说明", "首次发现", "状态")
+
+
+def _shown_time(value: dt.datetime | None, zone: ZoneInfo) -> str:
+    return value.astimezone(zone).strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+def _print_findings(rows: list[FindingLine], zone: ZoneInfo) -> None:
+    console = out_console()
+    if not rows:
+        console.print("没有符合条件的发现。")
+        return
+    table = Table(title=f"发现（{len(rows)} 个）", show_lines=False)
+    for column in FINDING_HEADERS:
+        table.add_column(column, overflow="fold")
+    for line in rows:
+        # Texts from the internet may hold rich markup: shown as they are.
+        table.add_row(*(Text(cell) for cell in line.cells(zone)))
+    console.print(table)
 
 
 def _subtree(session: object, name: str) -> list[int]:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import click
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from collectors.engine import AccountOutcome
+from monitor.cli.console import err_console, out_console
 from monitor.cli.context import AppContext, config_option, pass_app, recorded_run
 from monitor.errors import InputError
 from monitor.pipeline.collect import CollectSummary, Selection, run_collection
@@ -36,7 +36,7 @@ def collect(app: AppContext, account: str | None, platform: str | None, unit: st
     if not settings.collectors.enabled:
         raise InputError("采集已在配置中关闭（collectors.enabled = false）")
     engine = app.engine()
-    console = Console(stderr=True)
+    console = err_console()
     with Progress(
         TextColumn("采集"),
         BarColumn(),
@@ -75,7 +75,7 @@ def collect(app: AppContext, account: str | None, platform: str | None, unit: st
 
 
 def _print_summary(summary: CollectSummary) -> None:
-    console = Console()
+    console = out_console()
     table = Table(title="采集结果", show_header=True)
     table.add_column("项目")
     table.add_column("数量", justify="right")

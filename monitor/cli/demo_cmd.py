@@ -6,8 +6,10 @@ import time
 from pathlib import Path
 
 import click
-from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
+
+from monitor.cli.console import out_console
 
 
 @click.command()
@@ -23,9 +25,9 @@ def demo(out: Path | None) -> None:
 
     folder = choose_out_dir(out, Path.cwd())
     configure_logging("INFO", folder / "data" / "govmon.log")
-    console = Console()
+    console = out_console()
     started = time.monotonic()
-    console.print(f"[bold]govmon 演示[/bold]：数据写入 {folder}")
+    console.print(f"[bold]govmon 演示[/bold]：数据写入 {escape(str(folder))}")
 
     def step(text: str) -> None:
         console.print(f"  [{time.monotonic() - started:5.1f}s] {text}", markup=False)
@@ -36,7 +38,7 @@ def demo(out: Path | None) -> None:
     table = Table(title=f"演示完成（用时 {elapsed:.0f} 秒）")
     table.add_column("项目")
     table.add_column("数量", justify="right")
-    for label, count in result.summary_rows():  # h13a: rows and labels come from the demo
+    for label, count in result.summary_rows():  # rows and labels come from the demo
         table.add_row(label, count)
     console.print(table)
     console.print("请打开：")

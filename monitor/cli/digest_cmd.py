@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from monitor.cli.console import err_console, out_console
 from monitor.cli.context import AppContext, config_option, pass_app, recorded_run
 from monitor.errors import InputError
 
@@ -19,7 +19,7 @@ def _list(app: AppContext, week: str | None) -> None:
     from monitor.pipeline.digest import list_digests
 
     rows = list_digests(app.engine(), week)
-    console = Console()
+    console = out_console()
     if not rows:
         console.print("还没有生成过周报。运行 govmon digest 生成上一周的周报。")
         return
@@ -75,7 +75,7 @@ def digest(
 
     settings = app.settings
     engine = app.engine()
-    err = Console(stderr=True)
+    err = err_console()
 
     def progress(step: str, done: int, total: int) -> None:
         if total and done == 0:
@@ -86,7 +86,7 @@ def digest(
             engine, settings, week=week, unit=unit, out_dir=out_dir, send=send, progress=progress
         )
         notes.append("手动：" + summary.describe())
-    console = Console()
+    console = out_console()
     if summary.skipped:
         console.print(escape(summary.skipped))
         return

@@ -11,6 +11,7 @@ import click
 
 from monitor import __version__
 from monitor.cli.context import AppContext, config_option
+from monitor.cli.usage_zh import in_chinese
 from monitor.errors import GovmonError
 from monitor.settings.secrets import redact
 
@@ -49,13 +50,27 @@ class GovmonGroup(click.Group):
         assert isinstance(command, click.Command)
         return command
 
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: click.Context | None = None,
+        **extra: Any,
+    ) -> click.Context:
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except click.ClickException as exc:  # `govmon --bogus`: click's words, in Chinese
+            raise in_chinese(exc) from None
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except GovmonError as exc:
             click.echo(f"错误：{redact(exc.message)}", err=True)
             ctx.exit(exc.exit_code)
-        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+        except click.ClickException as exc:  # a subcommand's usage error, in Chinese
+            raise in_chinese(exc) from None
+        except (click.exceptions.Exit, click.exceptions.Abort):
             raise
         except BrokenPipeError:  # `govmon accounts list | head`: the reader has gone, say nothing
             sys.stderr.close()

@@ -8,9 +8,9 @@ import time
 from pathlib import Path
 
 import click
-from rich.console import Console
 from sqlalchemy import select
 
+from monitor.cli.console import out_console
 from monitor.cli.context import AppContext, config_option, pass_app
 from monitor.db.models import Account, Comment, Post
 from monitor.errors import InputError
@@ -68,7 +68,7 @@ def train(app: AppContext, csv_path: Path | None, no_database: bool) -> None:
     examples = build_examples(
         comments, reviewed, emoticons, settings.split_reposts, settings.max_text_chars
     )
-    console = Console()
+    console = out_console()
     console.print(
         f"训练样本 {len(examples)} 条（数据库评论 {len(comments)} 条中带表情标注的，"
         f"加人工标注 {len(reviewed)} 条）"
@@ -122,7 +122,7 @@ def evaluate_cmd(app: AppContext, csv_path: Path) -> None:
     if engine.name != baseline_engine.name:
         reports.insert(0, evaluate(engine, texts, labels, settings.batch_size))
     else:
-        Console().print("当前引擎即 snownlp 默认模型（尚未训练：govmon sentiment train）")
+        out_console().print("当前引擎即 snownlp 默认模型（尚未训练：govmon sentiment train）")
     click.echo(f"标注文件 {csv_path}：{len(texts)} 条")
     click.echo(format_reports(reports, baseline))
 

@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from monitor.cli.console import out_console
 from monitor.cli.context import AppContext, config_option, pass_app
 from monitor.daemon.health import StatusReport, build_report
 from monitor.daemon.runs import OUTCOME_LABELS
@@ -52,7 +53,7 @@ def status(app: AppContext) -> None:
     """
     settings = app.settings
     report = build_report(settings, app.engine(), dt.datetime.now(dt.UTC))
-    console = Console()
+    console = out_console()
     if not console.is_terminal:  # a pipe or a log: do not squeeze the tables into 80 columns
         console.width = 160
     _render(report, ZoneInfo(settings.general.timezone), console)

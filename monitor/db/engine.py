@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -10,11 +11,16 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from monitor.errors import GovmonError
+from monitor.logging_setup import SQL_ECHO_LOGGER
 
 
 def make_engine(url: str, *, echo: bool = False) -> Engine:
     parsed = make_url(url)
-    kwargs: dict[str, Any] = {"echo": echo, "future": True}
+    # SQLAlchemy's own echo handler prints to stdout, where it would mix with a command's
+    # results (`govmon findings --format json | …`). `database.echo` raises the level of its
+    # logger instead: the statements reach the log file and, through logging_setup, stderr.
+    logging.getLogger(SQL_ECHO_LOGGER).setLevel(logging.INFO if echo else logging.WARNING)
+    kwargs: dict[str, Any] = {"echo": False, "future": True}
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database
         if database and database != ":memory:":

@@ -57,7 +57,7 @@ COLUMNS: tuple[Column, ...] = (
         True,
         ("平台类型", "服务类型", "新媒体类型", "平台名称", "账号类型", "新媒体平台"),
         "微博、微信公众号、抖音、今日头条（头条）、哔哩哔哩（B站）、快手、微信视频号（视频号）、"
-        "网站（RSS），或其英文代码。",
+        "企鹅号、网站（RSS），或其英文代码；也可用信息报送系统的写法（微博法人账号、微信公众账号等）。",
         "微博",
         12,
     ),
@@ -292,11 +292,29 @@ class HeaderMap:
         ]
 
 
+# A bare "账号" is the account's name on most forms, but its ID on those of the national
+# 政务新媒体信息报送系统, which carry 账号名称 beside it: it takes the first of these fields that no
+# other column names.
+AMBIGUOUS: dict[str, tuple[str, ...]] = {normalise_header("账号"): ("name", "platform_id")}
+
+
+def _ambiguous(text: str) -> tuple[str, ...]:
+    for variant in _variants(text):
+        if variant in AMBIGUOUS:
+            return AMBIGUOUS[variant]
+    return ()
+
+
 def map_headers(cells: list[object]) -> HeaderMap:
     result = HeaderMap()
+    deferred: list[tuple[int, str, tuple[str, ...]]] = []
     for index, cell in enumerate(cells):
         shown = "" if cell is None else str(cell).strip()
         if not shown:
+            continue
+        choices = _ambiguous(shown)
+        if choices:
+            deferred.append((index, shown, choices))
             continue
         key = match_header(shown)
         if key is None:
@@ -306,6 +324,16 @@ def map_headers(cells: list[object]) -> HeaderMap:
         else:
             result.columns[index] = key
             result.headers[key] = shown
+    for index, shown, choices in deferred:
+        key = next((k for k in choices if k not in result.headers), None)
+        if key is None:
+            result.duplicates.append((choices[0], result.headers[choices[0]], shown))
+        else:
+            result.columns[index] = key
+            result.headers[key] = shown
+    # In the order of the file, as the import summary lists them.
+    result.columns = dict(sorted(result.columns.items()))
+    result.headers = {key: result.headers[key] for key in result.columns.values()}
     return result
 
 

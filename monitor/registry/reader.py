@@ -12,6 +12,7 @@ import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from analysis.formula_guard import unguard_formula
 from monitor.errors import InputError
 from monitor.registry.headers import score_header_row
 
@@ -74,15 +75,32 @@ def _read_csv(path: Path) -> RawTable:
     dialect = csv.excel_tab if first.count("\t") > first.count(",") else csv.excel
     try:
         # csv counts physical lines, so a quoted cell spanning lines keeps later numbers right.
+        # A cell guarded against formulas (`accounts list --format csv`) reads back as written.
         reader = csv.reader(io.StringIO(text, newline=""), dialect)
         records: list[tuple[int, list[object]]] = []
         line = 1
         for record in reader:
-            records.append((line, list(record)))
+            records.append((line, [unguard_formula(cell) for cell in record]))
             line = reader.line_num + 1
     except csv.Error as exc:
         raise InputError(f"{path} 不是有效的 CSV：{exc}") from None
     return _assemble(path, encoding, records)
+
+
+@dataclass(frozen=True)
+class UncomputedFormula:
+    """A formula cell whose result the file does not hold.
+
+    Excel and WPS save each formula's last result beside it; a file written by a program and
+    never opened in a spreadsheet has the formula only, which reads as an empty cell. Read
+    that way it would blank the stored value; the validator refuses it, naming the cell.
+    """
+
+    coordinate: str  # "E5"
+    formula: str
+
+    def __str__(self) -> str:
+        return self.formula
 
 
 def _read_xlsx(path: Path) -> RawTable:
@@ -93,14 +111,22 @@ def _read_xlsx(path: Path) -> RawTable:
 
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
+        formulas = load_workbook(path, read_only=True, data_only=False)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
         raise InputError(f"无法打开 Excel 文件 {path}：文件已损坏或不是 .xlsx（{exc}）") from None
     try:
         best: RawTable | None = None
-        for sheet in workbook.worksheets:
+        for sheet, written in zip(workbook.worksheets, formulas.worksheets, strict=True):
             records = [
-                (number, list(values))
-                for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)
+                (number, _with_formulas(number, list(values), list(as_written)))
+                for number, (values, as_written) in enumerate(
+                    zip(
+                        sheet.iter_rows(values_only=True),
+                        written.iter_rows(values_only=True),
+                        strict=False,
+                    ),
+                    start=1,
+                )
             ]
             try:
                 table = _assemble(path, f"Excel 工作表「{sheet.title}」", records)
@@ -110,9 +136,27 @@ def _read_xlsx(path: Path) -> RawTable:
                 best = table
     finally:
         workbook.close()
+        formulas.close()
     if best is None:
         raise InputError(f"{path}：没有找到表头行（应含「单位名称」「平台」「账号名称」等列）")
     return best
+
+
+def _with_formulas(number: int, values: list[object], written: list[object]) -> list[object]:
+    """The row's values, with :class:`UncomputedFormula` where only a formula was saved."""
+    from openpyxl.utils import get_column_letter
+
+    cells = list(values)
+    for index, source in enumerate(written):
+        formula = getattr(source, "text", source)  # an array formula keeps its text apart
+        if not (isinstance(formula, str) and formula.startswith("=")):
+            continue
+        value = cells[index] if index < len(cells) else None
+        if value is None or value == "":
+            while len(cells) <= index:
+                cells.append(None)
+            cells[index] = UncomputedFormula(f"{get_column_letter(index + 1)}{number}", formula)
+    return cells
 
 
 def _blank(cell: object) -> bool:

@@ -101,7 +101,12 @@ def _add_guide(workbook: Workbook) -> None:
         )
     guide.append([])
     guide.append(
-        ["", "", "每个账号每个平台填一行（备注3）；黄色一行是示例，导入前请删除或改成真实内容。"]
+        [
+            "",
+            "",
+            "每个账号每个平台填一行（备注3）；黄色一行是示例，请删除或改成真实内容"
+            "（原样留在表中时，导入会跳过它并提示）。",
+        ]
     )
     guide.append(
         ["", "", "导入：govmon accounts import 本文件.xlsx；重复导入会就地更新，不会产生重复。"]

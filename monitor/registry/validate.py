@@ -18,7 +18,7 @@ from analysis.platforms import accepted_names, parse_platform, platform_label
 from monitor.errors import InputError
 from monitor.registry import values
 from monitor.registry.headers import BY_KEY, HeaderMap, map_headers
-from monitor.registry.reader import RawTable
+from monitor.registry.reader import RawTable, UncomputedFormula
 from monitor.registry.values import ValueProblem, cell_text
 
 _SCIENTIFIC = re.compile(r"^\d(\.\d+)?E\+?\d+$", re.IGNORECASE)
@@ -113,14 +113,29 @@ def validate_table(table: RawTable) -> Registry:
     _check_headers(table, header_map)
     errors = _Errors(header_map)
     rows: list[RegistryRow] = []
+    warnings: list[str] = []
+    samples = 0
     for number, cells in table.rows:
         parsed = _parse_row(number, cells, header_map, errors)
-        if parsed is not None:
+        if parsed is not None and is_template_sample(parsed):
+            samples += 1
+            warnings.append(
+                f"第 {number} 行是模板的示例行（{parsed.unit}·{parsed.name}·{parsed.platform_id}），"
+                "已跳过，未导入"
+            )
+        elif parsed is not None:
+            if parsed.platform_id == SAMPLE_ID:
+                errors.row(
+                    number,
+                    "platform_id",
+                    f"'{parsed.platform_id}' 是模板示例行中的账号ID，请填写该账号真实的账号ID",
+                )
             rows.append(parsed)
     if not table.rows:
         raise InputError(f"{table.path}：只有表头，没有数据行")
+    if samples == len(table.rows):
+        raise InputError(f"{table.path}：只有模板的示例行，没有要导入的数据行")
     _check_duplicates(rows, errors)
-    warnings: list[str] = []
     if header_map.unknown:
         warnings.append(f"不认识的列，已忽略：{'、'.join(f'「{h}」' for h in header_map.unknown)}")
     units = _merge_units(rows, errors, warnings)
@@ -128,6 +143,22 @@ def validate_table(table: RawTable) -> Registry:
     if errors.lines:
         raise InputError(_report(table, errors.lines))
     return Registry(table, header_map, rows, units, warnings)
+
+
+# The yellow example row of `govmon accounts template`: imported, it would register a
+# made-up account of a made-up unit.
+SAMPLE_ID = BY_KEY["platform_id"].example
+_SAMPLE = (
+    BY_KEY["unit"].example,
+    parse_platform(BY_KEY["platform"].example),
+    BY_KEY["name"].example,
+    SAMPLE_ID,
+)
+
+
+def is_template_sample(row: RegistryRow) -> bool:
+    """The template's example row, left in the file as it was."""
+    return (row.unit, row.platform, row.name, row.platform_id) == _SAMPLE
 
 
 def _report(table: RawTable, lines: list[str]) -> str:
@@ -155,6 +186,17 @@ def _parse_row(
         for index, key in header_map.columns.items()
     }
     before = len(errors.lines)
+    for key, value in raw.items():
+        if isinstance(value, UncomputedFormula):
+            errors.row(
+                number,
+                key,
+                f"单元格 {value.coordinate} 是公式 {value.formula}，但文件里没有它的计算结果"
+                "（文件由程序生成、未在 Excel 或 WPS 中打开保存过）；请在 Excel 或 WPS 中打开"
+                "并保存后再导入，或把公式改成它的值",
+            )
+    if len(errors.lines) > before:
+        return None  # the row's other cells may depend on it: nothing of it is read
     out: dict[str, Any] = {"row": number}
 
     def take(key: str, parse: Callable[[object], Any]) -> Any:

@@ -37,6 +37,7 @@ def load_units(session: Session) -> pd.DataFrame:
             Unit.head,
             Unit.deputy,
             Unit.editor,
+            Unit.department,
         ).order_by(Unit.id)
     ).all()
     frame = pd.DataFrame([tuple(r) for r in rows], columns=cols.UNITS)
@@ -60,6 +61,7 @@ def load_accounts(session: Session) -> pd.DataFrame:
             Account.closure_filed_on,
             Account.status,
             Account.superiors,
+            Account.staff,
         )
         .join(Unit, Unit.id == Account.unit_id)
         .order_by(Account.id)
@@ -80,6 +82,7 @@ def load_accounts(session: Session) -> pd.DataFrame:
             "closure_filed_on": r[10],
             "status": r[11],
             "superiors": list(r[12] or []),
+            "staff": r[13] or "",
         }
         for r in rows
     ]

@@ -116,6 +116,7 @@ def test_outputs_exist_and_summary_names_them(demo_dir: Path, engine: Engine) ->
     stdout = (demo_dir / "stdout.txt").read_text(encoding="utf-8")
     assert "演示完成" in stdout and "digest.html" in stdout
     html = next((demo_dir / "digests").rglob("全系统/digest.html"))
+    assert f"周报（网页）：{html}" in stdout  # whole, however long the path (issue 13 §3)
     text = html.read_text(encoding="utf-8")
     for section in ("账号排行", "热点话题", "传言与辟谣", "网民提问", "通报"):
         assert section in text

@@ -25,7 +25,12 @@ def clock() -> dt.datetime:
 def _seed(sessions: sessionmaker[Session]) -> None:
     with sessions.begin() as session:
         top = Unit(
-            name="江东省交通运输厅", short_name="江东交通", head="甲", deputy="乙", editor="丙"
+            name="江东省交通运输厅",
+            short_name="江东交通",
+            head="甲",
+            deputy="乙",
+            editor="丙",
+            department="办公室",
         )
         unit = Unit(name="江东省高速公路管理局", short_name="江东高速", parent=top, head="丁")
         fresh = Account(
@@ -35,6 +40,7 @@ def _seed(sessions: sessionmaker[Session]) -> None:
             name="江东交通",
             opened_on=dt.date(2025, 1, 6),
             filed_on=dt.date(2025, 1, 8),
+            staff="戊",
         )
         stale = Account(
             unit=unit,

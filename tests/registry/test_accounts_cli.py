@@ -124,9 +124,9 @@ def test_template_is_importable_and_documented(govmon: Govmon, tmp_path: Path) -
     assert sheet["A1"].value == "单位名称*"
     assert "第六条" in sheet["A1"].comment.text
     assert all(cell.comment is not None for cell in sheet[1])
-    imported = govmon("accounts", "import", str(path))
-    assert imported.exit_code == 0, imported.output
-    assert "账号：新建 1，更新 0，未变 0" in imported.output
+    untouched = govmon("accounts", "import", str(path))
+    assert untouched.exit_code == 2
+    assert "只有模板的示例行，没有要导入的数据行" in untouched.output
     again = govmon("accounts", "template", str(path))
     assert again.exit_code == 2
     assert "已存在" in again.output

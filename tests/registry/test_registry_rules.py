@@ -29,7 +29,7 @@ CAL = WorkCalendar()
 
 def unit(unit_id: int, name: str, **extra: Any) -> dict[str, Any]:
     base = {"unit_id": unit_id, "name": name, "short_name": "", "parent_id": None,
-            "head": "王一", "deputy": "李二", "editor": "张三"}  # fmt: skip
+            "head": "王一", "deputy": "李二", "editor": "张三", "department": "办公室"}  # fmt: skip
     return {**base, **extra}
 
 
@@ -39,7 +39,8 @@ def account(n: int, unit_id: int = 1, unit_name: str = "江南省高速公路管
     base = {"account_id": n, "account_key": f"{platform}:{n}", "unit_id": unit_id,
             "unit": unit_name, "platform": platform, "platform_id": str(n), "name": "江南高速",
             "home_url": "", "opened_on": D(2026, 3, 2), "filed_on": D(2026, 3, 3),
-            "closed_on": None, "closure_filed_on": None, "status": "active", "superiors": []}  # fmt: skip
+            "closed_on": None, "closure_filed_on": None, "status": "active", "superiors": [],
+            "staff": "赵小燕"}  # fmt: skip
     return {**base, **extra}
 
 
@@ -166,6 +167,39 @@ def test_roles_missing_names_each_missing_role() -> None:
     ]
     assert found[0].dedup_key == "roles_missing:江南省高速公路管理局"
     assert found[0].subject_type == "unit"
+
+
+def test_roles_missing_asks_for_the_department_and_staff_too() -> None:
+    """第七条 also asks for the 管理部门 and the 工作人员 who run the accounts."""
+    frame_units = units(
+        unit(1, "江南省高速公路管理局", department=""),
+        unit(2, "临江市汽车客运站"),
+        unit(3, "江南省港航事业发展中心", department=None),
+        unit(4, "江南省公路事业发展中心"),
+    )
+    frame = accounts(
+        account(1, 1),
+        account(2, 2, "临江市汽车客运站", staff=""),
+        account(3, 2, "临江市汽车客运站", name="临江客运站", platform="wechat", staff=None),
+        account(4, 3, "江南省港航事业发展中心", name="江南港航", staff=""),
+        account(5, 3, "江南省港航事业发展中心", name="港航资讯", platform="wechat"),
+        account(6, 4, "江南省公路事业发展中心", name="江南公路", staff="王五、赵六"),
+        account(7, 4, "江南省公路事业发展中心", name="旧号", platform="douyin", staff="",
+                closed_on=D(2026, 1, 5), status="closed"),  # closed: needs no staff
+    )  # fmt: skip
+    found = roles_missing(frame, frame_units)
+    assert [f.summary for f in found] == [
+        "第七条：单位「江南省高速公路管理局」开设了政务新媒体账号，但未明确管理部门",
+        "第七条：单位「临江市汽车客运站」开设了政务新媒体账号，但未明确工作人员",
+        "第七条：单位「江南省港航事业发展中心」开设了政务新媒体账号，但未明确管理部门、"
+        "工作人员（账号「江南港航」（微博））",
+    ]
+    assert [f.data["missing"] for f in found] == [
+        ["管理部门"],
+        ["工作人员"],
+        ["管理部门", "工作人员"],
+    ]
+    assert found[2].data["accounts_without_staff"] == ["weibo:4"]
 
 
 # ---- 第八条 duplicate_platform_account, name_unrelated ------------------------------------------
