@@ -5,6 +5,7 @@ a conftest or a sibling file found only because pytest put that folder on sys.pa
 from __future__ import annotations
 
 import ast
+import importlib.util
 from pathlib import Path
 
 TESTS = Path(__file__).resolve().parents[1]
@@ -37,6 +38,30 @@ def test_no_test_imports_a_conftest_or_a_loose_sibling_module() -> None:
         for root in _imported_roots(path) & loose
         if root != "__init__"
     }
+    assert not offenders, sorted(offenders)
+
+
+def _resolves_outside_test_folders(root: str) -> bool:
+    """Importable from the project, an installed package, or tests/fakes and tests/testkit
+    (pyproject puts tests/ on the path), not only from a test folder pytest happened to add."""
+    if root in PACKAGES:
+        return True
+    spec = importlib.util.find_spec(root)
+    if spec is None:
+        return False
+    origin = Path(spec.origin or "").resolve()
+    return TESTS not in origin.parents
+
+
+def test_every_import_of_a_test_resolves_without_its_folder_on_the_path() -> None:
+    offenders = {
+        f"{path.relative_to(TESTS)} imports {root}"
+        for path in _test_files()
+        if path.parent.name != "fakeplatform"
+        for root in _imported_roots(path)
+        if root != "__future__" and not _resolves_outside_test_folders(root)
+    }
+    # a script run as a subprocess may import siblings (tests/daemon/daemon_with_test_jobs.py)
     assert not offenders, sorted(offenders)
 
 

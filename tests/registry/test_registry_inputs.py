@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import Workbook, load_workbook
-from registry_helpers import HEADERS, ROWS, Govmon
+from testkit.registry import HEADERS, ROWS, Govmon
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
