@@ -69,3 +69,16 @@ def test_helper_packages_are_packages() -> None:
     for name in PACKAGES:
         assert (TESTS / name).is_dir()
     assert (TESTS / "testkit" / "__init__.py").is_file()
+
+
+def test_test_file_names_are_unique() -> None:
+    """Test folders are not packages: two test files of one name collide when run together."""
+    seen: dict[str, Path] = {}
+    clashes = []
+    for path in _test_files():
+        if not path.name.startswith("test_"):
+            continue
+        if path.name in seen:
+            clashes.append(f"{seen[path.name].relative_to(TESTS)} / {path.relative_to(TESTS)}")
+        seen.setdefault(path.name, path)
+    assert not clashes, clashes
