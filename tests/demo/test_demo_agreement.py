@@ -195,6 +195,10 @@ def test_outbox_agrees_with_alerts_and_digest(
         alerts = session.execute(select(Alert, FindingRow).join(FindingRow)).all()
     assert alerts
     for alert, finding in alerts:
+        if alert.send_count == 0:
+            # resolved while its message waited: the re-check withdrew it before it went
+            assert f"告警编号：{alert.id}；" not in markdown, alert.id
+            continue
         assert f"告警编号：{alert.id}；" in markdown, alert.id
         if alert.resolution_reported_at is not None:
             # The resolution restates the finding, when and how it went.
