@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from analysis.platforms import platform_label
 
 __all__ = [
+    "CLOSURE_LABELS",
     "RULES",
     "SEVERITY_LABELS",
     "STATE_LABELS",
@@ -68,6 +69,13 @@ STATE_LABELS: dict[str, str] = {
     "open": "未解决",
     "acknowledged": "已确认",
     "resolved": "已解决",
+    "closed": "已关闭",  # no longer tracked, but not solved: see CLOSURE_LABELS
+}
+
+# Why a finding was closed without being solved (``data["closed_as"]``): never "已解决".
+CLOSURE_LABELS: dict[str, str] = {
+    "expired": "逾期未答复（已过追踪期）",
+    "deleted": "网民已删除",
 }
 
 
