@@ -29,6 +29,7 @@ from analysis.digest_model import (
     TopicRow,
 )
 from analysis.findings import SEVERITY_ORDER
+from analysis.labels import CLOSURE_LABELS
 from analysis.rumours import RumourClaim
 from analysis.topics import NEGATIVE_BELOW, HotTopic
 from analysis.workdays import SHANGHAI, WorkCalendar
@@ -380,6 +381,13 @@ def negative_threads(
 # -- compliance findings and what to do ------------------------------------------------------
 
 
+def _item_state(finding: DigestFinding, period: Period) -> str:
+    closure = finding.data.get("closed_as")
+    if closure in CLOSURE_LABELS:  # closed unsolved: never shown as 已解决
+        return CLOSURE_LABELS[str(closure)]
+    return "未解决" if finding.open_at(period.end) else "本周已解决"
+
+
 def finding_groups(
     findings: Sequence[DigestFinding], period: Period, names: dict[str, str], per_group: int
 ) -> tuple[FindingGroup, ...]:
@@ -390,7 +398,10 @@ def finding_groups(
     out = []
     for (rule, unit), items in groups.items():
         items.sort(key=lambda f: (-SEVERITY_ORDER.get(f.severity, 0), f.first_seen, f.dedup_key))
-        still_open = [f for f in items if f.open_at(period.end)]
+        # A question closed unanswered (past tracking) still counts as unanswered.
+        still_open = [
+            f for f in items if f.open_at(period.end) or f.data.get("closed_as") == "expired"
+        ]
         out.append(
             FindingGroup(
                 rule=rule,
@@ -405,7 +416,7 @@ def finding_groups(
                         account=names.get(f.account or "", f.account or ""),
                         severity=f.severity,
                         first_seen=f.first_seen,
-                        state="未解决" if f.open_at(period.end) else "本周已解决",
+                        state=_item_state(f, period),
                     )
                     for f in items[:per_group]
                 ),

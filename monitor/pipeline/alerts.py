@@ -190,6 +190,7 @@ class _Stored:
     rows: dict[str, Alert]
     account_names: dict[str, str]
     rules_present: set[str]
+    closed: dict[str, str]  # findings closed unsolved: dedup key → why (no "已解决" for them)
 
 
 def _read(session: Session) -> _Stored:
@@ -222,9 +223,12 @@ def _read(session: Session) -> _Stored:
     )
     alerts: dict[str, AlertState] = {}
     rows: dict[str, Alert] = {}
+    closed: dict[str, str] = {}
     for alert, finding in session.execute(query).all():
         alerts[finding.dedup_key] = state_from_row(alert, finding, unit_of(finding))
         rows[finding.dedup_key] = alert
+        if finding.state == "closed":
+            closed[finding.dedup_key] = str((finding.data or {}).get("closure") or "已关闭")
     rules_present = set(session.scalars(select(FindingRow.rule).distinct()))
     return _Stored(
         findings=findings,
@@ -233,6 +237,7 @@ def _read(session: Session) -> _Stored:
         rows=rows,
         account_names=account_names,
         rules_present=rules_present,
+        closed=closed,
     )
 
 
@@ -339,6 +344,7 @@ def check_in_session(
         settings.alerts,
         tree,
         evaluated_rules=rules,
+        closures=stored.closed,
     )
     decisions = _persist(session, decisions, stored)
     outgoing = plan(decisions, tree, settings.alerts, now, stored.account_names)
