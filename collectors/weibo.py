@@ -161,7 +161,7 @@ class WeiboCollector(Collector):
         post is on the first pages, not behind the hot ones. True when read to the end."""
         comments: list[CommentRecord] = []
         replied_to: dict[str, str] = {}
-        last = False
+        whole = False
         for number in range(1, self.settings.weibo.max_comment_pages + 1):
             params = {"id": post_id, "page": str(number)}
             page = parse_comments_show_page(
@@ -170,11 +170,11 @@ class WeiboCollector(Collector):
             comments += page.comments
             replied_to.update(page.replied_to)
             if page.last:
-                last = True
+                whole = page.certain
                 break
         for comment in link_threads(comments, replied_to):
             found.setdefault(comment.platform_comment_id, comment)
-        return last
+        return whole
 
     async def _hot(
         self, http: Fetcher, uid: str, post_id: str, found: dict[str, CommentRecord]
@@ -196,7 +196,7 @@ class WeiboCollector(Collector):
             roots += page.thread_roots
             max_id = page.max_id
             if not max_id:
-                whole = True
+                whole = page.certain
                 break
         if not self.settings.weibo.fetch_replies:
             return False  # replies beyond those shown inline were not read

@@ -29,6 +29,9 @@ PLATFORM = "weibo"
 LOGIN_WALL_TEXT = "微博要求登录或验证码：请更新 Cookie（collectors.weibo.cookie）"
 _WALL_MARKERS = ("passport", "login", "signin", "captcha", "security", "visitor", "verify")
 _GONE_MARKERS = ("不存在", "已注销", "被封", "封禁", "does not exist", "not exist")
+# How the comment APIs say "no comments (or no more)" with ok=0. Any other ok=0 ends paging
+# too, but proves nothing: deletions are only inferred from a list known to be complete.
+_NO_COMMENTS_MARKERS = ("还没有人评论", "快来抢沙发", "快来发表你的评论")
 PROFILE_CONTAINER_PREFIX = "100505"
 POSTS_CONTAINER_PREFIX = "107603"
 
@@ -210,6 +213,12 @@ class CommentsPage:
     comments: tuple[CommentRecord, ...]
     max_id: str  # "" when this was the last page
     thread_roots: tuple[str, ...]  # top comments with more replies than shown inline
+    certain: bool = True  # False: the list ended on an unexplained ok=0
+
+
+def _no_comments(data: JSON) -> bool:
+    message = _message(data)
+    return any(marker in message for marker in _NO_COMMENTS_MARKERS)
 
 
 def _comment(
@@ -261,7 +270,7 @@ def parse_comments_page(page: Page, post_id: str, owner_uid: str) -> CommentsPag
     data = read_json(page)
     now = page_time(page)
     if data.get("ok") == 0:  # no comments (or no more)
-        return CommentsPage((), "", ())
+        return CommentsPage((), "", (), certain=_no_comments(data))
     body = _dict(data.get("data"), "data", page.url)
     items = body.get("data")
     if not isinstance(items, list):
@@ -309,6 +318,7 @@ class TimelinePage:
     comments: tuple[CommentRecord, ...]
     replied_to: dict[str, str]  # comment id → the id of the comment it replies to
     last: bool  # no page follows this one
+    certain: bool = True  # False: the list ended on an unexplained ok=0
 
 
 def parse_comments_show_page(page: Page, post_id: str, owner_uid: str, number: int) -> TimelinePage:
@@ -316,7 +326,7 @@ def parse_comments_show_page(page: Page, post_id: str, owner_uid: str, number: i
     :func:`link_threads` once every page is read (a reply comes before what it answers)."""
     data = read_json(page)
     if data.get("ok") == 0:  # "还没有人评论哦": no comments, or past the last page
-        return TimelinePage((), {}, True)
+        return TimelinePage((), {}, True, certain=_no_comments(data))
     body = _dict(data.get("data"), "data", page.url)
     items = body.get("data")
     if not isinstance(items, list):

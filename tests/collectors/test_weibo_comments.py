@@ -129,3 +129,13 @@ def test_relative_times_count_back_from_the_response_not_the_reading_clock(
     assert not quiet.time_exact
     post = next(p for p in outcome.result.posts if p.platform_post_id == BUSY_POST)
     assert post.published_at == NOW - dt.timedelta(hours=1) and not post.time_exact
+
+
+def test_an_unexplained_empty_answer_ends_the_read_without_proving_it_complete(
+    platform: FakePlatform,
+) -> None:
+    busy = '{"ok":0,"msg":"系统繁忙"}'.encode()  # not "还没有人评论": no evidence of an end
+    platform.put_page("/api/comments/show", busy)
+    outcome = run(platform, AccountRef("weibo", UID))
+    assert outcome.ok and outcome.result is not None
+    assert outcome.result.comments == () and outcome.result.comments_complete == ()
