@@ -49,7 +49,11 @@ class WeiboSettings(BaseModel):
         description="评论读取顺序：time 按时间从新到旧（api/comments/show，热门评论多时"
         "也不漏掉新提问）；hot 按热度（comments/hotflow）",
     )
-    fetch_replies: bool = Field(True, description="采集评论下的楼中楼回复（用于判断官方回复）")
+    fetch_replies: bool = Field(
+        True,
+        description="按热度读取时另外采集楼中楼回复（用于判断官方回复；按时间读取时回复已在"
+        "评论列表中）",
+    )
 
     @field_validator("base_url")
     @classmethod
