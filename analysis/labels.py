@@ -7,6 +7,7 @@ same way everywhere. Codes stay for machines: JSON output, the database, setting
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from analysis.platforms import platform_label
@@ -18,6 +19,7 @@ __all__ = [
     "STATE_LABELS",
     "RuleInfo",
     "citation",
+    "finding_state_label",
     "platform_label",
     "rule_article",
     "rule_title",
@@ -102,3 +104,12 @@ def severity_label(severity: str) -> str:
 
 def state_label(state: str) -> str:
     return STATE_LABELS.get(state, state)
+
+
+def finding_state_label(state: str, data: Mapping[str, object] | None = None) -> str:
+    """A finding's state as a person reads it: a closed one says why it closed (it was not
+    solved — never "已解决")."""
+    closure = (data or {}).get("closed_as")
+    if state == "closed" and isinstance(closure, str) and closure in CLOSURE_LABELS:
+        return CLOSURE_LABELS[closure]
+    return state_label(state)

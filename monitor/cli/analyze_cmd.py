@@ -10,6 +10,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from sqlalchemy import select
 
+from analysis.labels import finding_state_label
 from monitor.cli.context import AppContext, config_option, pass_app, recorded_run
 from monitor.db.models import Account, FindingRow, Unit
 from monitor.errors import InputError
@@ -135,7 +136,7 @@ def findings(app: AppContext, rule: str | None, unit: str | None, only_open: boo
             unit_name or "",
             row.summary,
             row.first_seen.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
-            "未解决" if row.state == "open" else "已解决",
+            finding_state_label(row.state, row.data),  # a closed question is not "已解决"
         )
     Console().print(table)
 

@@ -7,6 +7,7 @@ import datetime as dt
 from analysis.activity import Period
 from analysis.digest_inputs import DigestFinding
 from analysis.digest_sections import finding_groups
+from analysis.labels import finding_state_label
 
 WEEK = Period.iso_week(2026, 14)
 
@@ -45,3 +46,11 @@ def test_closed_questions_are_shown_with_their_closure_and_expired_counts_as_ope
     }
     # Unanswered: the open one and the one that aged past tracking.
     assert (group.open_count, group.resolved_count) == (2, 2)
+
+
+def test_a_closed_finding_reads_as_its_closure_everywhere_states_are_listed() -> None:
+    assert finding_state_label("closed", {"closed_as": "expired"}) == "逾期未答复（已过追踪期）"
+    assert finding_state_label("closed", {"closed_as": "deleted"}) == "网民已删除"
+    assert finding_state_label("closed", {}) == "已关闭"
+    assert finding_state_label("resolved", {"closed_as": "expired"}) == "已解决"
+    assert finding_state_label("open") == "未解决"
