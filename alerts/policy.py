@@ -15,6 +15,8 @@ mirror the ``alerts`` table) and hands the decisions that notify to :func:`alert
   still resolved (and reported) when the finding goes.
 - A rule switched off in settings opens nothing; its open alerts are closed without a message
   (``silence``).
+- A finding closed without being solved (``closed``: a question past tracking, or deleted by
+  its author) closes its alert without a message too: it was never solved, so no "已解决".
 """
 
 from __future__ import annotations
@@ -114,12 +116,15 @@ def evaluate(
     settings: AlertsSettings,
     tree: UnitTree,
     evaluated_rules: Collection[str] | None = None,
+    closures: Mapping[str, str] | None = None,
 ) -> list[Decision]:
     """Decisions for every finding that holds and every unresolved alert.
 
     ``alerts`` are the stored alerts by dedup key; ``evaluated_rules`` the rules that ran this
-    time (None: all) — an alert of a rule that did not run is left as it is.
+    time (None: all) — an alert of a rule that did not run is left as it is; ``closures`` the
+    findings closed unsolved (dedup key → why, e.g. "逾期未答复（已过追踪期）").
     """
+    closures = closures or {}
     decisions: list[Decision] = []
     holding: set[str] = set()
     for finding in findings:
@@ -137,6 +142,11 @@ def evaluate(
         if not settings.rule(alert.rule).enabled:
             closed = dataclasses.replace(alert, state="resolved", resolved_at=now)
             decisions.append(Decision("silence", closed, None, "规则已在设置中停用，告警关闭"))
+            continue
+        if key in closures:
+            ended = dataclasses.replace(alert, state="resolved", resolved_at=now)
+            reason = f"{closures[key]}，不再跟踪，告警关闭（未解决，不通报已解决）"
+            decisions.append(Decision("silence", ended, None, reason))
             continue
         if evaluated_rules is not None and alert.rule not in evaluated_rules:
             continue

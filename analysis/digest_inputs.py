@@ -16,6 +16,7 @@ import pandas as pd
 from analysis.activity import Period
 from analysis.findings import Finding, Severity
 from analysis.item_state import GONE, Closing, ItemState, closing_of, state_as_of
+from analysis.labels import CLOSURE_LABELS
 from analysis.rule_settings import RankingSettings
 from analysis.rumours import RumourClaim
 from analysis.topics import HotTopic
@@ -51,8 +52,18 @@ class DigestFinding:
         return None if self.resolved_at is None else Closing(self.resolved_at, GONE)
 
     def state_at(self, moment: dt.datetime) -> ItemState:
-        """The one state every section reads (analysis.item_state)."""
-        return state_as_of(self.first_seen, self.closed, moment)
+        """The one state every section reads (analysis.item_state).
+
+        A finding closed unsolved (``data["closed_as"]``) is never 已解决: a question that aged
+        past tracking unanswered still counts as open (unanswered), with its closure shown; one
+        its author deleted is closed."""
+        state = state_as_of(self.first_seen, self.closed, moment)
+        closure = self.data.get("closed_as")
+        if state.state != "resolved" or closure not in CLOSURE_LABELS:
+            return state
+        assert state.closing is not None
+        closing = Closing(state.closing.at, CLOSURE_LABELS[str(closure)])
+        return ItemState("open" if closure == "expired" else "closed", moment, closing)
 
     def open_during(self, period: Period) -> bool:
         closed = self.closed

@@ -7,16 +7,19 @@ same way everywhere. Codes stay for machines: JSON output, the database, setting
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from analysis.platforms import platform_label
 
 __all__ = [
+    "CLOSURE_LABELS",
     "RULES",
     "SEVERITY_LABELS",
     "STATE_LABELS",
     "RuleInfo",
     "citation",
+    "finding_state_label",
     "platform_label",
     "rule_article",
     "rule_title",
@@ -69,6 +72,13 @@ STATE_LABELS: dict[str, str] = {
     "acknowledged": "已确认",
     "resolved": "已解决",
     "unseen": "尚未出现",  # analysis.item_state: not yet seen at the moment asked about
+    "closed": "已关闭",  # no longer tracked, but not solved: see CLOSURE_LABELS
+}
+
+# Why a finding was closed without being solved (``data["closed_as"]``): never "已解决".
+CLOSURE_LABELS: dict[str, str] = {
+    "expired": "逾期未答复（已过追踪期）",
+    "deleted": "网民已删除",
 }
 
 
@@ -95,3 +105,12 @@ def severity_label(severity: str) -> str:
 
 def state_label(state: str) -> str:
     return STATE_LABELS.get(state, state)
+
+
+def finding_state_label(state: str, data: Mapping[str, object] | None = None) -> str:
+    """A finding's state as a person reads it: a closed one says why it closed (it was not
+    solved — never "已解决")."""
+    closure = (data or {}).get("closed_as")
+    if state == "closed" and isinstance(closure, str) and closure in CLOSURE_LABELS:
+        return CLOSURE_LABELS[closure]
+    return state_label(state)

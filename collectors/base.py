@@ -22,7 +22,11 @@ class AccountRef:
     platform_id: str
     feed_url: str = ""  # 订阅地址; when set, the RSS collector reads it
     cursor: Mapping[str, Any] = field(default_factory=dict)  # what the last run left
-    comment_post_ids: tuple[str, ...] = ()  # stored posts young enough to re-read comments of
+    comment_post_ids: tuple[str, ...] = ()  # stored posts whose comments to re-read
+    # Posts already stored: a post not among them is new, and its comments are read whatever
+    # its age, back to ``comments_since`` (the analysis window).
+    known_post_ids: frozenset[str] = frozenset()
+    comments_since: dt.datetime | None = None
     name: str = ""
 
     @property
@@ -63,6 +67,9 @@ class AccountResult:
     comments: tuple[CommentRecord, ...]
     cursor: dict[str, Any]  # to store on the account for the next run
     not_modified: bool = False  # the platform said nothing changed (304)
+    # Posts whose comments were read in full (every page, nothing cut short): only for these
+    # may a stored comment that was not returned be marked deleted.
+    comments_complete: tuple[str, ...] = ()
 
 
 class Collector(ABC):

@@ -70,6 +70,7 @@ class PostRecord(_CleanText):
     reads: int = 0
     has_counts: bool = True  # False where the platform gives none (RSS): 0 means "unknown"
     is_long_text: bool = False  # the text is a preview until the full text is fetched
+    time_exact: bool = True  # False: published_at came from a relative time ("5分钟前")
 
 
 @dataclass(frozen=True)
@@ -89,3 +90,4 @@ class CommentRecord(_CleanText):
     liked_by_author: bool = False  # seen by the account (liked), not an answer
     likes: int = 0
     replies_total: int = 0
+    time_exact: bool = True  # False: created_at came from a relative time ("5分钟前")

@@ -6,6 +6,7 @@ the same way the tests point it at the fake platform server.
 
 from __future__ import annotations
 
+from typing import Literal
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
@@ -49,8 +50,23 @@ class WeiboSettings(BaseModel):
         None, description="微博 Cookie（登录后从浏览器复制），写成 { env = ... } 或 { file = ... }"
     )
     max_pages: int = Field(3, ge=1, le=50, description="每次采集每个账号最多翻几页微博")
-    max_comment_pages: int = Field(3, ge=1, le=50, description="每条微博最多翻几页评论")
-    fetch_replies: bool = Field(True, description="采集评论下的楼中楼回复（用于判断官方回复）")
+    max_comment_pages: int = Field(
+        20,
+        ge=1,
+        le=500,
+        description="每条微博最多翻几页评论（按评论数需要几页就翻几页，以此为上限；"
+        "未读完的帖子不据此判断评论已删除）",
+    )
+    comment_order: Literal["time", "hot"] = Field(
+        "time",
+        description="评论读取顺序：time 按时间从新到旧（api/comments/show，热门评论多时"
+        "也不漏掉新提问）；hot 按热度（comments/hotflow）",
+    )
+    fetch_replies: bool = Field(
+        True,
+        description="按热度读取时另外采集楼中楼回复（用于判断官方回复；按时间读取时回复已在"
+        "评论列表中）",
+    )
 
     @field_validator("base_url")
     @classmethod

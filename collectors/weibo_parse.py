@@ -2,12 +2,17 @@
 
 Shapes read (m.weibo.cn): ``api/container/getIndex`` (profile: ``data.userInfo`` and
 ``data.tabsInfo``; posts: ``data.cards[].mblog`` and ``data.cardlistInfo.since_id``),
-``statuses/extend`` (``data.longTextContent``), ``comments/hotflow`` (``data.data[]``,
-``data.max_id``) and ``comments/hotFlowChild`` (``data[]``, ``max_id``).
+``statuses/extend`` (``data.longTextContent``), ``api/comments/show`` (newest first, every
+comment and reply in one list: ``data.data[]`` with ``reply_id``, ``data.max`` pages),
+``comments/hotflow`` (by heat: ``data.data[]``, ``data.max_id``) and
+``comments/hotFlowChild`` (``data[]``, ``max_id``).
+
+Relative times are read against the response's own time (:func:`response_time`).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from collections.abc import Iterator
@@ -18,12 +23,15 @@ from collectors.base import Page
 from collectors.errors import AccountGone, LoginWall, MalformedResponse
 from collectors.records import CommentRecord, PostRecord, ProfileRecord
 from collectors.text import html_to_text
-from collectors.weibo_time import parse_count, parse_weibo_time
+from collectors.weibo_time import parse_count, read_weibo_time, response_time
 
 PLATFORM = "weibo"
 LOGIN_WALL_TEXT = "微博要求登录或验证码：请更新 Cookie（collectors.weibo.cookie）"
 _WALL_MARKERS = ("passport", "login", "signin", "captcha", "security", "visitor", "verify")
 _GONE_MARKERS = ("不存在", "已注销", "被封", "封禁", "does not exist", "not exist")
+# How the comment APIs say "no comments (or no more)" with ok=0. Any other ok=0 ends paging
+# too, but proves nothing: deletions are only inferred from a list known to be complete.
+_NO_COMMENTS_MARKERS = ("还没有人评论", "快来抢沙发", "快来发表你的评论")
 PROFILE_CONTAINER_PREFIX = "100505"
 POSTS_CONTAINER_PREFIX = "107603"
 
@@ -80,9 +88,14 @@ def _count(mapping: JSON, key: str, url: str) -> int:
         raise MalformedResponse(f"微博接口的 {key} 无法识别", url=url) from None
 
 
-def _time(value: Any, now: dt.datetime, url: str) -> dt.datetime:
+def page_time(page: Page) -> dt.datetime:
+    """When the response was written: what its relative times count back from."""
+    return response_time(page.headers, page.fetched_at)
+
+
+def _time(value: Any, now: dt.datetime, url: str) -> tuple[dt.datetime, bool]:
     try:
-        return parse_weibo_time(str(value or ""), now)
+        return read_weibo_time(str(value or ""), now)
     except ValueError:
         raise MalformedResponse(f"微博接口的时间 {str(value)[:40]!r} 无法识别", url=url) from None
 
@@ -136,8 +149,9 @@ def _mblogs(cards: Any) -> Iterator[JSON]:
         yield from _mblogs(card.get("card_group"))
 
 
-def parse_posts_page(page: Page, now: dt.datetime, base_url: str) -> PostsPage:
+def parse_posts_page(page: Page, base_url: str) -> PostsPage:
     data = read_json(page)
+    now = page_time(page)
     if data.get("ok") == 0:  # "这里还没有内容": the list has ended
         return PostsPage((), "")
     body = _dict(data.get("data"), "data", page.url)
@@ -162,12 +176,14 @@ def parse_mblog(mblog: JSON, page: Page, now: dt.datetime, base_url: str) -> Pos
         user = original.get("user")
         author = str(user.get("screen_name") or "") if isinstance(user, dict) else ""
         original_id = str(original.get("id") or "")
+    published, exact = _time(mblog.get("created_at"), now, url)
     return PostRecord(
         platform=PLATFORM,
         platform_post_id=post_id,
         fetched_url=url,
         fetched_at=page.fetched_at,
-        published_at=_time(mblog.get("created_at"), now, url),
+        published_at=published,
+        time_exact=exact,
         text=html_to_text(str(mblog.get("text") or "")),
         url=f"{base_url}/detail/{post_id}",
         is_repost=is_repost,
@@ -197,6 +213,12 @@ class CommentsPage:
     comments: tuple[CommentRecord, ...]
     max_id: str  # "" when this was the last page
     thread_roots: tuple[str, ...]  # top comments with more replies than shown inline
+    certain: bool = True  # False: the list ended on an unexplained ok=0
+
+
+def _no_comments(data: JSON) -> bool:
+    message = _message(data)
+    return any(marker in message for marker in _NO_COMMENTS_MARKERS)
 
 
 def _comment(
@@ -218,6 +240,7 @@ def _comment(
         replied = item.get("reply_comment")
         parent = str(replied.get("id")) if isinstance(replied, dict) and replied.get("id") else ""
         parent = parent or root_id
+    created, exact = _time(item.get("created_at"), now, url)
     return CommentRecord(
         platform=PLATFORM,
         platform_comment_id=comment_id,
@@ -229,10 +252,11 @@ def _comment(
         author_id=author_id,
         author_name=str(user.get("screen_name") or "") if user else "",
         text=html_to_text(str(item.get("text") or ""), 5000),
-        created_at=_time(item.get("created_at"), now, url),
+        created_at=created,
+        time_exact=exact,
         is_official=bool(author_id) and author_id == owner_uid,
         liked_by_author=bool(item.get("isLikedByMblogAuthor")),
-        likes=_count(item, "like_count", url),
+        likes=_count(item, "like_counts" if "like_counts" in item else "like_count", url),
         replies_total=_count(item, "total_number", url) if not root_id else 0,
     )
 
@@ -241,11 +265,12 @@ def _next_max_id(value: Any) -> str:
     return str(value) if value not in (None, "", 0, "0") else ""
 
 
-def parse_comments_page(page: Page, post_id: str, owner_uid: str, now: dt.datetime) -> CommentsPage:
+def parse_comments_page(page: Page, post_id: str, owner_uid: str) -> CommentsPage:
     """A hotflow page: top comments and the replies shown inline under them."""
     data = read_json(page)
+    now = page_time(page)
     if data.get("ok") == 0:  # no comments (or no more)
-        return CommentsPage((), "", ())
+        return CommentsPage((), "", (), certain=_no_comments(data))
     body = _dict(data.get("data"), "data", page.url)
     items = body.get("data")
     if not isinstance(items, list):
@@ -269,11 +294,10 @@ def parse_comments_page(page: Page, post_id: str, owner_uid: str, now: dt.dateti
     return CommentsPage(tuple(comments), _next_max_id(body.get("max_id")), tuple(roots))
 
 
-def parse_replies_page(
-    page: Page, post_id: str, root_id: str, owner_uid: str, now: dt.datetime
-) -> CommentsPage:
+def parse_replies_page(page: Page, post_id: str, root_id: str, owner_uid: str) -> CommentsPage:
     """A hotFlowChild page: the replies under one top comment."""
     data = read_json(page)
+    now = page_time(page)
     if data.get("ok") == 0:
         return CommentsPage((), "", ())
     items = data.get("data")
@@ -285,3 +309,60 @@ def parse_replies_page(
         if isinstance(item, dict)
     )
     return CommentsPage(replies, _next_max_id(data.get("max_id")), ())
+
+
+@dataclass(frozen=True)
+class TimelinePage:
+    """A page of ``api/comments/show``: newest first, replies as comments of their own."""
+
+    comments: tuple[CommentRecord, ...]
+    replied_to: dict[str, str]  # comment id → the id of the comment it replies to
+    last: bool  # no page follows this one
+    certain: bool = True  # False: the list ended on an unexplained ok=0
+
+
+def parse_comments_show_page(page: Page, post_id: str, owner_uid: str, number: int) -> TimelinePage:
+    """Page ``number`` (from 1) of a post's comments in time order; threads are linked by
+    :func:`link_threads` once every page is read (a reply comes before what it answers)."""
+    data = read_json(page)
+    if data.get("ok") == 0:  # "还没有人评论哦": no comments, or past the last page
+        return TimelinePage((), {}, True, certain=_no_comments(data))
+    body = _dict(data.get("data"), "data", page.url)
+    items = body.get("data")
+    if not isinstance(items, list):
+        raise MalformedResponse("微博接口缺少评论列表", url=page.url)
+    now = page_time(page)
+    comments: list[CommentRecord] = []
+    replied_to: dict[str, str] = {}
+    for item in items:
+        if not isinstance(item, dict):
+            continue
+        comment = _comment(item, page, post_id, owner_uid, now, "")
+        comments.append(comment)
+        target = item.get("reply_id")
+        if target not in (None, "", 0, "0"):
+            replied_to[comment.platform_comment_id] = str(target)
+    try:
+        pages = int(body.get("max") or 0)
+    except (TypeError, ValueError):
+        raise MalformedResponse("微博接口的评论页数 max 无法识别", url=page.url) from None
+    return TimelinePage(tuple(comments), replied_to, not comments or number >= pages)
+
+
+def link_threads(comments: list[CommentRecord], replied_to: dict[str, str]) -> list[CommentRecord]:
+    """Give each reply its parent and its thread's top comment (followed up the reply chain;
+    a chain that leaves what was read ends at the last comment it names)."""
+    linked: list[CommentRecord] = []
+    for comment in comments:
+        parent = replied_to.get(comment.platform_comment_id, "")
+        if not parent:
+            linked.append(comment)
+            continue
+        root, seen = parent, {comment.platform_comment_id}
+        while root in replied_to and root not in seen:
+            seen.add(root)
+            root = replied_to[root]
+        linked.append(
+            dataclasses.replace(comment, parent_platform_id=parent, root_platform_id=root)
+        )
+    return linked

@@ -12,6 +12,7 @@ Deterministic: same content, clock and faults → same bytes.
 from __future__ import annotations
 
 import datetime as dt
+import email.utils
 import hashlib
 import json
 import re
@@ -267,6 +268,19 @@ class FakePlatform:
                     self.comment_page_size,
                 )
             )
+        if path == "/api/comments/show":
+            found = self.content.find_post(query.get("id", ""))
+            if found is None:
+                return _json({"ok": 0, "msg": "还没有人评论哦~快来抢沙发！"})
+            return _json(
+                weibo_pages.comments_show_page(
+                    found[1],
+                    _int(query.get("page")) or 1,
+                    now,
+                    self.time_style,
+                    self.comment_page_size,
+                )
+            )
         if path == "/comments/hotFlowChild":
             hit = self.content.find_comment(query.get("cid", ""))
             if hit is None:
@@ -343,6 +357,14 @@ class _Handler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:
         pass  # the request log replaces stderr noise
+
+    def date_time_string(self, timestamp: float | None = None) -> str:
+        # The Date header tells the fake's clock, as a real server tells its own: relative
+        # times ("5分钟前") in the body count back from it.
+        when = (
+            self.fake.clock() if timestamp is None else dt.datetime.fromtimestamp(timestamp, dt.UTC)
+        )
+        return email.utils.format_datetime(when.astimezone(dt.UTC), usegmt=True)
 
     def do_GET(self) -> None:
         started = time.monotonic()

@@ -265,3 +265,31 @@ def child_page(
         "max_id": following,
         "max_id_type": 0,
     }
+
+
+def comments_show_page(
+    post: FakePost, number: int, now: dt.datetime, style: str, size: int
+) -> JSON:
+    """``api/comments/show`` page ``number`` (from 1): every comment and reply, newest first;
+    a reply names what it answers in ``reply_id``/``reply_text``; ``max`` is the page count."""
+    flat: list[tuple[FakeComment, FakeComment | None]] = []
+    for top in post.comments:
+        flat.append((top, None))
+        flat += [(reply, top) for reply in top.replies]
+    flat.sort(key=lambda pair: (resolve_time(pair[0].created_at, now), pair[0].id), reverse=True)
+    pages = -(-len(flat) // size)
+    chunk = flat[(number - 1) * size : number * size] if number >= 1 else []
+    if not chunk:
+        return {"ok": 0, "msg": "还没有人评论哦~快来抢沙发！"}
+    data = []
+    for c, root in chunk:
+        item = _comment(c, post, now, style, root)
+        item.pop("like_count")
+        item["like_counts"] = c.likes
+        item["liked"] = False
+        if root is not None:
+            target = next((r for r in root.replies if r.id == c.reply_to), root)
+            item["reply_id"] = int(target.id) if target.id.isdigit() else target.id
+            item["reply_text"] = target.text
+        data.append(item)
+    return {"ok": 1, "data": {"data": data, "total_number": len(flat), "max": pages}}

@@ -15,11 +15,11 @@ from sqlalchemy import select
 from analysis.labels import (
     RULES,
     citation,
+    finding_state_label,
     platform_label,
     rule_article,
     rule_title,
     severity_label,
-    state_label,
 )
 from monitor.cli.console import err_console, out_console
 from monitor.cli.context import AppContext, config_option, pass_app, recorded_run
@@ -151,7 +151,7 @@ class FindingLine:
             "severity": row.severity,
             "severity_label": severity_label(row.severity),
             "state": row.state,
-            "state_label": state_label(row.state),
+            "state_label": finding_state_label(row.state, row.data),
             "unit": self.unit or None,
             "account": account.name if account else None,
             "platform": account.platform if account else None,
@@ -179,7 +179,7 @@ class FindingLine:
             self.account_shown(),
             row.summary,
             _shown_time(row.first_seen, zone),
-            state_label(row.state),
+            finding_state_label(row.state, row.data),  # a closed question is not "已解决"
         ]
 
 

@@ -161,6 +161,9 @@ class Comment(Base):
     fetched_url: Mapped[str] = mapped_column(Text, default="")
     first_seen: Mapped[dt.datetime] = mapped_column(default=utcnow)
     last_seen: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # Set when a full re-read of its post no longer returned it (deleted on the platform);
+    # cleared if it comes back. A deleted question is closed, a deleted reply answers nothing.
+    deleted_at: Mapped[dt.datetime | None]
 
 
 class AccountSnapshot(Base):

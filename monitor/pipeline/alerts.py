@@ -192,6 +192,7 @@ class _Stored:
     account_names: dict[str, str]
     rules_present: set[str]
     gone: dict[str, Finding]  # findings no longer open, of alerts that may now resolve
+    closed: dict[str, str]  # findings closed unsolved: dedup key → why (no "已解决" for them)
 
 
 def _read(session: Session) -> _Stored:
@@ -225,6 +226,7 @@ def _read(session: Session) -> _Stored:
     alerts: dict[str, AlertState] = {}
     rows: dict[str, Alert] = {}
     gone: dict[str, Finding] = {}
+    closed: dict[str, str] = {}
     for alert, finding in session.execute(query).all():
         alerts[finding.dedup_key] = state_from_row(alert, finding, unit_of(finding))
         rows[finding.dedup_key] = alert
@@ -232,6 +234,8 @@ def _read(session: Session) -> _Stored:
             gone[finding.dedup_key] = finding_from_row(
                 finding, unit_of(finding), account_of(finding)
             )
+        if finding.state == "closed":
+            closed[finding.dedup_key] = str((finding.data or {}).get("closure") or "已关闭")
     rules_present = set(session.scalars(select(FindingRow.rule).distinct()))
     return _Stored(
         findings=findings,
@@ -241,6 +245,7 @@ def _read(session: Session) -> _Stored:
         account_names=account_names,
         rules_present=rules_present,
         gone=gone,
+        closed=closed,
     )
 
 
@@ -348,6 +353,7 @@ def check_in_session(
         settings.alerts,
         tree,
         evaluated_rules=rules,
+        closures=stored.closed,
     )
     decisions = _persist(session, decisions, stored)
     outgoing = plan(decisions, tree, settings.alerts, now, stored.account_names, stored.gone)

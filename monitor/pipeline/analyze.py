@@ -29,6 +29,7 @@ from monitor.calendar import work_calendar
 from monitor.db.models import FindingRow
 from monitor.pipeline.sentiment import score_frame_texts
 from monitor.settings import Settings
+from monitor.store.closures import close_findings
 from monitor.store.findings import resolve_absent, save_findings
 from monitor.store.frames import Frames, load_frames
 
@@ -221,6 +222,7 @@ def analyze(
 
     with sessions.begin() as session:
         new, _updated = save_findings(session, findings, now)
+        close_findings(session, findings, now)  # closed unanswered: not solved
         summary.new_findings = new
         summary.resolved = resolve_absent(session, rules, [f.dedup_key for f in findings], now)
     summary.findings_by_rule = Counter(f.rule for f in findings)

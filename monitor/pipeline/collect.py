@@ -22,7 +22,8 @@ from collectors.engine import AccountOutcome, iter_collect, next_due_at
 from collectors.failing import RULE as COLLECTION_FAILING
 from collectors.failing import collection_failing_finding
 from collectors.http import HostPacer
-from monitor.db.models import Account, CollectionRun, Post, Unit
+from monitor.db.models import Account, CollectionRun, Unit
+from monitor.pipeline.comment_rereads import comment_plan
 from monitor.settings import Settings
 from monitor.store.failed import store_failed
 from monitor.store.findings import resolve_absent, save_findings
@@ -87,18 +88,15 @@ def select_accounts(session: Session, selection: Selection, now: dt.datetime) ->
 def _account_ref(
     session: Session, account: Account, settings: Settings, now: dt.datetime
 ) -> AccountRef:
-    since = now - dt.timedelta(days=settings.collectors.comment_refetch_days)
-    young = session.scalars(
-        select(Post.platform_post_id)
-        .where(Post.account_id == account.id, Post.published_at >= since)
-        .order_by(Post.published_at.desc())
-    ).all()
+    plan = comment_plan(session, account, settings, now)  # which comments to (re-)read
     return AccountRef(
         platform=account.platform,
         platform_id=account.platform_id,
         feed_url=account.feed_url,
         cursor=dict(account.cursor or {}),
-        comment_post_ids=tuple(young),
+        comment_post_ids=plan.reread_post_ids,
+        known_post_ids=plan.known_post_ids,
+        comments_since=plan.comments_since,
         name=account.name,
     )
 
@@ -136,6 +134,7 @@ def record_outcome(
                 posts=result.posts,
                 comments=result.comments,
                 now=now,
+                comments_complete=result.comments_complete,
             )
             run.posts_new, run.posts_seen = counts.posts_new, counts.posts_seen
             run.comments_new, run.comments_seen = counts.comments_new, counts.comments_seen

@@ -156,13 +156,16 @@ def load_comments(session: Session, since: dt.datetime, until: dt.datetime) -> p
             Comment.liked_by_author,
             Comment.likes,
             Comment.text_hash,
+            Comment.deleted_at,
         )
         .join(Post, Post.id == Comment.post_id)
         .where(Comment.created_at >= since, Comment.created_at <= until)
         .order_by(Comment.id)
     )
-    frame = pd.DataFrame([tuple(r) for r in rows], columns=[*cols.COMMENTS, "text_hash"])
-    _utc(frame, "created_at")
+    frame = pd.DataFrame(
+        [tuple(r) for r in rows], columns=[*cols.COMMENTS, "text_hash", "deleted_at"]
+    )
+    _utc(frame, "created_at", "deleted_at")
     frame["is_official"] = frame["is_official"].astype(bool)
     frame["liked_by_author"] = frame["liked_by_author"].astype(bool)
     frame["likes"] = frame["likes"].astype("int64")

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ARRAY, String, any_, bindparam, select
+from sqlalchemy import ARRAY, String, any_, bindparam, select, update
 from sqlalchemy.engine import Connection
 
 from collectors.records import CommentRecord, PostRecord, ProfileRecord
@@ -46,6 +46,7 @@ class IngestCounts:
     comments_new: int = 0
     comments_seen: int = 0
     comments_orphaned: int = 0
+    comments_deleted: int = 0
 
 
 def _existing(
@@ -86,7 +87,7 @@ def store_posts(
     if not records:
         return 0, 0
     existing = _existing(conn, Post.platform, Post.platform_post_id, list(records))
-    groups: dict[tuple[bool, bool], list[dict[str, Any]]] = {}
+    groups: dict[tuple[bool, bool, bool], list[dict[str, Any]]] = {}
     for record in records.values():
         row = {
             "account_id": account_id,
@@ -110,9 +111,10 @@ def store_posts(
             "first_seen": now,
             "last_seen": now,
         }
-        groups.setdefault((record.has_counts, record.is_long_text), []).append(row)
+        key = (record.has_counts, record.is_long_text, record.time_exact)
+        groups.setdefault(key, []).append(row)
     table = Post.__table__
-    for (has_counts, preview), rows in groups.items():
+    for (has_counts, preview, exact), rows in groups.items():
         update = [*_POST_ALWAYS, "published_at"]
         if has_counts:  # RSS gives no counts: keep what an earlier source stored
             update += _POST_COUNTS
@@ -124,7 +126,7 @@ def store_posts(
             rows,
             conflict=("platform", "platform_post_id"),
             update=update,
-            keep_existing=("published_at",),
+            keep_existing=() if exact else ("published_at",),
         )
     new = len(records) - len(existing)
     return new, len(existing)
@@ -148,6 +150,7 @@ def store_comments(
         post_map.update({pid: id_ for pid, id_ in rows})
     existing = _existing(conn, Comment.platform, Comment.platform_comment_id, list(records))
     rows_out: list[dict[str, Any]] = []
+    exact: set[str] = set()
     orphaned = 0
     for record in records.values():
         post_id = post_map.get(record.post_platform_id)
@@ -172,14 +175,30 @@ def store_comments(
                 "fetched_url": record.fetched_url,
                 "first_seen": now,
                 "last_seen": now,
+                "deleted_at": None,  # returned again: not (or no longer) deleted
             }
         )
+        if record.time_exact:
+            exact.add(record.platform_comment_id)
     if orphaned:
         log.warning("%d 条评论找不到所属帖子，未保存（平台 %s）", orphaned, platform)
+    # A relative time ("5分钟前") never moves a stored one; an absolute time corrects it.
+    for precise in (True, False):
+        _upsert_comments(
+            conn,
+            [r for r in rows_out if (r["platform_comment_id"] in exact) == precise],
+            precise,
+        )
+    stored = [(row["platform"], row["platform_comment_id"]) for row in rows_out]
+    seen = sum(1 for key in stored if key in existing)
+    return len(stored) - seen, seen, orphaned
+
+
+def _upsert_comments(conn: Connection, rows: list[dict[str, Any]], exact: bool) -> None:
     upsert(
         conn,
         Comment.__table__,  # type: ignore[arg-type]
-        rows_out,
+        rows,
         conflict=("platform", "platform_comment_id"),
         update=(
             "parent_platform_id",
@@ -194,12 +213,46 @@ def store_comments(
             "text_hash",
             "fetched_url",
             "last_seen",
+            "deleted_at",
         ),
-        keep_existing=("created_at",),
+        keep_existing=() if exact else ("created_at",),
     )
-    stored = [(row["platform"], row["platform_comment_id"]) for row in rows_out]
-    seen = sum(1 for key in stored if key in existing)
-    return len(stored) - seen, seen, orphaned
+
+
+def mark_deleted(
+    conn: Connection,
+    platform: str,
+    complete_post_ids: Iterable[str],
+    returned: Iterable[CommentRecord],
+    now: dt.datetime,
+) -> int:
+    """Mark deleted the stored comments of posts read in full that the read did not return.
+
+    Only a complete read (every page, nothing cut short) may say a comment is gone: a partial
+    or failed one is no evidence. Returns how many comments were newly marked.
+    """
+    post_ids = sorted(set(complete_post_ids))
+    if not post_ids:
+        return 0
+    seen = {c.platform_comment_id for c in returned if c.platform == platform}
+    marked = 0
+    for part in chunks(post_ids, 400):
+        rows = conn.execute(
+            select(Comment.id, Comment.platform_comment_id)
+            .join(Post, Post.id == Comment.post_id)
+            .where(
+                Post.platform == platform,
+                Post.platform_post_id.in_(part),
+                Comment.deleted_at.is_(None),
+            )
+        ).all()
+        gone = [id_ for id_, comment_id in rows if comment_id not in seen]
+        for ids in chunks(gone, 500):
+            conn.execute(update(Comment).where(Comment.id.in_(ids)).values(deleted_at=now))
+        marked += len(gone)
+    if marked:
+        log.info("%d 条评论在完整重读中已不存在，标记为网民已删除（平台 %s）", marked, platform)
+    return marked
 
 
 def store_snapshot(
@@ -234,11 +287,15 @@ def store_result(
     posts: Sequence[PostRecord],
     comments: Sequence[CommentRecord],
     now: dt.datetime,
+    comments_complete: Sequence[str] = (),
 ) -> IngestCounts:
+    """Store one account's result. ``comments_complete``: posts whose comments were read in
+    full, so a stored comment of theirs that was not returned is marked deleted."""
     counts = IngestCounts()
     counts.posts_new, counts.posts_seen = store_posts(conn, account_id, posts, now)
     new, seen, orphaned = store_comments(conn, platform, comments, now)
     counts.comments_new, counts.comments_seen, counts.comments_orphaned = new, seen, orphaned
+    counts.comments_deleted = mark_deleted(conn, platform, comments_complete, comments, now)
     if profile is not None:
         store_snapshot(conn, account_id, profile, now)
     return counts

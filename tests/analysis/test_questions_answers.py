@@ -124,9 +124,59 @@ def test_overdue_after_three_working_days_same_key() -> None:
     assert f.data["waited_workdays"] == 3
 
 
-def test_old_questions_and_switched_off_rule_are_silent() -> None:
-    assert _findings(sh(2025, 5, 30, 11)) == []  # older than max_age_days
+def test_switched_off_rule_is_silent() -> None:
     assert _findings(sh(2025, 3, 19, 11), enabled=False) == []
+
+
+def test_a_question_past_tracking_is_closed_unanswered_not_dropped() -> None:
+    # Dropping it would let the finding be resolved ("已解决"): it was never answered.
+    [f] = _findings(sh(2025, 5, 30, 11))  # older than max_age_days (30)
+    assert f.dedup_key == "unanswered_question:weibo:C1"
+    assert (f.severity, f.data["closed_as"], f.data["closure"]) == (
+        "overdue",
+        "expired",
+        "逾期未答复（已过追踪期）",
+    )
+    assert f.data["closed_at"] == (FRIDAY_10 + pd.Timedelta(days=30)).to_pydatetime()
+    assert "逾期未答复（已过追踪期）" in f.summary and "第十六条" in f.summary
+    # Waited until tracking ended (14 March → 13 April), not until the analysis ran.
+    assert f.data["waited_workdays"] == CAL.workdays_between(
+        dt.date(2025, 3, 14), dt.date(2025, 4, 13)
+    )
+    assert "closed_as" not in _findings(sh(2025, 4, 10, 11))[0].data  # still tracked
+
+
+def test_a_deleted_official_reply_answers_nothing() -> None:
+    reply = {"is_official": True, "root_platform_id": "C1"}
+    rows = [
+        comment("C1", "请问G2通了吗", FRIDAY_10),
+        comment("C2", "已恢复通行", sh(2025, 3, 14, 11), **reply, deleted_at=sh(2025, 3, 15, 9)),
+    ]
+    assert answers_of(rows, {"C1"})["answered_at"].isna().all()
+    rows[1]["deleted_at"] = pd.NaT
+    assert answers_of(rows, {"C1"}).loc[0, "answered_at"] == sh(2025, 3, 14, 11)
+
+
+def _deleted_question(deleted_at: pd.Timestamp, now: pd.Timestamp) -> list[Any]:
+    rows = [comment("C1", "请问G2今天通行了吗", FRIDAY_10, deleted_at=deleted_at)]
+    return unanswered_questions(
+        answers_of(rows, {"C1"}),
+        POSTS,
+        ACCOUNTS,
+        now=now.to_pydatetime(),
+        calendar=CAL,
+        settings=QuestionsSettings(),
+    )
+
+
+def test_a_deleted_question_closes_as_deleted_by_its_author() -> None:
+    [f] = _deleted_question(sh(2025, 3, 18, 9), now=sh(2025, 3, 19, 11))
+    assert (f.data["closed_as"], f.data["closure"]) == ("deleted", "网民已删除")
+    assert f.severity == "warning"  # its clock stopped on Tuesday, before it was overdue
+    assert f.data["closed_at"] == sh(2025, 3, 18, 9).to_pydatetime()
+    assert "网民已删除" in f.summary
+    # Deleted before it was even due: nothing to report.
+    assert _deleted_question(sh(2025, 3, 14, 12), now=sh(2025, 3, 19, 11)) == []
 
 
 def test_deadlines_skip_holidays() -> None:

@@ -25,7 +25,8 @@ def test_per_host_cap_holds(fake: FakePlatform) -> None:
     outcomes = asyncio.run(collect_accounts(accounts, settings, clock=clock))
     assert all(o.ok for o in outcomes)
     log = fake.requests()
-    assert len(log) == sum(o.requests for o in outcomes) == 6 + 5
+    # weibo: profile, posts, one long text, one page of comments in time order
+    assert len(log) == sum(o.requests for o in outcomes) == 6 + 4
     assert max_concurrency(log, f"127.0.0.1:{fake.port}") <= 2
 
 

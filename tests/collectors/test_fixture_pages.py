@@ -16,7 +16,9 @@ from collectors import errors
 from collectors.base import Page
 from collectors.rss_parse import parse_feed
 from collectors.weibo_parse import (
+    link_threads,
     parse_comments_page,
+    parse_comments_show_page,
     parse_long_text,
     parse_posts_page,
     parse_profile,
@@ -33,9 +35,12 @@ def _page(case: Path, expect: dict[str, Any]) -> Page:
     return Page(
         url=f"https://fixture.invalid/{case.parent.name}/{case.name}",
         status=200,
-        headers={"content-type": expect.get("content_type", default_type)},
+        headers={
+            "content-type": expect.get("content_type", default_type),
+            **({"date": expect["date"]} if "date" in expect else {}),
+        },
         content=raw.read_bytes(),
-        fetched_at=NOW,
+        fetched_at=_now(expect),  # relative times count back from the response's time
     )
 
 
@@ -46,20 +51,23 @@ def _now(expect: dict[str, Any]) -> dt.datetime:
 
 def _parse(page: Page, expect: dict[str, Any]) -> dict[str, Any]:
     parser = expect["parser"]
-    now = _now(expect)
     if parser == "profile":
         profile, containerid = parse_profile(page, expect["uid"])
         return {"expect": {**dataclasses.asdict(profile), "containerid": containerid}}
     if parser == "posts":
-        posts = parse_posts_page(page, now, BASE)
+        posts = parse_posts_page(page, BASE)
         return {"posts": posts.posts, "since_id": posts.since_id}
     if parser == "long_text":
         return {"text": parse_long_text(page)}
     if parser == "comments":
-        got = parse_comments_page(page, expect["post_id"], expect["uid"], now)
+        got = parse_comments_page(page, expect["post_id"], expect["uid"])
         return {"comments": got.comments, "max_id": got.max_id, "thread_roots": got.thread_roots}
+    if parser == "comments_show":
+        show = parse_comments_show_page(page, expect["post_id"], expect["uid"], expect["page"])
+        linked = link_threads(list(show.comments), show.replied_to)
+        return {"comments": linked, "last": show.last, "certain": show.certain}
     if parser == "replies":
-        got = parse_replies_page(page, expect["post_id"], expect["root_id"], expect["uid"], now)
+        got = parse_replies_page(page, expect["post_id"], expect["root_id"], expect["uid"])
         return {"comments": got.comments, "max_id": got.max_id}
     if parser == "feed":
         profile, feed_posts = parse_feed(page, "website", "fixture")
@@ -86,7 +94,7 @@ def test_fixture_page(case: Path) -> None:
         assert caught.value.text == expect["message"]
         return
     got = _parse(page, expect)
-    for key in ("since_id", "max_id", "text", "name", "thread_roots"):
+    for key in ("since_id", "max_id", "text", "name", "thread_roots", "last", "certain"):
         if key in expect:
             assert _same(got[key], expect[key]), key
     if "expect" in expect:

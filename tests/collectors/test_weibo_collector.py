@@ -59,9 +59,12 @@ def test_first_run_reads_profile_posts_long_texts_comments_and_replies(fake: Fak
     assert official.is_official and official.root_platform_id == "6000000000000001"
     assert comments["6000000000000001"].liked_by_author
     assert not comments["6000000000000001"].is_official
-    # The third reply is not shown inline: it came from hotFlowChild.
-    assert fake.requests("/comments/hotFlowChild")[0].query["cid"] == "6000000000000001"
+    # Newest first, replies in the same list: one page, no thread fetched on its own.
+    assert [r.query["id"] for r in fake.requests("/api/comments/show")] == ["5000000000000010"]
+    assert fake.requests("/comments/hotflow") == fake.requests("/comments/hotFlowChild") == []
     assert comments["6000000000000004"].parent_platform_id == "6000000000000002"
+    assert comments["6000000000000004"].root_platform_id == "6000000000000001"
+    assert result.comments_complete == ("5000000000000010",)
     assert result.cursor["newest_published_at"] == "2026-11-28T02:00:00+00:00"
     assert all(p.fetched_at == NOW and p.fetched_url.startswith(fake.url) for p in result.posts)
 
@@ -99,22 +102,37 @@ def test_max_pages_caps_a_first_run(fake: FakePlatform) -> None:
     assert len(post_pages(fake)) == 2
 
 
-def test_comments_only_for_young_posts_and_listed_ones(fake: FakePlatform) -> None:
+def test_comments_of_known_posts_only_when_young_or_listed(fake: FakePlatform) -> None:
     fake.page_size = 2  # one page: [pinned, 5000000000000010]
+    known = frozenset({"5000000000000001", "5000000000000010"})
     outcome = run(
         fake,
-        AccountRef("weibo", UID, comment_post_ids=("5000000000000007",)),
+        AccountRef("weibo", UID, comment_post_ids=("5000000000000007",), known_post_ids=known),
         comment_refetch_days=0,
         weibo={"max_pages": 1},
     )
     assert outcome.result is not None and outcome.result.comments == ()
-    assert [r.query["id"] for r in fake.requests("/comments/hotflow")] == ["5000000000000007"]
+    assert [r.query["id"] for r in fake.requests("/api/comments/show")] == ["5000000000000007"]
 
 
-def test_replies_can_be_switched_off(fake: FakePlatform) -> None:
-    outcome = run(fake, AccountRef("weibo", UID), weibo={"fetch_replies": False})
+def test_hot_order_reads_threads_from_hotflowchild(fake: FakePlatform) -> None:
+    outcome = run(fake, AccountRef("weibo", UID), weibo={"comment_order": "hot"})
+    assert outcome.result is not None
+    assert {c.platform_comment_id for c in outcome.result.comments} == {
+        f"600000000000000{i}" for i in range(1, 6)
+    }
+    # The third reply is not shown inline: it came from hotFlowChild.
+    assert fake.requests("/comments/hotFlowChild")[0].query["cid"] == "6000000000000001"
+    assert outcome.result.comments_complete == ("5000000000000010",)
+
+
+def test_replies_can_be_switched_off_in_hot_order(fake: FakePlatform) -> None:
+    outcome = run(
+        fake, AccountRef("weibo", UID), weibo={"comment_order": "hot", "fetch_replies": False}
+    )
     assert outcome.result is not None and len(outcome.result.comments) == 4
     assert fake.requests("/comments/hotFlowChild") == []
+    assert outcome.result.comments_complete == ()  # a reply was left unread
 
 
 def test_absolute_dates_from_the_server_read_the_same(fake: FakePlatform) -> None:

@@ -7,7 +7,13 @@ import datetime as dt
 import pytest
 from testkit.collecting import NOW
 
-from collectors.weibo_time import SHANGHAI, parse_count, parse_weibo_time
+from collectors.weibo_time import (
+    SHANGHAI,
+    parse_count,
+    parse_weibo_time,
+    read_weibo_time,
+    response_time,
+)
 
 
 def local(*args: int) -> dt.datetime:
@@ -40,6 +46,32 @@ def test_weibo_time_forms(text: str, expected: dt.datetime) -> None:
 def test_yesterday_across_midnight_in_shanghai() -> None:
     just_after_midnight = local(2026, 1, 1, 0, 5)  # 2025-12-31 16:05 UTC
     assert parse_weibo_time("昨天 22:00", just_after_midnight) == local(2025, 12, 31, 22, 0)
+
+
+@pytest.mark.parametrize(
+    ("text", "exact"),
+    [
+        ("Sat Nov 28 10:00:00 +0800 2026", True),
+        ("2025-03-04 09:05", True),
+        ("2025-03-04", False),
+        ("11-20", False),
+        ("今天 08:30", False),
+        ("昨天 23:10", False),
+        ("5分钟前", False),
+        ("刚刚", False),
+    ],
+)
+def test_only_times_written_out_in_full_are_exact(text: str, exact: bool) -> None:
+    assert read_weibo_time(text, NOW)[1] is exact
+
+
+def test_the_response_time_is_its_date_header_else_when_it_was_fetched() -> None:
+    cached = {"date": "Sat, 28 Nov 2026 03:50:00 GMT"}  # ten minutes before it was read
+    assert response_time(cached, NOW) == NOW - dt.timedelta(minutes=10)
+    assert response_time({}, NOW) == NOW
+    assert response_time({"date": "not a date"}, NOW) == NOW
+    # A server clock a year off is not trusted.
+    assert response_time({"date": "Fri, 28 Nov 2025 04:00:00 GMT"}, NOW) == NOW
 
 
 @pytest.mark.parametrize("text", ["", "很久以前", "25:00", "Sat Nov 28 2026", "13-45"])

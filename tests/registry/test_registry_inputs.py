@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 from openpyxl import Workbook, load_workbook
-from testkit.registry import HEADERS, ROWS, Govmon
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from testkit.registry import HEADERS, ROWS, Govmon
 
 from monitor.db.engine import make_engine
 from monitor.db.models import Account, Unit

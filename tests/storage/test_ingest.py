@@ -152,30 +152,78 @@ def test_long_text_preview_does_not_overwrite_full_text(
         assert session.scalars(select(Post)).one().text == "全文" * 100
 
 
-def test_relative_times_do_not_drift(db_engine: Engine, db_sessions: sessionmaker[Session]) -> None:
+def test_relative_times_do_not_drift_and_an_absolute_time_corrects_them(
+    db_engine: Engine, db_sessions: sessionmaker[Session]
+) -> None:
     account_id = _account(db_sessions)
     first = T0 - dt.timedelta(hours=3)
-    with db_engine.begin() as conn:
-        store_result(
-            conn,
-            account_id,
-            "weibo",
-            profile=None,
-            posts=[_post("p1")],
-            comments=[_comment("c1", created_at=first)],
-            now=T0,
-        )
-        store_result(
-            conn,
-            account_id,
-            "weibo",
-            profile=None,
-            posts=[_post("p1")],
-            comments=[_comment("c1", created_at=first + dt.timedelta(minutes=59))],
-            now=T0,
-        )
+    exact = T0 - dt.timedelta(hours=2, minutes=47)
+
+    def store(created_at: dt.datetime, time_exact: bool) -> None:
+        with db_engine.begin() as conn:
+            store_result(
+                conn,
+                account_id,
+                "weibo",
+                profile=None,
+                posts=[_post("p1", published_at=created_at, time_exact=time_exact)],
+                comments=[_comment("c1", created_at=created_at, time_exact=time_exact)],
+                now=T0,
+            )
+
+    def stored() -> tuple[dt.datetime | None, dt.datetime | None]:
+        with db_sessions() as session:
+            return (
+                session.scalars(select(Post.published_at)).one(),
+                session.scalars(select(Comment.created_at)).one(),
+            )
+
+    store(first, time_exact=False)  # "3小时前"
+    store(first + dt.timedelta(minutes=59), time_exact=False)  # "2小时前", read later
+    assert stored() == (first, first)
+    store(exact, time_exact=True)  # "Sat Nov 28 07:13:00 +0800 2026"
+    assert stored() == (exact, exact)
+    store(exact + dt.timedelta(minutes=30), time_exact=False)  # relative never moves it back
+    assert stored() == (exact, exact)
+
+
+def _deleted(db_sessions: sessionmaker[Session]) -> dict[str, bool]:
     with db_sessions() as session:
-        assert session.scalars(select(Comment)).one().created_at == first
+        rows = session.execute(select(Comment.platform_comment_id, Comment.deleted_at))
+        return {cid: deleted_at is not None for cid, deleted_at in rows}
+
+
+def test_a_full_reread_marks_missing_comments_deleted_and_a_partial_one_does_not(
+    db_engine: Engine, db_sessions: sessionmaker[Session]
+) -> None:
+    account_id = _account(db_sessions)
+
+    def store(comments: list[CommentRecord], complete: tuple[str, ...]) -> int:
+        with db_engine.begin() as conn:
+            counts = store_result(
+                conn,
+                account_id,
+                "weibo",
+                profile=None,
+                posts=[_post("p1"), _post("p2")],
+                comments=comments,
+                now=T0,
+                comments_complete=complete,
+            )
+        return counts.comments_deleted
+
+    everything = [_comment("c1"), _comment("c2"), _comment("c3", post="p2")]
+    assert store(everything, ("p1", "p2")) == 0
+    # A partial read (page limit reached, or p2 not read at all) proves nothing.
+    assert store([_comment("c1")], ()) == 0
+    assert _deleted(db_sessions) == {"c1": False, "c2": False, "c3": False}
+    # A full read of p1 without c2: c2 is gone; p2 was not read in full, c3 stays.
+    assert store([_comment("c1")], ("p1",)) == 1
+    assert _deleted(db_sessions) == {"c1": False, "c2": True, "c3": False}
+    assert store([_comment("c1")], ("p1",)) == 0  # counted once
+    # Back again (an appeal upheld, a read that had missed it): no longer deleted.
+    store([_comment("c1"), _comment("c2")], ())
+    assert _deleted(db_sessions) == {"c1": False, "c2": False, "c3": False}
 
 
 def test_comment_of_unknown_post_is_counted_not_stored(

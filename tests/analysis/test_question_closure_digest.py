@@ -1,0 +1,56 @@
+"""A question closed unanswered reads as such in the digest: never "已解决"."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from analysis.activity import Period
+from analysis.digest_inputs import DigestFinding
+from analysis.digest_sections import finding_groups
+from analysis.labels import finding_state_label
+
+WEEK = Period.iso_week(2026, 14)
+
+
+def _finding(key: str, closed_as: str | None) -> DigestFinding:
+    data = {"closed_as": closed_as} if closed_as else {}
+    return DigestFinding(
+        rule="unanswered_question",
+        article="第十六条",
+        severity="overdue",
+        summary=f"网民提问 {key}",
+        dedup_key=f"unanswered_question:weibo:{key}",
+        first_seen=WEEK.start - dt.timedelta(days=20),
+        resolved_at=None
+        if closed_as is None and key == "open"
+        else WEEK.start + dt.timedelta(days=2),
+        unit="示例市交通运输局",
+        data=data,
+    )
+
+
+def test_closed_questions_are_shown_with_their_closure_and_expired_counts_as_open() -> None:
+    findings = [
+        _finding("open", None),
+        _finding("solved", None),
+        _finding("expired", "expired"),
+        _finding("deleted", "deleted"),
+    ]
+    [group] = finding_groups(findings, WEEK, {}, per_group=10)
+    states = {item.summary.split()[-1]: item.state for item in group.items}
+    assert states == {
+        "open": "未解决",
+        "solved": "本周已解决",
+        "expired": "逾期未答复（已过追踪期）",
+        "deleted": "网民已删除",
+    }
+    # Unanswered: the open one and the one that aged past tracking.
+    assert (group.open_count, group.resolved_count) == (2, 2)
+
+
+def test_a_closed_finding_reads_as_its_closure_everywhere_states_are_listed() -> None:
+    assert finding_state_label("closed", {"closed_as": "expired"}) == "逾期未答复（已过追踪期）"
+    assert finding_state_label("closed", {"closed_as": "deleted"}) == "网民已删除"
+    assert finding_state_label("closed", {}) == "已关闭"
+    assert finding_state_label("resolved", {"closed_as": "expired"}) == "已解决"
+    assert finding_state_label("open") == "未解决"
