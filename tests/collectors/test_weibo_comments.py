@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from collecting import NOW, clock, make_settings
+from testkit.collecting import NOW, clock, make_settings
 
 from collectors.base import AccountRef
 from collectors.engine import AccountOutcome, collect_accounts
