@@ -6,13 +6,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
 from analysis.activity import Period
+from analysis.collection_gaps import Gap
 from analysis.findings import Finding, Severity
 from analysis.rule_settings import RankingSettings
 from analysis.rumours import RumourClaim
@@ -115,3 +116,5 @@ class DigestInputs:
     rumours: Sequence[RumourClaim] | None = None  # None: rumour tracking is switched off
     topic_finder: TopicFinder | None = None  # None: hot topics are switched off
     limits: DigestLimits = field(default_factory=DigestLimits)
+    # Accounts whose data of the week is incomplete, by key (analysis.collection_gaps).
+    gaps: Mapping[str, Gap] = field(default_factory=dict)

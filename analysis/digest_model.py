@@ -74,6 +74,7 @@ class RankRow:
     open_warnings: int
     open_overdue: int
     compliance_penalty: float
+    data_note: str = ""  # "采集失败，数据不完整（…）": its figures are not the whole week
 
     @property
     def rank_change(self) -> int | None:
@@ -179,6 +180,17 @@ class UnitActions:
 
 
 @dataclass(frozen=True)
+class IncompleteRow:
+    """An account whose data of the week is missing (analysis.collection_gaps): shown as
+    "采集失败，数据不完整", never as quiet or compliant."""
+
+    account_key: str
+    name: str
+    unit: str
+    reason: str  # Chinese: "采集失败，数据不完整（…）"
+
+
+@dataclass(frozen=True)
 class DigestData:
     week: str  # 2026-W48
     scope: str  # 全系统 or a unit name
@@ -200,6 +212,7 @@ class DigestData:
     commended: tuple[ListRow, ...] = ()
     actions: tuple[UnitActions, ...] = ()
     notes: tuple[str, ...] = field(default=())  # e.g. 热点话题未启用
+    incomplete: tuple[IncompleteRow, ...] = ()  # accounts whose week govmon could not read
 
     @property
     def empty(self) -> bool:
@@ -223,4 +236,5 @@ class DigestData:
             "findings_open": sum(g.open_count for g in self.findings),
             "criticised": len(self.criticised),
             "commended": len(self.commended),
+            "incomplete": len(self.incomplete),
         }
