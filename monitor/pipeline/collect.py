@@ -139,6 +139,7 @@ def record_outcome(
             )
             run.posts_new, run.posts_seen = counts.posts_new, counts.posts_seen
             run.comments_new, run.comments_seen = counts.comments_new, counts.comments_seen
+            run.not_modified = bool(result.not_modified)
             account.cursor = dict(result.cursor)
             account.last_error, account.last_error_kind = "", ""
             account.consecutive_failures = 0

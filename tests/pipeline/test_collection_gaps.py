@@ -4,16 +4,19 @@ activity one (issue 12 §1)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
+from click.testing import Result
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from collectors.fakeplatform import FakeContent, FakePlatform
 from collectors.fakeplatform.content import account_from_dict
 from collectors.fakeplatform.faults import Fault
-from monitor.db.models import Account, FindingRow, Unit
+from monitor.db.engine import make_engine
+from monitor.db.models import Account, FindingRow, JobRun, Unit
 from monitor.pipeline.analyze import analyze
 from monitor.pipeline.collect import run_collection
 from monitor.settings import Settings, settings_from_dict
@@ -174,3 +177,38 @@ def test_success_resolves_the_failure_finding(
     fake.clear_faults()
     run_collection(db_engine, _settings(fake), clock=clock)
     assert _open_rules(db_sessions) == {}
+
+
+def test_collect_exits_3_and_names_every_failed_account_in_full_when_piped(
+    fake: FakePlatform,
+    write_settings: Callable[..., Path],
+    run_cli: Callable[..., Result],
+) -> None:
+    config = write_settings(
+        "[collectors]\nper_host_min_interval_seconds = 0\nretry_attempts = 0\n"
+        f'[collectors.weibo]\nbase_url = "{fake.url}"\n'
+    )
+    assert run_cli("init", "--config", config).exit_code == 0
+    engine = make_engine(f"sqlite:///{config.parent / 'data' / 'govmon.db'}")
+    sessions = sessionmaker(engine)
+    _account(sessions, "weibo", UID)  # collected fine
+    _account(sessions, "weibo", "1000000099")  # gone
+    for n in range(3):
+        _account(sessions, "wechat", f"gh_jiangdong_gaosu_gonglu_{n}")  # no collector
+    result = run_cli("collect", "--config", config)  # CliRunner: stdout is not a terminal
+    assert result.exit_code == 3, result.output + result.stderr
+    lines = result.stdout.splitlines()
+    for n in range(3):
+        line = next(ln for ln in lines if f"wechat:gh_jiangdong_gaosu_gonglu_{n}" in ln)
+        assert "请填写订阅地址，或配置 collectors.rss.rsshub_base_url" in line
+    gone = next(ln for ln in lines if "weibo:1000000099" in ln)
+    assert "不存在（可能已注销、被封禁或更换了ID），请核实备案信息（第九条）" in gone
+    assert "…" not in result.stdout
+    # The run is recorded as partly failed, not as a success.
+    shown = run_cli("status", "--config", config)
+    row = next(ln for ln in shown.stdout.splitlines() if ln.lstrip("│ ").startswith("collect"))
+    assert "部分失败" in row
+    with engine.connect() as conn:
+        outcome = conn.execute(select(JobRun.outcome).where(JobRun.job == "collect")).scalar()
+    assert outcome == "partial"
+    engine.dispose()
