@@ -54,7 +54,8 @@ class Gap:
     @property
     def text(self) -> str:
         """What a person reads: "采集失败，数据不完整（原因）"."""
-        why = self.error or GAP_LABELS[self.kind]
+        # Stored errors start with the account's key ("wechat:gh_1：…"): the name says it.
+        why = self.error.removeprefix(f"{self.account_key}：") or GAP_LABELS[self.kind]
         return f"{INCOMPLETE}（{why}）"
 
 

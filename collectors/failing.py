@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from analysis.findings import Finding, make_key
-from analysis.labels import rule_article
+from analysis.labels import platform_label, rule_article
 
 RULE = "collection_failing"
 ARTICLE = "第二十五条"
@@ -90,6 +90,7 @@ class FailedAccount:
     account_key: str
     name: str
     unit: str
+    platform: str
     consecutive_failures: int
     error_kind: str
     error_text: str
@@ -101,7 +102,7 @@ class FailedAccount:
 
 def failure_finding(account: FailedAccount, *, threshold: int = 3) -> Finding | None:
     """The one finding a failed account gets now (see the module text), or None."""
-    label = f"「{account.name}」（{account.account_key}）"
+    label = f"「{account.name}」{platform_label(account.platform)}"
     if account.error_kind == "unsupported":
         return Finding(
             rule=NO_COLLECTOR,

@@ -9,7 +9,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from monitor.cli.analyze_cmd import RULE_NAMES
+from analysis.labels import rule_title
 
 
 @click.command()
@@ -42,7 +42,7 @@ def demo(out: Path | None) -> None:
     table.add_row("帖子", str(result.posts))
     table.add_row("评论", str(result.comments))
     for rule, count in sorted(result.open_findings.items()):
-        table.add_row(f"未解决：{RULE_NAMES.get(rule, rule)}", str(count))
+        table.add_row(f"未解决：{rule_title(rule)}", str(count))
     table.add_row("写入发件箱的消息", str(result.deliveries))
     console.print(table)
     console.print("请打开：")

@@ -174,6 +174,7 @@ def record_outcome(
                     account_key=account.key,
                     name=account.name,
                     unit=account.unit.name,
+                    platform=account.platform,
                     consecutive_failures=account.consecutive_failures,
                     error_kind=outcome.error_kind,
                     error_text=outcome.error_text,
