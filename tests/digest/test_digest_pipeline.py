@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import Result
-from conftest import NOW, WEEK, settings_for
+from conftest import NOW, WEEK, at, settings_for
 from sqlalchemy import Engine, delete, select
 from sqlalchemy.orm import sessionmaker
 
@@ -163,8 +163,6 @@ def test_cli_builds_and_lists(
 
 def _blind_highway_account(engine: Engine) -> None:
     """公路发布 has not been read since W46 (a login wall): its quiet week is not evidence."""
-    from conftest import at
-
     with sessionmaker(engine).begin() as session:
         account = session.scalars(select(Account).where(Account.platform_id == "3")).one()
         account.last_collected_at = at(15, 9)
