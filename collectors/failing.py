@@ -21,7 +21,7 @@ from analysis.findings import Finding, make_key
 from analysis.labels import platform_label, rule_article
 
 RULE = "collection_failing"
-ARTICLE = "第二十五条"
+ARTICLE = rule_article(RULE)  # the one table of labels: monitoring (第二十二条) is what stops
 NO_COLLECTOR = "no_collector"
 ACCOUNT_GONE = "account_gone"
 FAILURE_RULES = (RULE, NO_COLLECTOR, ACCOUNT_GONE)
@@ -57,7 +57,7 @@ def collection_failing_finding(
     label = f"{account_name}（{account_key}）" if account_name else account_key
     summary = (
         f"账号 {label} 已连续 {consecutive_failures} 次采集失败：{error_text}。"
-        f"采集中断期间无法检查更新（第十二条）和评论（{ARTICLE}），请尽快处理。"
+        "采集中断期间无法检查更新（第十二条）和评论（第二十二、二十五条），请尽快处理。"
     )
     return Finding(
         rule=RULE,
