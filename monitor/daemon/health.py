@@ -278,7 +278,8 @@ def _reasons(report: StatusReport, settings: Settings) -> list[str]:
             blind.pop(account.key, None)
             reasons.append(
                 f"账号「{account.name}」（{account.key}，{account.unit}）采集已连续失败 "
-                f"{account.hours:.0f} 小时（{account.failures} 次），数据不完整：{account.error}。"
+                f"{account.hours:.0f} 小时（{account.failures} 次），数据不完整："
+                f"{account.error.removeprefix(f'{account.key}：')}。"
                 f"处理：{account.advice}"
             )
     for gap in blind.values():  # never collected, or not collected for too long
