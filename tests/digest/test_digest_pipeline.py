@@ -212,3 +212,8 @@ def test_ranking_row_of_an_unread_account_says_so(seeded: Engine, tmp_path: Path
     assert "采集失败，数据不完整" in row
     reading = next(line for line in md.splitlines() if "| 高速发布" in line)
     assert "采集失败" not in reading
+    built = _build(seeded, tmp_path, out_dir=tmp_path / "again").built[0]
+    sheet = workbook_values(Path(built.files["xlsx"]))["账号排行"]
+    column = sheet[0].index("数据完整性")
+    notes = {row[column] for row in sheet[1:]}
+    assert any(str(n).startswith("采集失败，数据不完整") for n in notes) and "完整" in notes
