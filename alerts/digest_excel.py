@@ -98,6 +98,7 @@ def workbook_rows(data: DigestData) -> dict[str, tuple[list[str], list[list[Any]
                 "未解决预警",
                 "未解决逾期",
                 "合规扣减比例",
+                "数据完整性",
             ],
             [
                 [
@@ -120,6 +121,7 @@ def workbook_rows(data: DigestData) -> dict[str, tuple[list[str], list[list[Any]
                     r.open_warnings,
                     r.open_overdue,
                     r.compliance_penalty,
+                    r.data_note or "完整",
                 ]
                 for r in d.ranking
             ],

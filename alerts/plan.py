@@ -16,7 +16,7 @@ from alerts.message import Message
 from alerts.policy import Decision
 from alerts.quiet import quiet_until
 from alerts.render import render
-from alerts.routing import Route, UnitTree, routes_for_unit
+from alerts.routing import Route, UnitTree, alert_routes
 from alerts.settings import AlertsSettings
 from analysis.findings import Finding
 
@@ -56,11 +56,11 @@ def plan(
         if decision.notify is None:
             continue
         item = item_from(decision, tree, account_names, gone)
-        for unit in tree.recipients(decision.alert.unit, decision.alert.escalation_level):
-            for route in routes_for_unit(tree.get(unit), settings):
-                bucket = buckets.setdefault(route, [])
-                if item not in bucket:
-                    bucket.append(item)
+        alert = decision.alert
+        for route in alert_routes(alert.rule, alert.unit, alert.escalation_level, settings, tree):
+            bucket = buckets.setdefault(route, [])
+            if item not in bucket:
+                bucket.append(item)
     hold = quiet_until(now, settings.quiet_start, settings.quiet_end)
     outgoing: list[Outgoing] = []
     for route, items in buckets.items():

@@ -27,7 +27,7 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-from alerts.routing import UnitTree
+from alerts.routing import UnitTree, is_operator_rule
 from alerts.rules import URGENT_BY_DEFAULT
 from alerts.settings import AlertsSettings
 from analysis.findings import Finding, Severity
@@ -192,9 +192,9 @@ def _holding(
     current = dataclasses.replace(alert, severity=severity, urgent=urgent, unit=finding.unit)
     if alert.state == "acknowledged":
         return Decision("keep", current, None, "已确认，不再重发或升级", finding)
-    level = escalation_level(
-        alert.opened_at, now, severity, calendar, settings, tree.max_level(finding.unit)
-    )
+    # An operator alert has no unit chain to climb: it is the operator's already.
+    top = 0 if is_operator_rule(finding.rule) else tree.max_level(finding.unit)
+    level = escalation_level(alert.opened_at, now, severity, calendar, settings, top)
     sent = dataclasses.replace(current, last_sent_at=now, send_count=alert.send_count + 1)
     if level > alert.escalation_level:
         chain = tree.chain(finding.unit)

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from alerts.settings import OUTBOX, AlertsSettings
+from analysis.labels import RULES
 
 SETTINGS_REF = "settings:"
 REGISTRY_REF = "registry:"
@@ -94,6 +95,35 @@ def routes_for_unit(unit: UnitContact, settings: AlertsSettings) -> list[Route]:
     if not routes:
         routes = [Route(f"{SETTINGS_REF}{name}", unit.name) for name in settings.fallback_channels]
     return list(dict.fromkeys(routes))
+
+
+def is_operator_rule(rule: str) -> bool:
+    """Rules saying govmon could not see (STYLE 18): for the operator, never a unit's fault."""
+    info = RULES.get(rule)
+    return info is not None and info.operator
+
+
+def operator_routes(settings: AlertsSettings, tree: UnitTree) -> list[Route]:
+    """Where operator alerts go: ``operator_channels``, else the top unit's own routes."""
+    if settings.operator_channels:
+        return [
+            Route(f"{SETTINGS_REF}{name}", settings.top_unit) for name in settings.operator_channels
+        ]
+    return routes_for_unit(tree.get(settings.top_unit), settings)
+
+
+def alert_routes(
+    rule: str, unit: str | None, level: int, settings: AlertsSettings, tree: UnitTree
+) -> list[Route]:
+    """The routes of one alert: the operator's for an operator rule; otherwise the unit's and,
+    at escalation ``level``, those of the units above it."""
+    if is_operator_rule(rule):
+        return operator_routes(settings, tree)
+    return [
+        route
+        for name in tree.recipients(unit, level)
+        for route in routes_for_unit(tree.get(name), settings)
+    ]
 
 
 def channel_url(ref: str, settings: AlertsSettings, tree: UnitTree) -> str:

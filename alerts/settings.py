@@ -78,6 +78,11 @@ class AlertsSettings(BaseModel):
         description="按严重程度，告警持续几个工作日未解决即升级到上级单位（0 表示不升级）",
     )
     top_unit: str = Field("厅办公室", description="逐级升级的最高一级单位名称")
+    operator_channels: list[str] = Field(
+        default_factory=list,
+        description="运维告警（采集失败、无法采集：govmon 自身看不到数据，不是单位的合规问题）"
+        "发往的渠道名称；留空则发给 top_unit 的联系方式，不发给账号所属单位",
+    )
     quiet_start: dt.time | None = Field(
         dt.time(22, 0), description="免打扰时段开始（北京时间）；非紧急告警推迟到时段结束再发"
     )
@@ -136,7 +141,11 @@ class AlertsSettings(BaseModel):
     @model_validator(mode="after")
     def _names(self) -> AlertsSettings:
         known = set(self.channels) | {OUTBOX}
-        named = [*self.fallback_channels, *(n for v in self.unit_channels.values() for n in v)]
+        named = [
+            *self.fallback_channels,
+            *self.operator_channels,
+            *(n for v in self.unit_channels.values() for n in v),
+        ]
         if self.email_channel:
             named.append(self.email_channel)
         missing = sorted({n for n in named if n not in known})

@@ -20,6 +20,7 @@ from analysis.digest_inputs import DigestFinding, DigestInputs
 from analysis.digest_model import (
     SYSTEM_SCOPE,
     DigestData,
+    IncompleteRow,
     ListRow,
     RankRow,
     RumourRow,
@@ -178,7 +179,12 @@ def _build(inputs: DigestInputs, prepared: _Prepared, unit_id: int | None) -> Di
     commended: tuple[ListRow, ...] = ()
     if prepared.ranking is not None and prepared.previous_ranking is not None:
         mine = prepared.ranking[prepared.ranking["account_key"].isin(keys)]
-        ranking = ranking_rows(mine, prepared.previous_ranking)
+        ranking = tuple(
+            dataclasses.replace(r, data_note=inputs.gaps[r.account_key].text)
+            if r.account_key in inputs.gaps
+            else r
+            for r in ranking_rows(mine, prepared.previous_ranking)
+        )
     else:
         notes.append("账号排行未启用（ranking.enabled = false）")
     if prepared.lists is not None:
@@ -230,6 +236,11 @@ def _build(inputs: DigestInputs, prepared: _Prepared, unit_id: int | None) -> Di
         commended=commended,
         actions=tuple(actions),
         notes=tuple(notes),
+        incomplete=tuple(
+            IncompleteRow(g.account_key, g.name, g.unit, g.text)
+            for key, g in sorted(inputs.gaps.items())
+            if key in keys
+        ),
     )
 
 

@@ -14,6 +14,7 @@ from typing import Any
 import pandas as pd
 
 from analysis.activity import Period
+from analysis.collection_gaps import Gap
 from analysis.findings import Finding, Severity
 from analysis.item_state import GONE, Closing, ItemState, closing_of, state_as_of
 from analysis.labels import CLOSURE_LABELS
@@ -144,3 +145,5 @@ class DigestInputs:
     rumours: Sequence[RumourClaim] | None = None  # None: rumour tracking is switched off
     topic_finder: TopicFinder | None = None  # None: hot topics are switched off
     limits: DigestLimits = field(default_factory=DigestLimits)
+    # Accounts whose data of the week is incomplete, by key (analysis.collection_gaps).
+    gaps: Mapping[str, Gap] = field(default_factory=dict)

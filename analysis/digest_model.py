@@ -78,6 +78,7 @@ class RankRow:
     open_warnings: int
     open_overdue: int
     compliance_penalty: float
+    data_note: str = ""  # "采集失败，数据不完整（…）": its figures are not the whole week
 
     @property
     def rank_change(self) -> int | None:
@@ -197,6 +198,17 @@ class UnitActions:
 
 
 @dataclass(frozen=True)
+class IncompleteRow:
+    """An account whose data of the week is missing (analysis.collection_gaps): shown as
+    "采集失败，数据不完整", never as quiet or compliant."""
+
+    account_key: str
+    name: str
+    unit: str
+    reason: str  # Chinese: "采集失败，数据不完整（…）"
+
+
+@dataclass(frozen=True)
 class DigestData:
     week: str  # 2026-W48
     scope: str  # 全系统 or a unit name
@@ -218,6 +230,7 @@ class DigestData:
     commended: tuple[ListRow, ...] = ()
     actions: tuple[UnitActions, ...] = ()
     notes: tuple[str, ...] = field(default=())  # e.g. 热点话题未启用
+    incomplete: tuple[IncompleteRow, ...] = ()  # accounts whose week govmon could not read
 
     @property
     def empty(self) -> bool:
@@ -255,6 +268,7 @@ class DigestData:
             "findings_open_by_rule": self.open_by_rule(),
             "criticised": len(self.criticised),
             "commended": len(self.commended),
+            "incomplete": len(self.incomplete),
         }
 
     def open_by_rule(self) -> dict[str, int]:

@@ -24,8 +24,14 @@ import pandas as pd
 
 from analysis.compliance.subjects import records
 from analysis.findings import SEVERITY_ORDER, Finding
-from analysis.labels import rule_article, rule_title
+from analysis.labels import RULES, rule_article, rule_title
 from analysis.rule_settings import RankingSettings
+
+
+def _operator(finding: Finding) -> bool:
+    """A finding that says govmon could not see: no penalty, no criticism (STYLE 18)."""
+    info = RULES.get(finding.rule)
+    return info is not None and info.operator
 
 
 def _ln1p(values: pd.Series) -> pd.Series:
@@ -36,7 +42,7 @@ def _open_counts(findings: Sequence[Finding]) -> pd.DataFrame:
     warnings: Counter[str] = Counter()
     serious: Counter[str] = Counter()
     for f in findings:
-        if not f.account:
+        if not f.account or _operator(f):
             continue
         if SEVERITY_ORDER[f.severity] >= SEVERITY_ORDER["overdue"]:
             serious[f.account] += 1
@@ -107,7 +113,9 @@ def honour_lists(
 ) -> HonourLists:
     """通报批评: long inactive (stale_account overdue), overdue unanswered questions, other
     non-compliance (overdue or critical findings); worst first. 通报表彰: the top ranked with
-    posts in the period and no open finding of warning or above."""
+    posts in the period and no open finding of warning or above. An operator finding (govmon
+    could not read the account) neither criticises nor penalises, but it withholds commendation:
+    what was not seen cannot be called good either."""
     by_account: dict[str, list[Finding]] = defaultdict(list)
     for f in findings:
         if f.account:
@@ -116,7 +124,8 @@ def honour_lists(
     commended: list[ListEntry] = []
     for row in records(ranking):
         key = str(row["account_key"])
-        own = by_account.get(key, [])
+        blind = any(_operator(f) for f in by_account.get(key, []))
+        own = [f for f in by_account.get(key, []) if not _operator(f)]
         serious = [f for f in own if SEVERITY_ORDER[f.severity] >= SEVERITY_ORDER["overdue"]]
         reasons: list[str] = []
         stale = [f for f in serious if f.rule == "stale_account"]
@@ -142,8 +151,10 @@ def honour_lists(
         )
         if reasons:
             criticised.append((len(serious), float(row["score"]), entry))
-        elif row["posts"] > 0 and not any(
-            SEVERITY_ORDER[f.severity] >= SEVERITY_ORDER["warning"] for f in own
+        elif (
+            not blind
+            and row["posts"] > 0
+            and not any(SEVERITY_ORDER[f.severity] >= SEVERITY_ORDER["warning"] for f in own)
         ):
             commended.append(
                 ListEntry(key, entry.name, entry.unit, entry.score, entry.rank, ("运行良好",))

@@ -6,6 +6,7 @@ the same way the tests point it at the fake platform server.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Literal
 from urllib.parse import urlsplit
 
@@ -169,6 +170,16 @@ class CollectorsSettings(BaseModel):
             if not 1 <= minutes <= 7 * 24 * 60:
                 raise ValueError(f"平台 {platform} 的采集间隔 {minutes} 应在 1 到 10080 分钟之间")
         return value
+
+    def interval(self, platform: str, collector: str = "") -> dt.timedelta:
+        """How often an account of ``platform`` (read by ``collector``) is collected."""
+        minutes = self.interval_minutes.get(platform, self.interval_minutes.get(collector, 60))
+        return dt.timedelta(minutes=minutes)
+
+    def blind_after(self, platform: str) -> dt.timedelta:
+        """How old an account's last successful collection may be before govmon counts itself
+        blind to it (interval × ``failing_after_runs``): silence after that is not evidence."""
+        return self.interval(platform, "rss") * self.failing_after_runs
 
     @model_validator(mode="after")
     def _caps(self) -> CollectorsSettings:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from typing import Any
 
 import pandas as pd
@@ -25,6 +26,7 @@ def stale_account(
     *,
     now: dt.datetime,
     settings: RulesSettings,
+    blind: Collection[str] = frozenset(),
 ) -> list[Finding]:
     """Active accounts without a post for ``stale_warn_days`` (warning: the national inspection
     fails an account with no update in the two weeks before a check) or
@@ -32,7 +34,9 @@ def stale_account(
 
     One finding per account (its key holds no level), so a warning that turns overdue is the
     same alert with a higher severity. An account with no post seen is measured from its
-    opening date, and skipped when that is unknown too.
+    opening date, and skipped when that is unknown too. Accounts in ``blind`` (keys of
+    :func:`analysis.collection_gaps.collection_gaps`) are skipped: govmon could not read them,
+    so their silence is no evidence (they get a collection finding instead).
     """
     if not (settings.enabled and settings.check_stale_account):
         return []
@@ -42,6 +46,8 @@ def stale_account(
     out: list[Finding] = []
     for row in records(_active(accounts)):
         account_id = int(row["account_id"])
+        if str(row["account_key"]) in blind:
+            continue
         last_at = to_datetime(last.get(account_id))
         if last_at is None:
             opened = to_datetime(row["opened_on"])
@@ -100,11 +106,13 @@ def superior_post_not_reposted(
     *,
     now: dt.datetime,
     settings: RulesSettings,
+    blind: Collection[str] = frozenset(),
 ) -> list[Finding]:
     """Important posts of a superior account not reposted by a subordinate within the window.
 
     Reposted = a post of the subordinate that is a repost of that post (platform repost link),
-    or whose title/text carries the post's title (copied articles on WeChat or websites).
+    or whose title/text carries the post's title (copied articles on WeChat or websites). A
+    subordinate in ``blind`` is skipped: a repost govmon could not read is not a missing one.
     """
     if not (settings.enabled and settings.check_superior_post_not_reposted):
         return []
@@ -114,6 +122,7 @@ def superior_post_not_reposted(
     pairs = [
         (int(row["account_id"]), by_key[sup])
         for row in records(_active(accounts))
+        if str(row["account_key"]) not in blind
         for sup in (row["superiors"] if isinstance(row["superiors"], list | tuple) else [])
         if sup in by_key
     ]

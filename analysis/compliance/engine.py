@@ -8,6 +8,7 @@ only new or changed texts.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -56,14 +57,17 @@ def run_analysis(
     scorer: TextScorer | None = None,
     cache: TextCache | None = None,
     progress: Progress | None = None,
+    blind: Collection[str] = frozenset(),
 ) -> AnalysisResult:
+    """``blind``: keys of the accounts govmon could not read (``collection_gaps``); the rules
+    that fire on silence skip them."""
     scorer = scorer or TextScorer.from_settings(rules, questions)
     scored_posts, post_stats = scorer.score_posts(posts, cache, progress)
     scored_comments, comment_stats = scorer.score_comments(comments, cache, progress)
     answers = match_answers(scored_comments, scored_comments["is_question"], calendar)
     findings: list[Finding] = [
-        *stale_account(accounts, posts, now=now, settings=rules),
-        *superior_post_not_reposted(accounts, scored_posts, now=now, settings=rules),
+        *stale_account(accounts, posts, now=now, settings=rules, blind=blind),
+        *superior_post_not_reposted(accounts, scored_posts, now=now, settings=rules, blind=blind),
         *commercial_content(scored_posts, accounts, rules),
         *confidential_marker(scored_posts, accounts, rules),
         *missing_attribution(posts, accounts, rules),

@@ -211,28 +211,12 @@ def closure_unfiled(
     accounts: pd.DataFrame, *, today: dt.date, calendar: WorkCalendar, deadline: int = 5
 ) -> list[Finding]:
     """第九条: a closed account must be filed with the 厅办公室 within ``deadline`` working
-    days; an account its platform no longer shows ("gone") but not recorded as closed is
-    flagged too."""
+    days. An account its platform no longer shows but the registry does not record as closed
+    is ``account_gone``, found when it is collected (collectors/failing.py), not here."""
     findings: list[Finding] = []
     for row in _rows(accounts):
         closed = _date(row.get("closed_on"))
         if closed is None:
-            if _text(row.get("status")) == "gone":
-                findings.append(
-                    Finding(
-                        rule="closure_unfiled",
-                        article="第九条",
-                        subject_type="account",
-                        subject_key=row["account_key"],
-                        dedup_key=make_key("closure_unfiled", row["account_key"], "gone"),
-                        severity="warning",
-                        summary=f"第九条：{_shown(row)}在平台上已无法访问，登记表中却没有注销"
-                        "记录；如已关闭，应公告、注销并在 5 个工作日内报厅办公室备案",
-                        unit=row["unit"],
-                        account=row["account_key"],
-                        data={"state": "gone"},
-                    )
-                )
             continue
         finding = _filing_deadline(
             row,

@@ -1,5 +1,8 @@
 """`govmon alerts …`: evaluate findings into alerts, send the outbox, list, acknowledge, test.
 
+`govmon alerts send` exits 3 when a message failed for good (0 otherwise); `govmon alerts
+retry ID…|--failed` puts failed messages back in the outbox once the channel is fixed.
+
 Nothing here prints a channel URL: channels are shown masked (``wecom://***``), and the outbox
 holds references to the settings and the registry, never a key or a password.
 """
@@ -42,6 +45,7 @@ from monitor.pipeline.outbox import (
     outbox_overview,
     send_due,
 )
+from monitor.pipeline.outbox_retry import requeue_failed
 from monitor.settings import Settings
 
 ACTION_LABELS = {
@@ -54,6 +58,7 @@ ACTION_LABELS = {
     "keep": "无需通知",
 }
 KIND_LABELS = {"alert": "告警", "resolution": "解除通知", "digest": "周报", "test": "测试"}
+EXIT_SEND_FAILED = 3  # a message failed for good (documented in the README)
 
 
 Show = Callable[..., str]
@@ -183,6 +188,7 @@ def send(app: AppContext) -> None:
                 f"手动发送：到期 {summary.due}，已发送 {summary.sent}，"
                 f"待重试 {summary.retry}，失败 {summary.failed}"
             )
+            notes.partial = summary.failed > 0
     console = out_console()
     show = _when(settings)
     if summary.recovered:
@@ -204,6 +210,39 @@ def send(app: AppContext) -> None:
         console.print(_deliveries_table("稍后重试的消息", summary.retries, show, retry=True))
     if summary.failures:
         console.print(_deliveries_table("发送失败的消息", summary.failures, show))
+        console.print(
+            f"{summary.failed} 条消息发送失败，不再自动重试（退出码 {EXIT_SEND_FAILED}）。"
+            "修好渠道后运行 govmon alerts retry --failed 重新排队",
+            soft_wrap=True,
+        )
+        raise click.exceptions.Exit(EXIT_SEND_FAILED)
+
+
+@alerts.command()
+@click.argument("ids", nargs=-1, type=int)
+@click.option("--failed", "all_failed", is_flag=True, help="重新排队所有发送失败的消息")
+@config_option
+@pass_app
+def retry(app: AppContext, ids: tuple[int, ...], all_failed: bool) -> None:
+    """把发送失败的消息重新放回发件箱（渠道修好之后）：govmon alerts retry 编号… 或 --failed。
+
+    消息保留原编号，重新计算尝试次数；之后由 govmon alerts send 或后台服务发送。
+    """
+    if bool(ids) == all_failed:
+        raise InputError(
+            "请给出要重新发送的消息编号（govmon alerts list 可查），或使用 --failed，二者选一"
+        )
+    now = dt.datetime.now(dt.UTC)
+    done = requeue_failed(app.engine(), now, None if all_failed else ids)
+    console = out_console()
+    if not done:
+        console.print("没有发送失败的消息。")
+        return
+    shown = "、".join(f"#{i}" for i in done)
+    console.print(
+        f"已重新排队 {len(done)} 条消息：{shown}。运行 govmon alerts send 发送（后台服务会自动发送）。",
+        soft_wrap=True,
+    )
 
 
 def _deliveries_table(

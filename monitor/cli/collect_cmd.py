@@ -1,4 +1,9 @@
-"""`govmon collect`: collect the registered accounts now, with progress and a summary."""
+"""`govmon collect`: collect the registered accounts now, with progress and a summary.
+
+Exit codes: 0 every selected account was collected; 3 the run finished but some accounts
+failed (each is named with its reason in full, also when stdout is a pipe); 2 a mistake in
+the command or the settings; 1 any other error.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +16,8 @@ from monitor.cli.console import err_console, out_console
 from monitor.cli.context import AppContext, config_option, pass_app, recorded_run
 from monitor.errors import InputError
 from monitor.pipeline.collect import CollectSummary, Selection, run_collection
+
+EXIT_SOME_FAILED = 3  # documented in the README (采集说明)
 
 KIND_NAMES = {
     "login_wall": "需要登录/验证码",
@@ -65,13 +72,17 @@ def collect(app: AppContext, account: str | None, platform: str | None, unit: st
             )
             notes.append(
                 f"手动采集 {summary.accounts} 个账号，成功 {summary.ok}，"
+                f"失败 {len(summary.failed)}，"
                 f"新帖子 {summary.posts_new}，新评论 {summary.comments_new}"
             )
+            notes.partial = bool(summary.failed)
     if summary.accounts == 0:
         raise InputError(
             "没有符合条件的账号：请先导入备案登记表（govmon accounts import），或检查筛选条件"
         )
     _print_summary(summary)
+    if summary.failed:
+        raise click.exceptions.Exit(EXIT_SOME_FAILED)
 
 
 def _print_summary(summary: CollectSummary) -> None:
@@ -88,10 +99,17 @@ def _print_summary(summary: CollectSummary) -> None:
     table.add_row("请求 / 重试", f"{summary.requests} / {summary.retries}")
     console.print(table)
     if summary.failed:
-        failed = Table(title="采集失败的账号", show_header=True)
-        failed.add_column("账号")
-        failed.add_column("单位")
-        failed.add_column("原因")
+        # One line per account, never wrapped or cut: a reason is read (and grepped) whole.
+        console.print(f"[bold red]采集失败的账号（{len(summary.failed)} 个）：[/bold red]")
         for item in summary.failed:
-            failed.add_row(f"{item.name}（{item.account_key}）", item.unit, item.text)
-        console.print(failed)
+            console.print(
+                f"  - {item.name}（{item.account_key}，{item.unit}）"
+                f"［{KIND_NAMES.get(item.kind, '采集失败')}］{item.text}",
+                markup=False,
+                soft_wrap=True,
+            )
+        console.print(
+            f"有 {len(summary.failed)} 个账号采集失败，退出码 {EXIT_SOME_FAILED}；"
+            "处理办法见 govmon status",
+            soft_wrap=True,
+        )

@@ -95,8 +95,15 @@ def data_path(settings: Settings, *parts: str) -> Path:
     return settings.general.data_dir.joinpath(*parts)
 
 
+class RunNotes(list[str]):
+    """The summary lines of a recorded run; ``partial`` marks a run that finished with some of
+    its items failed (shown as 部分失败 by `govmon status`, not 成功)."""
+
+    partial: bool = False
+
+
 @contextmanager
-def recorded_run(engine: Engine, job: str) -> Iterator[list[str]]:
+def recorded_run(engine: Engine, job: str) -> Iterator[RunNotes]:
     """Record a command run in ``job_runs`` like a daemon job, so `govmon status` shows manual
     runs too. The caller appends its one-line summary to the yielded list."""
     import datetime as dt
@@ -109,7 +116,7 @@ def recorded_run(engine: Engine, job: str) -> Iterator[list[str]]:
         return dt.datetime.now(dt.UTC)
 
     run_id = start_run(engine, job, now())
-    summary: list[str] = []
+    summary = RunNotes()
     try:
         yield summary
     except InputError:
@@ -125,4 +132,5 @@ def recorded_run(engine: Engine, job: str) -> Iterator[list[str]]:
         error = redact(f"{exc}\n{traceback.format_exc()}")
         finish_run(engine, run_id, outcome="failed", finished_at=now(), error=error)
         raise
-    finish_run(engine, run_id, outcome="ok", finished_at=now(), summary="；".join(summary))
+    outcome = "partial" if summary.partial else "ok"
+    finish_run(engine, run_id, outcome=outcome, finished_at=now(), summary="；".join(summary))

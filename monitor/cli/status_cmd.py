@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import json
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import click
@@ -10,12 +13,14 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from analysis.labels import rule_title
 from monitor.cli.console import out_console
 from monitor.cli.context import AppContext, config_option, pass_app
 from monitor.daemon.health import StatusReport, build_report
 from monitor.daemon.runs import OUTCOME_LABELS
 from monitor.pipeline.outbox import STATUS_LABELS as DELIVERY_LABELS  # h12c: one table
 
+KIND_LABELS = {"alert": "告警", "resolution": "解除通知", "digest": "周报", "test": "测试"}
 ROW_LABELS = {
     "units": "单位",
     "accounts": "账号",
@@ -44,15 +49,28 @@ def _size(n: int | None) -> str:
 
 
 @click.command()
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="输出格式：table 为表格，json 为键名固定的 JSON（供监控系统读取）",
+)
 @config_option
 @pass_app
-def status(app: AppContext) -> None:
+def status(app: AppContext, fmt: str) -> None:
     """查看运行状态：各任务最近一次运行、采集失败的账号、未关闭的告警、发件箱和数据库。
 
-    有需要人工处理的问题时退出码为 1（可作健康检查），否则为 0。
+    有需要处理的问题时退出码为 1（可作健康检查），否则为 0。
     """
     settings = app.settings
     report = build_report(settings, app.engine(), dt.datetime.now(dt.UTC))
+    if fmt == "json":
+        click.echo(json.dumps(report_json(report), ensure_ascii=False, indent=2))
+        if not report.healthy:
+            raise click.exceptions.Exit(1)
+        return
     console = out_console()
     if not console.is_terminal:  # a pipe or a log: do not squeeze the tables into 80 columns
         console.width = 160
@@ -80,7 +98,7 @@ def _render(report: StatusReport, tz: ZoneInfo, console: Console) -> None:
             if job.finished_at and job.started_at
             else ""
         )
-        label = OUTCOME_LABELS.get(job.outcome, job.outcome)
+        label = OUTCOME_LABELS.get(job.outcome, "未知")
         if job.failures_in_a_row > 1:
             label += f"（连续 {job.failures_in_a_row} 次）"
         jobs.add_row(
@@ -121,7 +139,7 @@ def _render(report: StatusReport, tz: ZoneInfo, console: Console) -> None:
         alerts.add_column("单位")
         alerts.add_column("数量", justify="right")
         for rule, unit, count in report.open_alerts:
-            alerts.add_row(escape(rule), escape(unit), str(count))
+            alerts.add_row(escape(rule_title(rule)), escape(unit), str(count))
         console.print(alerts)
     else:
         console.print("告警：没有未关闭的告警")
@@ -132,6 +150,8 @@ def _render(report: StatusReport, tz: ZoneInfo, console: Console) -> None:
 
     counts = "，".join(f"{DELIVERY_LABELS.get(k, k)} {v}" for k, v in sorted(report.outbox.items()))
     line = f"发件箱：{counts or '空'}"
+    if report.interrupted_deliveries:
+        line += f"（其中发送中断 {report.interrupted_deliveries}）"
     if report.next_attempt_at:
         line += f"；下一次发送 {when(report.next_attempt_at)}"
     console.print(line)
@@ -142,7 +162,7 @@ def _render(report: StatusReport, tz: ZoneInfo, console: Console) -> None:
         for item in report.failed_deliveries[:20]:
             failed.add_row(
                 f"#{item.id}",
-                item.kind,
+                KIND_LABELS.get(item.kind, "消息"),
                 escape(item.channel),
                 escape(item.recipient),
                 escape(item.subject),
@@ -160,7 +180,7 @@ def _render(report: StatusReport, tz: ZoneInfo, console: Console) -> None:
     console.print(database)
 
     if report.reasons:
-        console.print(f"[bold red]需要人工处理（{len(report.reasons)} 项）：[/bold red]")
+        console.print(f"[bold red]需要处理（{len(report.reasons)} 项）：[/bold red]")
         for reason in report.reasons:
             console.print(f"  - {reason}", markup=False, soft_wrap=True)
     else:
@@ -190,3 +210,54 @@ def _render_workers(report: StatusReport, console: Console) -> None:
         console.print(queues)
     else:
         console.print("任务队列：空")
+
+
+def _iso(value: dt.datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def report_json(report: StatusReport) -> dict[str, Any]:
+    """The report with stable keys (documented in the README); times ISO 8601 UTC, rules and
+    kinds as codes with their Chinese label beside them."""
+
+    def plain(item: Any) -> dict[str, Any]:
+        return {
+            k: _iso(v) if isinstance(v, dt.datetime) else v
+            for k, v in dataclasses.asdict(item).items()
+        }
+
+    return {
+        "healthy": report.healthy,
+        "reasons": list(report.reasons),
+        "daemon": report.daemon,
+        "jobs": [
+            {**plain(job), "outcome_label": OUTCOME_LABELS.get(job.outcome, "")}
+            for job in report.jobs
+        ],
+        "failing_accounts": [plain(a) for a in report.failing],
+        "incomplete_accounts": [
+            {
+                "account_key": gap.account_key,
+                "name": gap.name,
+                "unit": gap.unit,
+                "kind": gap.kind,
+                "reason": gap.text,
+                "last_ok": _iso(gap.last_ok),
+            }
+            for gap in report.gaps
+        ],
+        "last_run_empty_accounts": report.last_run_empty,
+        "feed_only_accounts": report.feed_only_accounts,
+        "open_alerts": [
+            {"rule": rule, "rule_title": rule_title(rule), "unit": unit, "count": count}
+            for rule, unit, count in report.open_alerts
+        ],
+        "outbox": dict(sorted(report.outbox.items())),
+        "interrupted_deliveries": report.interrupted_deliveries,
+        "next_attempt_at": _iso(report.next_attempt_at),
+        "failed_deliveries": [plain(d) for d in report.failed_deliveries],
+        "sentiment": report.sentiment,
+        "database": report.database,
+        "database_bytes": report.database_bytes,
+        "row_counts": dict(sorted(report.row_counts.items())),
+    }

@@ -10,26 +10,20 @@ from sqlalchemy import Engine, func, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
+from analysis.collection_gaps import Gap
 from collectors.base import AccountRef
+from collectors.failing import ADVICE
 from collectors.registry import build_collectors, choose
 from monitor.daemon import jobs
 from monitor.daemon.lock import ADVISORY_KEY, file_lock_holder, lock_path
 from monitor.daemon.runs import job_histories
-from monitor.db.models import Account, Alert, Base, Delivery, FindingRow, Unit
+from monitor.db.models import Account, Alert, Base, CollectionRun, Delivery, FindingRow, Unit
 from monitor.settings import Settings
 from monitor.settings.secrets import redact
+from monitor.store.collection_state import load_gaps
 from monitor.workers.health import WorkerHealth, worker_health
 
-ADVICE = {
-    "login_wall": "更新 Cookie（collectors.weibo.cookie），或改由 RSSHub 采集",
-    "rate_limited": "被平台限流：调低采集频率（collectors.interval_minutes），限流解除后会自动恢复",
-    "account_gone": "核实账号是否已注销、封禁或改名，并更新备案登记表",
-    "malformed": "平台返回的内容无法识别，接口可能已变化：请升级 govmon 或反馈问题",
-    "network": "检查网络、代理和订阅地址是否可访问",
-    "unsupported": "没有可用的采集方式：配置 collectors.rss.rsshub_base_url，或在登记表中填写订阅地址",
-    "internal": "程序错误：查看日志文件并反馈问题",
-    "store_failed": "采集到的数据被数据库拒收（原因见 last_error）：查看日志文件并反馈问题",  # h12c
-}
+NEVER_COLLECTED = "运行 govmon collect（或启动后台服务 govmon run）采集一次"
 
 
 @dataclass(frozen=True)
@@ -82,6 +76,9 @@ class StatusReport:
     outbox: dict[str, int] = field(default_factory=dict)  # by status
     next_attempt_at: dt.datetime | None = None
     failed_deliveries: list[FailedDelivery] = field(default_factory=list)
+    interrupted_deliveries: int = 0  # "sending" past the claim: the sender died mid-send
+    gaps: list[Gap] = field(default_factory=list)  # accounts whose data is incomplete now
+    last_run_empty: int = 0  # accounts of the last collection, all ok and all empty (0: no)
     database: str = ""
     database_bytes: int | None = None
     row_counts: dict[str, int] = field(default_factory=dict)
@@ -202,11 +199,19 @@ def _open_alerts(session: Session) -> list[tuple[str, str, int]]:
     return [(rule, unit, int(n)) for rule, unit, n in rows]
 
 
-def _outbox(session: Session, report: StatusReport, since: dt.datetime) -> None:
+def _outbox(session: Session, report: StatusReport, since: dt.datetime, now: dt.datetime) -> None:
     counts = session.execute(select(Delivery.status, func.count()).group_by(Delivery.status))
     report.outbox = {status: int(n) for status, n in counts}
     report.next_attempt_at = session.scalar(
         select(func.min(Delivery.next_attempt_at)).where(Delivery.status == "pending")
+    )
+    report.interrupted_deliveries = int(
+        session.scalar(
+            select(func.count()).where(
+                Delivery.status == "sending", Delivery.next_attempt_at <= now
+            )
+        )
+        or 0
     )
     failed = session.scalars(
         select(Delivery)
@@ -243,16 +248,59 @@ def _database(session: Session, settings: Settings, report: StatusReport) -> Non
         report.row_counts[table.name] = int(count)
 
 
+def _last_run_empty(session: Session) -> int:
+    """How many accounts the newest collection read, when it found nothing for every one of
+    them (each run ok, no post, no 304); 0 otherwise. An API that changed shape answers "ok"
+    and empty: quiet, and worse than an error."""
+    newest = (
+        select(CollectionRun.account_id, func.max(CollectionRun.id).label("id"))
+        .join(Account, Account.id == CollectionRun.account_id)
+        .where(Account.status != "closed")
+        .group_by(CollectionRun.account_id)
+        .subquery()
+    )
+    runs = session.scalars(select(CollectionRun).join(newest, CollectionRun.id == newest.c.id))
+    last = list(runs)
+    if not last:
+        return 0
+    empty = all(
+        r.outcome == "ok" and not r.not_modified and r.posts_seen == 0 and r.comments_seen == 0
+        for r in last
+    )
+    return len(last) if empty else 0
+
+
 def _reasons(report: StatusReport, settings: Settings) -> list[str]:
     daemon = settings.daemon
     reasons = []
+    threshold = settings.collectors.failing_after_runs
+    blind = {gap.account_key: gap for gap in report.gaps}
     for account in report.failing:
-        if account.needs_human:
+        if account.needs_human or account.failures >= threshold or account.key in blind:
+            blind.pop(account.key, None)
             reasons.append(
                 f"账号「{account.name}」（{account.key}，{account.unit}）采集已连续失败 "
-                f"{account.hours:.0f} 小时（{account.failures} 次）：{account.error}。"
+                f"{account.hours:.0f} 小时（{account.failures} 次），数据不完整："
+                f"{account.error.removeprefix(f'{account.key}：')}。"
                 f"处理：{account.advice}"
             )
+    for gap in blind.values():  # never collected, or not collected for too long
+        when = "从未采集成功" if gap.last_ok is None else "已超过采集间隔未采集成功"
+        reasons.append(
+            f"账号「{gap.name}」（{gap.account_key}，{gap.unit}）{when}，数据不完整。"
+            f"处理：{NEVER_COLLECTED}"
+        )
+    if report.interrupted_deliveries:
+        reasons.append(
+            f"发件箱中有 {report.interrupted_deliveries} 条消息发送中断（“发送中”已超过认领时间，"
+            "无法确认是否送达）。处理：运行 govmon alerts send 重新发送，并检查发送进程为何中断"
+        )
+    if report.last_run_empty:
+        reasons.append(
+            f"最近一次采集的 {report.last_run_empty} 个账号全部成功却没有任何内容："
+            "平台接口或订阅源可能已变化。处理：在浏览器中打开几个账号的主页核对，"
+            "并检查 collectors 的地址设置"
+        )
     if report.failed_deliveries:
         first = report.failed_deliveries[0]
         reasons.append(
@@ -276,9 +324,11 @@ def build_report(settings: Settings, engine: Engine, now: dt.datetime) -> Status
     with Session(engine) as session:
         report.jobs = _jobs(session, settings)
         report.failing = _failing(session, settings, now)
+        report.gaps = list(load_gaps(session, settings.collectors, now).values())
+        report.last_run_empty = _last_run_empty(session)
         report.feed_only_accounts = _feed_only(session, settings)
         report.open_alerts = _open_alerts(session)
-        _outbox(session, report, since)
+        _outbox(session, report, since, now)
         _database(session, settings, report)
     from analysis.sentiment.store import describe_engine  # numpy and scipy: only when asked
 

@@ -32,6 +32,7 @@ class JobOutcome:
 
     summary: str
     follow_up: tuple[str, ...] = ()
+    partial: bool = False  # it ran, but some items failed: recorded as 部分失败, not 成功
 
 
 JobFunc = Callable[[Settings, Engine, dt.datetime], JobOutcome]
@@ -176,6 +177,7 @@ def collect_due(settings: Settings, engine: Engine, now: dt.datetime) -> JobOutc
         f"采集 {summary.accounts} 个到期账号：成功 {summary.ok}，失败 {failed}；"
         f"新帖子 {summary.posts_new}，新评论 {summary.comments_new}",
         follow,
+        partial=failed > 0,
     )
 
 

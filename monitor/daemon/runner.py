@@ -84,6 +84,8 @@ class JobRunner:
         try:
             result = job.func(self.settings, self.engine, started)
             summary, follow = result.summary, result.follow_up
+            if result.partial:
+                outcome = "partial"
         except StopRequested:
             outcome, summary = "interrupted", "收到停止信号，在安全点中止"
         except jobs.JobUnavailable as exc:
@@ -102,8 +104,9 @@ class JobRunner:
             )
         except Exception:
             log.error("任务 %s 的运行结果无法写入数据库", name, exc_info=True)
-        if outcome == "ok":
-            log.info("任务 %s 完成（%.1f 秒）：%s", name, seconds, summary)
+        if outcome in ("ok", "partial"):
+            word = runs.OUTCOME_LABELS[outcome] if outcome == "partial" else "完成"
+            log.info("任务 %s %s（%.1f 秒）：%s", name, word, seconds, summary)
         elif outcome == "failed":
             # One line on the console (its formatter drops the traceback), all of it in the file.
             log.error(
@@ -116,7 +119,7 @@ class JobRunner:
             )
         else:
             log.info("任务 %s %s（%.1f 秒）", name, runs.OUTCOME_LABELS[outcome], seconds)
-        return follow if outcome == "ok" else ()
+        return follow if outcome in ("ok", "partial") else ()
 
     def active(self) -> int:
         with self._guard:

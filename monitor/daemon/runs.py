@@ -1,6 +1,7 @@
 """Recording job runs in ``job_runs`` (read back by `govmon status`).
 
-Outcomes: ``running`` while it runs, then ``ok``, ``failed`` (with the error), ``interrupted``
+Outcomes: ``running`` while it runs, then ``ok``, ``partial`` (it ran, but some of its items
+failed, e.g. a collection with failed accounts), ``failed`` (with the error), ``interrupted``
 (stopped at a safe point by a signal) or ``abandoned`` (left ``running`` by a daemon that
 died; marked when the next daemon starts).
 """
@@ -19,6 +20,7 @@ from monitor.db.models import JobRun
 OUTCOME_LABELS = {
     "running": "运行中",
     "ok": "成功",
+    "partial": "部分失败",
     "failed": "失败",
     "interrupted": "因停止信号中断",
     "abandoned": "进程意外退出，未完成",

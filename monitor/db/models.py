@@ -20,6 +20,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     func,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -275,6 +276,8 @@ class CollectionRun(Base):
     posts_seen: Mapped[int] = mapped_column(Integer, default=0)
     comments_new: Mapped[int] = mapped_column(Integer, default=0)
     comments_seen: Mapped[int] = mapped_column(Integer, default=0)
+    # 304 Not Modified: nothing new, and rightly so (not "found nothing")
+    not_modified: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class AnalysisCache(Base):

@@ -21,8 +21,13 @@ from collectors.settings import DEFAULT_RSSHUB_ROUTES
 DEMO_NOW = dt.datetime(2026, 11, 30, 1, 0, tzinfo=dt.UTC)
 
 # Websites (platform "rss") are filed without a feed address: the fake server serves them at
-# /feeds/rss/<id>.xml, so the RSS collector finds them through this route.
-DEMO_RSS_ROUTES: dict[str, str] = {**DEFAULT_RSSHUB_ROUTES, "rss": "/feeds/rss/{id}.xml"}
+# /feeds/rss/<id>.xml, so the RSS collector finds them through this route. The stand-in has no
+# WeChat bridge (wechat2rss is a service of its own), so the 公众号 filed without 订阅地址 cannot
+# be read: the demo shows it as 无法采集 (no_collector) for the operator, never as a unit's fault.
+DEMO_RSS_ROUTES: dict[str, str] = {
+    **{k: v for k, v in DEFAULT_RSSHUB_ROUTES.items() if k != "wechat"},
+    "rss": "/feeds/rss/{id}.xml",
+}
 
 
 def demo_now() -> dt.datetime:

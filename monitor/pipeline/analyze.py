@@ -30,6 +30,7 @@ from monitor.db.models import FindingRow
 from monitor.pipeline.sentiment import score_frame_texts
 from monitor.settings import Settings
 from monitor.store.closures import close_findings
+from monitor.store.collection_state import load_gaps
 from monitor.store.findings import resolve_absent, save_findings
 from monitor.store.frames import Frames, load_frames
 
@@ -152,6 +153,7 @@ def analyze(
         frames = load_frames(session, window_start(settings, now, since), now)
         summary.posts, summary.comments = len(frames.posts), len(frames.comments)
         summary.sentiment_scored = add_sentiment(session, settings, frames, progress)
+        blind = frozenset(load_gaps(session, settings.collectors, now))  # STYLE 18
     findings: list[Finding] = []
     rules: list[str] = []
 
@@ -183,6 +185,7 @@ def analyze(
             ranking=settings.ranking,
             cache=text_cache(),
             progress=flags,
+            blind=blind,
         )
         summary.result = result
         summary.texts_flagged = sum(s.scored for s in result.stats.values())

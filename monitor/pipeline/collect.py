@@ -19,8 +19,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from collectors.base import AccountRef
 from collectors.engine import AccountOutcome, iter_collect, next_due_at
-from collectors.failing import RULE as COLLECTION_FAILING
-from collectors.failing import collection_failing_finding
+from collectors.failing import FAILURE_RULES, failure_finding
+from collectors.failing import FailedAccount as FailureState
 from collectors.http import HostPacer
 from monitor.db.models import Account, CollectionRun, Unit
 from monitor.pipeline.comment_rereads import comment_plan
@@ -138,6 +138,7 @@ def record_outcome(
             )
             run.posts_new, run.posts_seen = counts.posts_new, counts.posts_seen
             run.comments_new, run.comments_seen = counts.comments_new, counts.comments_seen
+            run.not_modified = bool(result.not_modified)
             account.cursor = dict(result.cursor)
             account.last_error, account.last_error_kind = "", ""
             account.consecutive_failures = 0
@@ -149,7 +150,7 @@ def record_outcome(
             summary.posts_new += counts.posts_new
             summary.comments_new += counts.comments_new
             summary.not_modified += int(result.not_modified)
-            resolve_absent(session, [COLLECTION_FAILING], (), now, subject_keys={account.key})
+            resolve_absent(session, FAILURE_RULES, (), now, subject_keys={account.key})
         else:
             account.last_error = outcome.error_text
             account.last_error_kind = outcome.error_kind
@@ -167,16 +168,27 @@ def record_outcome(
                     outcome.error_text,
                 )
             )
-            finding = collection_failing_finding(
-                account.key,
-                account.consecutive_failures,
-                outcome.error_kind,
-                outcome.error_text,
+            finding = failure_finding(
+                FailureState(
+                    account_key=account.key,
+                    name=account.name,
+                    unit=account.unit.name,
+                    platform=account.platform,
+                    consecutive_failures=account.consecutive_failures,
+                    error_kind=outcome.error_kind,
+                    error_text=outcome.error_text,
+                    failing_since=account.failing_since,
+                    ever_collected=account.last_collected_at is not None,
+                    closed_on=account.closed_on,
+                    closure_filed_on=account.closure_filed_on,
+                ),
                 threshold=settings.collectors.failing_after_runs,
-                since=account.failing_since,
-                unit=account.unit.name,
-                account_name=account.name,
             )
+            # One finding per failed account: the kind may change (a feed URL was added, and
+            # now the network fails), so the other failure findings of this account go.
+            keep = [finding.dedup_key] if finding is not None else []
+            others = [r for r in FAILURE_RULES if finding is None or r != finding.rule]
+            resolve_absent(session, others, keep, now, subject_keys={account.key})
             if finding is not None:
                 save_findings(session, [finding], now)
         account.next_due_at = next_due_at(outcome, settings.collectors)

@@ -45,6 +45,7 @@ from monitor.errors import InputError
 from monitor.pipeline.alerts import channel_display, load_tree
 from monitor.pipeline.analyze import add_sentiment, text_cache
 from monitor.settings import Settings
+from monitor.store.collection_state import load_gaps
 from monitor.store.frames import load_frames
 
 log = logging.getLogger(__name__)
@@ -164,7 +165,10 @@ def load_inputs(
     settings: Settings,
     week: str,
     progress: Progress | None = None,
+    now: dt.datetime | None = None,
 ) -> DigestInputs:
+    """``now``: when the digest is built (default: the week's end); data read up to
+    min(now, week's end) tells which accounts' week is incomplete."""
     year, number = parse_week(week)
     period = Period.iso_week(year, number)
     previous = Period(period.start - dt.timedelta(days=7), period.start)
@@ -175,6 +179,8 @@ def load_inputs(
         frames = load_frames(session, since, until)
         add_sentiment(session, settings, frames, progress)
         findings = _findings(session, previous.start, period.end)
+        seen_until = period.end if now is None else min(now, period.end)
+        gaps = load_gaps(session, settings.collectors, seen_until)  # STYLE 18
     calendar = work_calendar(settings)
     scorer = TextScorer.from_settings(settings.rules, settings.questions)
     scored, _stats = scorer.score_comments(frames.comments, text_cache(), None)
@@ -218,6 +224,7 @@ def load_inputs(
         rumours=rumours,
         topic_finder=finder,
         limits=_limits(settings),
+        gaps=gaps,
     )
 
 
@@ -434,7 +441,7 @@ def run_digest(
     if unit is not None:
         with sessions() as session:
             unit_ids = [_unit_id(session, unit)]
-    inputs = load_inputs(sessions, settings, week, progress)
+    inputs = load_inputs(sessions, settings, week, progress, now=now)
     root = (out_dir or settings.digest.out_dir) / week
     with sessions() as session:
         tree = load_tree(session, settings)

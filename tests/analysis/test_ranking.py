@@ -131,3 +131,19 @@ def test_lists_criticise_and_commend() -> None:
     assert [e.account_key for e in lists.commended] == ["weibo:1"]  # weibo:2 has a warning open
     small = honour_lists(ranked, findings, RankingSettings(top_n=0, bottom_n=1))
     assert small.commended == () and [e.account_key for e in small.criticised] == ["weibo:3"]
+
+
+@pytest.mark.parametrize("rule", ["collection_failing", "no_collector"])
+def test_what_govmon_could_not_see_is_no_penalty_and_no_criticism(rule: str) -> None:
+    """STYLE 18: a collection finding is the operator's, not the account's record."""
+    findings = [_finding("weibo:4", rule, "overdue")]
+    ranked = rank_accounts(ACTIVITY, findings, RankingSettings())
+    row = ranked.set_index("account_key").loc["weibo:4"]
+    assert row["compliance_penalty"] == 0 and row["open_overdue"] == 0
+    lists = honour_lists(ranked, findings, RankingSettings())
+    assert "weibo:4" not in {e.account_key for e in lists.criticised}
+    unread = [_finding("weibo:1", rule, "warning")]  # the best account, but not read lately
+    lists = honour_lists(
+        rank_accounts(ACTIVITY, unread, RankingSettings()), unread, RankingSettings()
+    )
+    assert "weibo:1" not in {e.account_key for e in lists.commended}

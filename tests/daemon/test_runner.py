@@ -209,3 +209,31 @@ def test_postgres_advisory_lock_refuses_a_second_daemon(db_engine: Engine) -> No
         pass
     with advisory_lock(db_engine, "govmon_test"):  # released with its session
         pass
+
+
+def test_a_collection_tick_with_failed_accounts_is_recorded_as_partly_failed(
+    db_engine: Engine, temp_jobs: list[str]
+) -> None:
+    """Issue 12 §2: a run with failed accounts is 部分失败, not 成功; its follow-ups still run."""
+    from monitor.db.models import Account, Unit
+
+    with Session(db_engine) as session, session.begin():
+        unit = Unit(name="江东省交通运输厅")
+        session.add(Account(unit=unit, platform="wechat", platform_id="gh_1", name="公众号"))
+    order: list[str] = []
+
+    def after(_s: Settings, _e: Engine, _n: dt.datetime) -> jobs.JobOutcome:
+        order.append("after")
+        return jobs.JobOutcome("完成")
+
+    def tick(settings: Settings, engine: Engine, now: dt.datetime) -> jobs.JobOutcome:
+        outcome = jobs.collect_due(settings, engine, now)  # the 公众号 has no collector
+        return jobs.JobOutcome(outcome.summary, ("t_after",), partial=outcome.partial)
+
+    _register(temp_jobs, "t_tick", tick)
+    _register(temp_jobs, "t_after", after)
+    JobRunner(Settings(), db_engine, clock=lambda: NOW).fire("t_tick")
+    [run] = _runs(db_engine, "t_tick")
+    assert run.outcome == "partial" and runs.OUTCOME_LABELS[run.outcome] == "部分失败"
+    assert "失败 1" in run.summary
+    assert order == ["after"]

@@ -56,7 +56,14 @@ def _unit(session: Session) -> Unit:
     return unit
 
 
-def _failing_account(session: Session, hours: float, kind: str, error: str) -> Account:
+def _failing_account(
+    session: Session,
+    hours: float,
+    kind: str,
+    error: str,
+    failures: int = 5,
+    last_ok: dt.datetime | None = None,
+) -> Account:
     account = Account(
         unit=_unit(session),
         platform="weibo",
@@ -64,8 +71,9 @@ def _failing_account(session: Session, hours: float, kind: str, error: str) -> A
         name="高速微博",
         last_error_kind=kind,
         last_error=error,
-        consecutive_failures=5,
+        consecutive_failures=failures,
         failing_since=NOW - dt.timedelta(hours=hours),
+        last_collected_at=last_ok,
     )
     session.add(account)
     return account
@@ -88,7 +96,7 @@ def test_login_wall_for_more_than_a_day_says_update_the_cookie(
         _failing_account(session, 30, "login_wall", "weibo:1001：需要登录，Cookie 已失效")
     result = status()
     assert result.exit_code == 1, result.output
-    assert "需要人工处理（1 项）" in result.stdout
+    assert "需要处理（1 项）" in result.stdout
     reason = next(ln for ln in result.stdout.splitlines() if ln.startswith("  - "))
     assert "账号「高速微博」（weibo:1001，省高速公路管理局）" in reason
     assert "30 小时（5 次）" in reason
@@ -100,7 +108,7 @@ def test_an_account_failing_for_less_than_the_threshold_is_shown_but_healthy(
     sessions: sessionmaker[Session], status: Callable[..., Result]
 ) -> None:
     with sessions.begin() as session:
-        _failing_account(session, 2, "rate_limited", "weibo:1001：被限流")
+        _failing_account(session, 2, "rate_limited", "weibo:1001：被限流", failures=1, last_ok=NOW)
     result = status()
     assert result.exit_code == 0, result.output
     assert "采集失败的账号" in result.stdout and "被限流" in result.stdout
@@ -187,6 +195,7 @@ def test_open_alerts_by_rule_and_unit_and_the_rss_note(
                 platform_id="news",
                 name="门户网站",
                 feed_url="http://127.0.0.1:9/feed.xml",
+                last_collected_at=NOW,
             )
         )
         for n, state in enumerate(["open", "acknowledged", "resolved"]):
@@ -204,7 +213,8 @@ def test_open_alerts_by_rule_and_unit_and_the_rss_note(
     result = status()
     assert result.exit_code == 0, result.output
     assert "未关闭的告警" in result.stdout
-    row = next(line for line in result.stdout.splitlines() if "stale_account" in line)
+    row = next(line for line in result.stdout.splitlines() if "长期未更新" in line)
+    assert "stale_account" not in result.stdout  # a rule is shown by its name, not its code
     assert "省高速公路管理局" in row and row.rstrip(" │").endswith("2")
     assert "1 个账号经 RSS 采集，RSS 不提供评论和转评赞数" in result.stdout
 
@@ -260,3 +270,154 @@ def test_shows_the_sentiment_engine_in_use(status: Callable[..., Result], tmp_pa
     (model_dir / "current.json").write_text('{"name": "../elsewhere"}', encoding="utf-8")
     broken = status()
     assert broken.exit_code == 1 and "模型名 '../elsewhere' 无效" in broken.stdout
+
+
+# ---- issue 12 §2: failure is loud ---------------------------------------------------------
+
+
+def test_interrupted_sends_need_a_human(
+    sessions: sessionmaker[Session], status: Callable[..., Result]
+) -> None:
+    """Six rows left 发送中 past their claim (the sender died): not 一切正常."""
+    with sessions.begin() as session:
+        for n in range(6):
+            session.add(
+                Delivery(
+                    kind="alert",
+                    channel_ref="settings:ops",
+                    recipient=f"单位{n}",
+                    status="sending",
+                    attempts=1,
+                    next_attempt_at=NOW - dt.timedelta(minutes=5),
+                )
+            )
+        # A claim still running is no problem.
+        session.add(
+            Delivery(
+                kind="alert",
+                channel_ref="settings:ops",
+                status="sending",
+                next_attempt_at=NOW + dt.timedelta(minutes=10),
+            )
+        )
+    result = status()
+    assert result.exit_code == 1, result.output
+    assert "一切正常" not in result.stdout
+    assert "需要处理（1 项）" in result.stdout
+    assert "6 条消息发送中断" in result.stdout and "govmon alerts send" in result.stdout
+
+
+def test_an_account_never_collected_needs_a_human(
+    sessions: sessionmaker[Session], status: Callable[..., Result]
+) -> None:
+    with sessions.begin() as session:
+        session.add(
+            Account(unit=_unit(session), platform="wechat", platform_id="gh_1", name="公众号")
+        )
+    result = status()
+    assert result.exit_code == 1, result.output
+    reason = next(ln for ln in result.stdout.splitlines() if ln.startswith("  - "))
+    assert "账号「公众号」（wechat:gh_1，省高速公路管理局）从未采集成功" in reason
+    assert "govmon collect" in reason
+
+
+def _collected(session: Session, not_modified: bool) -> None:
+    from monitor.db.models import CollectionRun
+
+    unit = _unit(session)
+    for n in range(3):
+        account = Account(
+            unit=unit,
+            platform="weibo",
+            platform_id=f"10{n}",
+            name=f"微博{n}",
+            last_collected_at=NOW - dt.timedelta(minutes=10),
+        )
+        session.add(account)
+        session.flush()
+        for minutes, seen in ((70, 5), (10, 0)):  # the earlier run found posts, the last none
+            session.add(
+                CollectionRun(
+                    account_id=account.id,
+                    started_at=NOW - dt.timedelta(minutes=minutes),
+                    finished_at=NOW - dt.timedelta(minutes=minutes),
+                    outcome="ok",
+                    posts_seen=seen,
+                    not_modified=not_modified and seen == 0,
+                )
+            )
+
+
+def test_a_last_run_that_found_nothing_anywhere_needs_a_human(
+    sessions: sessionmaker[Session], status: Callable[..., Result]
+) -> None:
+    with sessions.begin() as session:
+        _collected(session, not_modified=False)
+    result = status()
+    assert result.exit_code == 1, result.output
+    assert "最近一次采集的 3 个账号全部成功却没有任何内容" in result.stdout
+
+
+def test_a_last_run_of_304s_is_healthy(
+    sessions: sessionmaker[Session], status: Callable[..., Result]
+) -> None:
+    with sessions.begin() as session:
+        _collected(session, not_modified=True)
+    result = status()
+    assert result.exit_code == 0, result.output
+
+
+def test_a_collection_with_failed_accounts_shows_as_partly_failed(
+    sessions: sessionmaker[Session], status: Callable[..., Result]
+) -> None:
+    with sessions.begin() as session:
+        session.add(
+            JobRun(
+                job="collect",
+                started_at=NOW - dt.timedelta(minutes=3),
+                finished_at=NOW - dt.timedelta(minutes=2),
+                outcome="partial",
+                summary="采集 3 个到期账号：成功 2，失败 1",
+            )
+        )
+    result = status()
+    row = next(line for line in result.stdout.splitlines() if "collect" in line)
+    assert "部分失败" in row and "成功 2，失败 1" in row
+
+
+def test_status_as_json_has_stable_keys(
+    db_url: str,
+    sessions: sessionmaker[Session],
+    write_settings: Callable[..., Path],
+    run_cli: Callable[..., Result],
+) -> None:
+    import json
+
+    with sessions.begin() as session:
+        _failing_account(session, 30, "login_wall", "weibo:1001：需要登录，Cookie 已失效")
+    result = run_cli("--config", write_settings(db_url=db_url), "status", "--format", "json")
+    assert result.exit_code == 1
+    report = json.loads(result.stdout)
+    assert list(report) == [
+        "healthy",
+        "reasons",
+        "daemon",
+        "jobs",
+        "failing_accounts",
+        "incomplete_accounts",
+        "last_run_empty_accounts",
+        "feed_only_accounts",
+        "open_alerts",
+        "outbox",
+        "interrupted_deliveries",
+        "next_attempt_at",
+        "failed_deliveries",
+        "sentiment",
+        "database",
+        "database_bytes",
+        "row_counts",
+    ]
+    assert report["healthy"] is False and len(report["reasons"]) == 1
+    [account] = report["failing_accounts"]
+    assert account["key"] == "weibo:1001" and account["kind"] == "login_wall"
+    assert report["incomplete_accounts"][0]["reason"].startswith("采集失败，数据不完整")

@@ -19,7 +19,7 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
-from testkit.digest_week import at
+from testkit.digest_week import NOW, at
 
 from monitor.db.models import Account, Comment, FindingRow, Post, Unit
 
@@ -44,9 +44,11 @@ def seed(sessions: sessionmaker[Session]) -> None:
         highway = Unit(name="江东公路", parent=top, editor="庚")
         s.add_all([top, road, south, highway])
         s.flush()
-        a1 = Account(unit=road, platform="weibo", platform_id="1", name="高速发布")
-        a2 = Account(unit=south, platform="weibo", platform_id="2", name="南段发布")
-        a3 = Account(unit=highway, platform="weibo", platform_id="3", name="公路发布")
+        # Collected right up to the digest: every account's week is complete (STYLE 18).
+        read = {"last_collected_at": NOW - dt.timedelta(minutes=30)}
+        a1 = Account(unit=road, platform="weibo", platform_id="1", name="高速发布", **read)
+        a2 = Account(unit=south, platform="weibo", platform_id="2", name="南段发布", **read)
+        a3 = Account(unit=highway, platform="weibo", platform_id="3", name="公路发布", **read)
         s.add_all([a1, a2, a3])
         s.flush()
         p1 = _post(a1, "p1", at(24, 9), "【路况】G60 江东段施工，请绕行。", reposts=10, likes=5)

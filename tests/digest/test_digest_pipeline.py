@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import Result
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, delete, select
 from sqlalchemy.orm import sessionmaker
-from testkit.digest_week import NOW, WEEK, settings_for
+from testkit.digest_week import NOW, WEEK, at, settings_for
 
 from alerts.digest_excel import workbook_values
-from monitor.db.models import Delivery, Digest, Unit
+from monitor.db.models import Account, Delivery, Digest, FindingRow, Unit
 from monitor.errors import InputError
 from monitor.pipeline.digest import last_week, run_digest
 
@@ -161,3 +161,61 @@ def test_cli_builds_and_lists(
     assert listed.exit_code == 0 and WEEK in listed.stdout
     bad = run_cli("digest", "--config", config, "--week", "W48")
     assert bad.exit_code == 2 and "格式不对" in bad.stderr
+
+
+def _blind_highway_account(engine: Engine) -> None:
+    """公路发布 has not been read since W46 (a login wall): its quiet week is not evidence."""
+    with sessionmaker(engine).begin() as session:
+        account = session.scalars(select(Account).where(Account.platform_id == "3")).one()
+        account.last_collected_at = at(15, 9)
+        account.consecutive_failures = 40
+        account.last_error_kind = "login_wall"
+        account.last_error = "weibo:3：平台要求登录或验证码：请更新 Cookie"
+        account.failing_since = at(15, 10)
+        session.execute(delete(FindingRow).where(FindingRow.rule == "stale_account"))
+        session.add(
+            FindingRow(
+                dedup_key="collection_failing:weibo:3",
+                rule="collection_failing",
+                article="第二十五条",
+                subject_type="account",
+                subject_key="weibo:3",
+                unit_id=account.unit_id,
+                account_id=account.id,
+                severity="overdue",
+                summary="账号 公路发布（weibo:3） 已连续 40 次采集失败：请更新 Cookie",
+                state="open",
+                first_seen=at(16, 9),
+                last_seen=at(29, 9),
+            )
+        )
+
+
+def test_a_unit_govmon_could_not_read_is_incomplete_not_quiet(
+    seeded: Engine, tmp_path: Path
+) -> None:
+    _blind_highway_account(seeded)
+    summary = _build(seeded, tmp_path, unit="江东公路")
+    files = summary.built[0].files
+    for name in ("html", "md"):
+        text = Path(files[name]).read_text(encoding="utf-8")
+        assert "采集失败，数据不完整" in text and "请更新 Cookie" in text
+        assert "本周无活动" not in text
+        assert "本周没有合规问题" not in text
+        # Not a compliance problem of the unit, nor on its to-do list.
+        assert "账号持续采集失败" not in text and "持续采集失败的账号" not in text
+    assert summary.built[0].summary["incomplete"] == 1
+
+
+def test_ranking_row_of_an_unread_account_says_so(seeded: Engine, tmp_path: Path) -> None:
+    _blind_highway_account(seeded)
+    md = Path(_build(seeded, tmp_path).built[0].files["md"]).read_text(encoding="utf-8")
+    row = next(line for line in md.splitlines() if "| 公路发布" in line)
+    assert "采集失败，数据不完整" in row
+    reading = next(line for line in md.splitlines() if "| 高速发布" in line)
+    assert "采集失败" not in reading
+    built = _build(seeded, tmp_path, out_dir=tmp_path / "again").built[0]
+    sheet = workbook_values(Path(built.files["xlsx"]))["账号排行"]
+    column = sheet[0].index("数据完整性")
+    notes = {row[column] for row in sheet[1:]}
+    assert any(str(n).startswith("采集失败，数据不完整") for n in notes) and "完整" in notes

@@ -253,3 +253,60 @@ def _dump_database(engine: Engine) -> str:
             for row in conn.execute(text(f'SELECT * FROM "{table}"')):
                 lines.append(f"{table}: {tuple(row)!r}")
     return "\n".join(lines)
+
+
+def test_send_exits_3_on_a_message_failed_for_good_and_retry_requeues_it(
+    cli: Callable[..., Result], seeded: sessionmaker[Session]
+) -> None:
+    """Issue 12 §2: a refused message is loud, and can be sent again once the bot is fixed."""
+    with FakeBot("wecom", "the-right-key-0001") as bot:
+        with seeded.begin() as session:
+            unit = session.scalars(select(Unit).where(Unit.name == "高速公路管理局")).one()
+            unit.wecom_webhook = f"wecom://a-revoked-key-00042?base={bot.base}"
+        cli("check")
+        sent = cli("send")
+        assert sent.exit_code == 3, sent.output
+        assert "govmon alerts retry --failed" in sent.stdout
+        with seeded() as session:
+            (delivery_id,) = session.scalars(
+                select(Delivery.id).where(Delivery.status == "failed")
+            ).all()
+        with seeded.begin() as session:  # the unit files its new bot key
+            unit = session.scalars(select(Unit).where(Unit.name == "高速公路管理局")).one()
+            unit.wecom_webhook = f"wecom://the-right-key-0001?base={bot.base}"
+        requeued = cli("retry", "--failed")
+        assert requeued.exit_code == 0, requeued.output
+        assert f"已重新排队 1 条消息：#{delivery_id}" in requeued.stdout
+        again = cli("send")
+        assert again.exit_code == 0, again.output
+        assert len(bot.accepted) == 1
+    with seeded() as session:
+        row = session.get(Delivery, delivery_id)
+        assert row is not None and row.status == "sent"
+    assert "没有发送失败的消息" in cli("retry", "--failed").stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("retry",), "请给出要重新发送的消息编号"),
+        (("retry", "12", "--failed"), "二者选一"),
+        (("retry", "999"), "发件箱中没有编号为 #999 的消息"),
+    ],
+)
+def test_retry_bad_input_is_one_chinese_sentence(
+    cli: Callable[..., Result], db_engine: Engine, args: tuple[str, ...], message: str
+) -> None:
+    result = cli(*args)
+    assert result.exit_code == 2 and message in result.stderr
+
+
+def test_retry_refuses_a_message_that_did_not_fail(
+    cli: Callable[..., Result], seeded: sessionmaker[Session]
+) -> None:
+    cli("check")
+    with seeded() as session:
+        delivery_id = session.scalars(select(Delivery.id)).one()
+    result = cli("retry", str(delivery_id))
+    assert result.exit_code == 2
+    assert f"只能重新排队发送失败的消息，#{delivery_id}（待发送）不是" in result.stderr

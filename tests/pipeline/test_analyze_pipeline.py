@@ -41,6 +41,7 @@ def _seed(sessions: sessionmaker[Session]) -> None:
             opened_on=dt.date(2025, 1, 6),
             filed_on=dt.date(2025, 1, 8),
             staff="戊",
+            last_collected_at=NOW - dt.timedelta(minutes=30),  # read: its silence is evidence
         )
         stale = Account(
             unit=unit,
@@ -49,6 +50,7 @@ def _seed(sessions: sessionmaker[Session]) -> None:
             name="江东高速",
             opened_on=dt.date(2025, 1, 6),
             filed_on=dt.date(2025, 1, 7),
+            last_collected_at=NOW - dt.timedelta(minutes=30),
         )
         session.add_all([fresh, stale])
         session.flush()

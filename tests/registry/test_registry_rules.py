@@ -141,11 +141,11 @@ def test_closure_unfiled_and_late() -> None:
     assert found[0].summary.startswith("第九条：账号「江南高速」（微博）于 2026-09-29 注销")
 
 
-def test_account_gone_from_platform_without_closure() -> None:
-    (finding,) = closure_unfiled(accounts(account(1, status="gone")), today=D(2026, 5, 1),
-                                 calendar=CAL)  # fmt: skip
-    assert finding.dedup_key == "closure_unfiled:weibo:1:gone"
-    assert "在平台上已无法访问" in finding.summary
+def test_account_gone_from_platform_is_not_a_registry_finding() -> None:
+    """One finding per problem: a gone account is ``account_gone`` (found at collection,
+    tests/pipeline/test_collection_gaps.py), not a second ``closure_unfiled``."""
+    assert closure_unfiled(accounts(account(1, status="gone")), today=D(2026, 5, 1),
+                           calendar=CAL) == []  # fmt: skip
 
 
 # ---- 第七条 roles_missing ----------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """comments: when a full re-read no longer returned a comment (deleted on the platform)
 
 Revision ID: 0002_comment_seen
-Revises: 0001
+Revises: 0002_collect_state
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from alembic import op
 import monitor.db.types
 
 revision = "0002_comment_seen"
-down_revision = "0001"
+down_revision = "0002_collect_state"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,94 @@
+"""Which accounts govmon could not see (STYLE 18: absence of data is not evidence).
+
+One function, :func:`collection_gaps`, decides it for every output: the activity rules skip
+these accounts (no "未更新" for an account that was not read), the ranking gives them no
+silence penalty, the digest shows them as "采集失败，数据不完整" and `govmon status` lists them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+GapKind = Literal["never", "failing", "no_collector", "gone"]
+
+INCOMPLETE = "采集失败，数据不完整"
+
+GAP_LABELS: dict[str, str] = {
+    "never": "从未采集成功",
+    "failing": "采集失败",
+    "no_collector": "无法采集（没有可用的采集方式）",
+    "gone": "平台报告账号不存在",
+}
+
+
+@dataclass(frozen=True)
+class CollectionState:
+    """An account's collection state as stored (a row of ``accounts``)."""
+
+    account_key: str
+    name: str
+    unit: str
+    platform: str
+    status: str  # active, closed, gone
+    last_collected_at: dt.datetime | None  # last success
+    consecutive_failures: int = 0
+    last_error_kind: str = ""
+    last_error: str = ""
+    failing_since: dt.datetime | None = None
+
+
+@dataclass(frozen=True)
+class Gap:
+    """An account whose data is missing: why, and since when it was last read."""
+
+    account_key: str
+    name: str
+    unit: str
+    kind: GapKind
+    error: str  # the stored reason (Chinese), "" when it was simply never read
+    last_ok: dt.datetime | None
+
+    @property
+    def text(self) -> str:
+        """What a person reads: "采集失败，数据不完整（原因）"."""
+        # Stored errors start with the account's key ("wechat:gh_1：…"): the name says it.
+        why = self.error.removeprefix(f"{self.account_key}：") or GAP_LABELS[self.kind]
+        return f"{INCOMPLETE}（{why}）"
+
+
+def _kind(state: CollectionState) -> GapKind:
+    if state.last_error_kind == "unsupported":
+        return "no_collector"
+    if state.status == "gone" or state.last_error_kind == "account_gone":
+        return "gone"
+    return "never" if state.last_collected_at is None else "failing"
+
+
+def collection_gaps(
+    states: Iterable[CollectionState],
+    at: dt.datetime,
+    blind_after: Callable[[str], dt.timedelta],
+) -> dict[str, Gap]:
+    """Accounts (by key) whose data up to ``at`` is incomplete: never collected successfully,
+    or last collected successfully more than ``blind_after(platform)`` before ``at``, or the
+    platform says the account is gone. Closed accounts are not expected to be read."""
+    gaps: dict[str, Gap] = {}
+    for state in states:
+        if state.status == "closed":
+            continue
+        last = state.last_collected_at
+        blind = last is None or last < at - blind_after(state.platform) or state.status == "gone"
+        if not blind:
+            continue
+        gaps[state.account_key] = Gap(
+            account_key=state.account_key,
+            name=state.name,
+            unit=state.unit,
+            kind=_kind(state),
+            error=state.last_error if state.consecutive_failures else "",
+            last_ok=last,
+        )
+    return gaps
