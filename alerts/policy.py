@@ -27,10 +27,11 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-from alerts.routing import UnitTree, is_operator_rule
+from alerts.routing import UnitTree
 from alerts.rules import URGENT_BY_DEFAULT
 from alerts.settings import AlertsSettings
 from analysis.findings import Finding, Severity
+from analysis.labels import is_operator_rule
 from analysis.workdays import WorkCalendar
 
 AlertStatus = Literal["open", "acknowledged", "resolved"]

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from alerts.settings import OUTBOX, AlertsSettings
-from analysis.labels import RULES
+from analysis.labels import is_operator_rule
 
 SETTINGS_REF = "settings:"
 REGISTRY_REF = "registry:"
@@ -95,12 +95,6 @@ def routes_for_unit(unit: UnitContact, settings: AlertsSettings) -> list[Route]:
     if not routes:
         routes = [Route(f"{SETTINGS_REF}{name}", unit.name) for name in settings.fallback_channels]
     return list(dict.fromkeys(routes))
-
-
-def is_operator_rule(rule: str) -> bool:
-    """Rules saying govmon could not see (STYLE 18): for the operator, never a unit's fault."""
-    info = RULES.get(rule)
-    return info is not None and info.operator
 
 
 def operator_routes(settings: AlertsSettings, tree: UnitTree) -> list[Route]:

@@ -146,16 +146,19 @@ class FindingItem:
     account: str
     severity: str
     first_seen: dt.datetime
-    state: str  # at the week's end: "open" or "resolved" (analysis.item_state)
-    closing: Closing | None = None  # when and how it was resolved
+    state: str  # at the week's end: "open", "resolved" or "closed" (analysis.item_state)
+    closing: Closing | None = None  # when and how it was resolved or closed
 
     @property
     def state_text(self) -> str:
-        """What a person reads: 未解决, or 已解决 with how and when (Asia/Shanghai)."""
-        if self.state != "resolved" or self.closing is None:
+        """What a person reads: 未解决; 已解决 with how and when (Asia/Shanghai); a question
+        closed unsolved by its closure (逾期未答复（已过追踪期）, 网民已删除), never 已解决."""
+        if self.closing is None:
             return state_label(self.state)
         at = self.closing.at.astimezone(SHANGHAI).strftime("%m-%d %H:%M")
-        return f"{state_label(self.state)}（{self.closing.how}，{at}）"
+        if self.state == "resolved":
+            return f"{state_label(self.state)}（{self.closing.how}，{at}）"
+        return f"{self.closing.how}（{at}）"
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,7 @@ from analysis.digest_model import (
     TopicRow,
 )
 from analysis.findings import SEVERITY_ORDER
-from analysis.labels import RULES, rule_article, rule_title
+from analysis.labels import is_operator_rule, rule_article, rule_title
 from analysis.remedies import with_remedy
 from analysis.rumours import RumourClaim
 from analysis.topics import NEGATIVE_BELOW, HotTopic
@@ -363,13 +363,6 @@ def negative_threads(
 # -- compliance findings and what to do ------------------------------------------------------
 
 
-def _operator(rule: str) -> bool:
-    """Collection findings are the operator's, not a unit's compliance problem or to-do: the
-    digest shows those accounts as 采集失败，数据不完整 instead (STYLE 18)."""
-    info = RULES.get(rule)
-    return info is not None and info.operator
-
-
 def finding_groups(
     findings: Sequence[DigestFinding], period: Period, names: dict[str, str], per_group: int
 ) -> tuple[FindingGroup, ...]:
@@ -377,7 +370,7 @@ def finding_groups(
     state at the week's end (analysis.item_state), the same one 本周待办 and 通报 read."""
     groups: dict[tuple[str, str], list[DigestFinding]] = defaultdict(list)
     for f in findings:
-        if f.open_during(period) and not _operator(f.rule):
+        if f.open_during(period) and not is_operator_rule(f.rule):
             groups[(f.rule, f.unit or "（未归属单位）")].append(f)
     out = []
     for (rule, unit), items in groups.items():
@@ -429,7 +422,7 @@ def actions_for(
             f.unit == unit
             and f.open_at(period.end)
             and f.severity != "info"
-            and not _operator(f.rule)
+            and not is_operator_rule(f.rule)
         ):
             by_rule[f.rule].append(f)
     ranked = sorted(

@@ -20,6 +20,7 @@ __all__ = [
     "RuleInfo",
     "citation",
     "finding_state_label",
+    "is_operator_rule",
     "platform_label",
     "rule_article",
     "rule_title",
@@ -86,6 +87,13 @@ def rule_title(rule: str) -> str:
     """The Chinese name of a rule; an unknown rule keeps its code so nothing is hidden."""
     info = RULES.get(rule)
     return info.title if info else rule
+
+
+def is_operator_rule(rule: str) -> bool:
+    """Rules saying govmon could not see (STYLE 18): for the operator, never a unit's fault,
+    never a penalty, criticism or compliance problem."""
+    info = RULES.get(rule)
+    return info is not None and info.operator
 
 
 def rule_article(rule: str) -> str:

@@ -24,14 +24,8 @@ import pandas as pd
 
 from analysis.compliance.subjects import records
 from analysis.findings import SEVERITY_ORDER, Finding
-from analysis.labels import RULES, rule_article, rule_title
+from analysis.labels import is_operator_rule, rule_article, rule_title
 from analysis.rule_settings import RankingSettings
-
-
-def _operator(finding: Finding) -> bool:
-    """A finding that says govmon could not see: no penalty, no criticism (STYLE 18)."""
-    info = RULES.get(finding.rule)
-    return info is not None and info.operator
 
 
 def _ln1p(values: pd.Series) -> pd.Series:
@@ -42,7 +36,7 @@ def _open_counts(findings: Sequence[Finding]) -> pd.DataFrame:
     warnings: Counter[str] = Counter()
     serious: Counter[str] = Counter()
     for f in findings:
-        if not f.account or _operator(f):
+        if not f.account or is_operator_rule(f.rule):
             continue
         if SEVERITY_ORDER[f.severity] >= SEVERITY_ORDER["overdue"]:
             serious[f.account] += 1
@@ -124,8 +118,8 @@ def honour_lists(
     commended: list[ListEntry] = []
     for row in records(ranking):
         key = str(row["account_key"])
-        blind = any(_operator(f) for f in by_account.get(key, []))
-        own = [f for f in by_account.get(key, []) if not _operator(f)]
+        blind = any(is_operator_rule(f.rule) for f in by_account.get(key, []))
+        own = [f for f in by_account.get(key, []) if not is_operator_rule(f.rule)]
         serious = [f for f in own if SEVERITY_ORDER[f.severity] >= SEVERITY_ORDER["overdue"]]
         reasons: list[str] = []
         stale = [f for f in serious if f.rule == "stale_account"]

@@ -37,15 +37,16 @@ def test_closed_questions_are_shown_with_their_closure_and_expired_counts_as_ope
         _finding("deleted", "deleted"),
     ]
     [group] = finding_groups(findings, WEEK, {}, per_group=10)
-    states = {item.summary.split()[-1]: item.state for item in group.items}
+    states = {item.summary.split()[-1]: (item.state, item.state_text) for item in group.items}
+    closed_at = "04-01 00:00"  # two days into 2026-W14, Asia/Shanghai
     assert states == {
-        "open": "未解决",
-        "solved": "本周已解决",
-        "expired": "逾期未答复（已过追踪期）",
-        "deleted": "网民已删除",
+        "open": ("open", "未解决"),
+        "solved": ("resolved", f"已解决（复查时问题已不存在，{closed_at}）"),
+        "expired": ("open", f"逾期未答复（已过追踪期）（{closed_at}）"),
+        "deleted": ("closed", f"网民已删除（{closed_at}）"),
     }
-    # Unanswered: the open one and the one that aged past tracking.
-    assert (group.open_count, group.resolved_count) == (2, 2)
+    # Unanswered: the open one and the one that aged past tracking; only one was solved.
+    assert (group.open_count, group.resolved_count) == (2, 1)
 
 
 def test_a_closed_finding_reads_as_its_closure_everywhere_states_are_listed() -> None:

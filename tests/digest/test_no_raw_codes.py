@@ -170,7 +170,8 @@ def test_no_raw_code_in_alert_messages(walked: dict[str, Any]) -> None:
 def test_no_raw_code_in_the_digest_and_workbook(walked: dict[str, Any]) -> None:
     system = walked["digests"][0]
     titles = {g.title for g in system.findings}
-    assert titles == {rule_title(r) for r in RULES}
+    # operator rules (govmon could not see) are not compliance problems of a unit
+    assert titles == {rule_title(r) for r, info in RULES.items() if not info.operator}
     for data in walked["digests"]:
         rendered = render_digest(data)
         shown = {

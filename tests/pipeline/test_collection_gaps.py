@@ -64,7 +64,12 @@ def _account(
 ) -> None:
     with sessions.begin() as session:
         unit = session.scalars(select(Unit)).one_or_none() or Unit(
-            name="江东省交通运输厅", short_name="江东", head="甲", deputy="乙", editor="丙"
+            name="江东省交通运输厅",
+            short_name="江东",
+            head="甲",
+            deputy="乙",
+            editor="丙",
+            department="办公室",
         )
         session.add(
             Account(
@@ -74,6 +79,7 @@ def _account(
                 name=f"江东{platform_id}",
                 opened_on=OPENED,
                 filed_on=OPENED,
+                staff="丁",
                 **fields,
             )
         )
