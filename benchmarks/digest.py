@@ -35,11 +35,11 @@ from analysis.compliance.text_flags import TextScorer
 from analysis.compliance.unanswered_questions import match_answers
 from analysis.digest import build_digests
 from analysis.digest_inputs import DigestFinding, DigestInputs
-from analysis.digest_topics import MemoSegmenter, weekly_settings, weekly_topics
 from analysis.rule_settings import QuestionsSettings, RankingSettings, RulesSettings
 from analysis.rumours import find_rumours
 from analysis.segment import load_segmenter
-from analysis.topic_settings import RumoursSettings, TopicsSettings
+from analysis.topics.settings import RumoursSettings, TopicsSettings
+from analysis.topics.weekly import MemoSegmenter, weekly_settings, weekly_topics
 from analysis.workdays import WorkCalendar
 
 

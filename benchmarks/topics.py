@@ -25,8 +25,8 @@ from sklearn.metrics import normalized_mutual_info_score
 from sklearn.metrics.cluster import contingency_matrix
 
 from analysis.segment import load_segmenter
-from analysis.topic_burst import burst_terms, document_frequency
-from analysis.topic_group import assign_documents, group_terms
+from analysis.topics.burst import burst_terms, document_frequency
+from analysis.topics.group import assign_documents, group_terms
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "datasets" / "thucnews_titles"
 

@@ -35,9 +35,9 @@ from analysis.compliance.unanswered_questions import match_answers
 from analysis.digest import build_digests, parse_week, week_label
 from analysis.digest_inputs import DigestFinding, DigestInputs, DigestLimits, TopicFinder
 from analysis.digest_model import SYSTEM_SCOPE, DigestData
-from analysis.digest_topics import MemoSegmenter, weekly_settings, weekly_topics
 from analysis.rumours import find_rumours
 from analysis.segment import load_segmenter
+from analysis.topics.weekly import MemoSegmenter, weekly_settings, weekly_topics
 from analysis.workdays import SHANGHAI
 from monitor.calendar import work_calendar
 from monitor.db.models import Account, Delivery, Digest, FindingRow, Unit

@@ -12,10 +12,11 @@ from fakes import streams
 from fakes.streams import Stream
 
 from analysis.segment import Segmenter, load_segmenter, read_userdict
-from analysis.topic_burst import burst_terms
-from analysis.topic_group import assign_documents, group_terms
-from analysis.topic_settings import TopicsSettings
-from analysis.topics import HotTopic, find_hot_topics, hot_topic_findings, topic_key
+from analysis.topics import HotTopic, find_hot_topics, hot_topic_findings
+from analysis.topics.burst import burst_terms
+from analysis.topics.detect import topic_key
+from analysis.topics.group import assign_documents, group_terms
+from analysis.topics.settings import TopicsSettings
 
 NOW = dt.datetime(2025, 3, 12, 4, 0, tzinfo=dt.UTC)  # 12:00 in Shanghai
 

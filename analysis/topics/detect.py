@@ -20,10 +20,10 @@ import pandas as pd
 
 from analysis.findings import Evidence, Finding, Severity, make_key
 from analysis.segment import Segmenter, load_segmenter
-from analysis.topic_burst import TermBurst, burst_terms, document_frequency, growth_of
-from analysis.topic_group import assign_documents, group_terms
-from analysis.topic_settings import TopicsSettings
-from analysis.topic_texts import texts_between
+from analysis.topics.burst import TermBurst, burst_terms, document_frequency, growth_of
+from analysis.topics.group import assign_documents, group_terms
+from analysis.topics.settings import TopicsSettings
+from analysis.topics.texts import texts_between
 
 RULE = "hot_topic"
 ARTICLE = "第二十二条"

@@ -11,8 +11,8 @@ import pandas as pd
 
 from analysis.activity import Period
 from analysis.segment import Segmenter
-from analysis.topic_settings import TopicsSettings
-from analysis.topics import HotTopic, find_hot_topics
+from analysis.topics.detect import HotTopic, find_hot_topics
+from analysis.topics.settings import TopicsSettings
 
 
 class MemoSegmenter(Segmenter):
