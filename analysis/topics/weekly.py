@@ -1,8 +1,8 @@
 """Hot topics of one ISO week for one digest scope (第二十二条).
 
 Every scope (the system, each unit's subtree) looks for its own bursts, so a unit's digest
-holds only its own texts. Segmenting is what costs; :class:`MemoSegmenter` segments each text
-once for all the scopes of a run.
+holds only its own texts. Segmenting is what costs; the featurizer keeps each text's tokens
+by text hash, so a text is segmented once for all the scopes of a run.
 """
 
 from __future__ import annotations
@@ -10,32 +10,9 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.activity import Period
-from analysis.segment import Segmenter
 from analysis.topics.detect import HotTopic, find_hot_topics
+from analysis.topics.features import Featurizer
 from analysis.topics.settings import TopicsSettings
-
-
-class MemoSegmenter(Segmenter):
-    """A segmenter sharing another's tokenizer, remembering the words of every text it saw."""
-
-    def __init__(self, inner: Segmenter) -> None:  # no super().__init__: the tokenizer is shared
-        self.__dict__.update(inner.__dict__)
-        self._memo: dict[str, tuple[str, ...]] = {}
-        self._phrases: dict[str, tuple[str, ...]] = {}
-
-    def words(self, text: str) -> list[str]:
-        hit = self._memo.get(text)
-        if hit is None:
-            hit = tuple(super().words(text))
-            self._memo[text] = hit
-        return list(hit)
-
-    def terms_and_phrases(self, text: str) -> list[str]:
-        hit = self._phrases.get(text)
-        if hit is None:
-            hit = tuple(super().terms_and_phrases(text))
-            self._phrases[text] = hit
-        return list(hit)
 
 
 def weekly_settings(settings: TopicsSettings, baseline_days: int) -> TopicsSettings:
@@ -49,7 +26,7 @@ def weekly_topics(
     accounts: pd.DataFrame,
     period: Period,
     settings: TopicsSettings,
-    segmenter: Segmenter,
+    featurizer: Featurizer,
 ) -> list[HotTopic]:
     """The week's hot topics among these texts, largest first."""
-    return find_hot_topics(posts, comments, accounts, period.end, settings, segmenter=segmenter)
+    return find_hot_topics(posts, comments, accounts, period.end, settings, featurizer=featurizer)
