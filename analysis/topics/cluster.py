@@ -23,6 +23,7 @@ from sklearn.preprocessing import normalize
 from analysis.topics.features import TextTokens
 
 SINGLE_PASS_BATCH = 256
+NEAREST_BLOCK = 2048
 
 
 def _identity(features: tuple[str, ...]) -> tuple[str, ...]:
@@ -137,12 +138,16 @@ def nearest(
     matrix: sparse.csr_matrix, centre_rows: sparse.csr_matrix, min_similarity: float
 ) -> np.ndarray:
     """The nearest centre of each row, or -1 when none is at least ``min_similarity``."""
-    if centre_rows.shape[0] == 0 or matrix.shape[0] == 0:
-        return np.full(matrix.shape[0], -1, dtype=np.int64)
-    sims = (matrix @ centre_rows.T).toarray()
-    best = sims.argmax(axis=1)
-    found = sims[np.arange(len(best)), best] >= min_similarity
-    return np.where(found, best, -1).astype(np.int64)
+    out = np.full(matrix.shape[0], -1, dtype=np.int64)
+    if centre_rows.shape[0] == 0:
+        return out
+    # A block of rows at a time: rows × centres is dense.
+    for lo in range(0, matrix.shape[0], NEAREST_BLOCK):
+        sims = (matrix[lo : lo + NEAREST_BLOCK] @ centre_rows.T).toarray()
+        best = sims.argmax(axis=1)
+        found = sims[np.arange(len(best)), best] >= min_similarity
+        out[lo : lo + len(best)] = np.where(found, best, -1)
+    return out
 
 
 @dataclass(frozen=True)

@@ -171,15 +171,21 @@ def find_hot_topics(
     owner = nearest(clustering.baseline, centre_rows, settings.centre_similarity)
     baseline_counts = np.bincount(owner[owner >= 0], minlength=count)
     scale = window / baseline_span
-    words = distinctive_words(window_tokens, labels, count, TOPIC_TERMS)
     account_keys = dict(zip(accounts["account_id"], accounts["account_key"], strict=False))
     unit_names = dict(zip(accounts["account_id"], accounts["unit"], strict=False))
 
+    bursting = [
+        c
+        for c in np.flatnonzero(sizes >= settings.min_volume).tolist()
+        if bursts(int(sizes[c]), float(baseline_counts[c]) * scale, settings)
+    ]
+    words = distinctive_words(window_tokens, labels, bursting, TOPIC_TERMS)
+
     topics: list[HotTopic] = []
-    for index in np.flatnonzero(sizes >= settings.min_volume).tolist():
+    for index in bursting:
         volume = int(sizes[index])
         expected = float(baseline_counts[index]) * scale
-        if not bursts(volume, expected, settings) or not words[index]:
+        if not words[index]:
             continue
         rows = np.flatnonzero(labels == index)
         chosen = window_texts.iloc[rows]

@@ -26,30 +26,34 @@ def _words(tokens: TextTokens) -> list[str]:
 
 
 def distinctive_words(
-    tokens: Sequence[TextTokens], labels: np.ndarray, count: int, limit: int
-) -> list[list[str]]:
-    """Up to ``limit`` words of each cluster 0 … count-1, most distinctive first."""
-    out: list[list[str]] = [[] for _ in range(count)]
-    if not count or not any(t.words for t in tokens):
+    tokens: Sequence[TextTokens], labels: np.ndarray, clusters: Sequence[int], limit: int
+) -> dict[int, list[str]]:
+    """Up to ``limit`` words of each of ``clusters``, most distinctive first.
+
+    Only the clusters asked for are scored (a window has many small clusters; a dense row
+    of the vocabulary for each would cost more memory than the clustering).
+    """
+    out: dict[int, list[str]] = {c: [] for c in clusters}
+    if not out or not any(t.words for t in tokens):
         return out
     vec = CountVectorizer(analyzer=_words, binary=True, dtype=np.float64)
     held = sparse.csr_matrix(vec.fit_transform(tokens))
     vocabulary = vec.get_feature_names_out()
-    rows = np.flatnonzero(labels >= 0)
-    members = sparse.csr_matrix(
-        (np.ones(rows.size), (labels[rows], rows)), shape=(count, len(tokens))
-    )
-    per_cluster = (members @ held).toarray()
+    clustered = labels >= 0
+    count = int(labels.max()) + 1 if clustered.any() else 1
+    # A: the average number of (text, word) pairs per cluster, over every cluster.
+    average = max(float(held[clustered].sum()) / count, 1.0)
     window = np.asarray(held.sum(axis=0)).ravel()
-    average = max(float(per_cluster.sum()) / count, 1.0)
-    weight = per_cluster * np.log1p(average / np.maximum(window, 1.0))
-    sizes = np.bincount(labels[rows], minlength=count).astype(np.float64)
-    inside = per_cluster / np.maximum(sizes, 1.0)[:, None]
-    outside = (window[None, :] - per_cluster) / np.maximum(len(tokens) - sizes, 1.0)[:, None]
-    weight[(per_cluster < 2) | (inside < MIN_LIFT * outside)] = 0.0
-    for c in range(count):
-        top = np.argsort(-weight[c], kind="stable")[:limit]
-        out[c] = [str(vocabulary[j]) for j in top if weight[c, j] > 0]
+    idf = np.log1p(average / np.maximum(window, 1.0))
+    for c in clusters:
+        rows = np.flatnonzero(labels == c)
+        inside = np.asarray(held[rows].sum(axis=0)).ravel()
+        share_in = inside / max(len(rows), 1)
+        share_out = (window - inside) / max(len(tokens) - len(rows), 1)
+        weight = inside * idf
+        weight[(inside < 2) | (share_in < MIN_LIFT * share_out)] = 0.0
+        top = np.argsort(-weight, kind="stable")[:limit]
+        out[c] = [str(vocabulary[j]) for j in top if weight[j] > 0]
     return out
 
 
