@@ -10,11 +10,11 @@ bound. govmon runs with the production defaults of ``[topics]``; those were tune
 
     python benchmarks/topics.py --events [--data ../shared/datasets/ced_weibo_rumour] [--seed 1]
 
-Without ``--events``, the THUCNews check below (the term grouping only):
+Without ``--events``, the THUCNews check of the term grouping govmon used before issue 17:
 
 The headlines have no time axis, so the whole split is the window and the baseline is empty:
 the most frequent terms are the "bursting" ones, grouped by co-occurrence exactly as in
-``analysis.topics``, and each headline joins the topic it matches best. The baselines, measured
+``analysis.topics`` did before issue 17, and each headline joins the topic it matches best. The baselines, measured
 in the same run, assign each headline to its single strongest term (no grouping): over all the
 terms, and over only as many of the strongest terms as govmon made topics (purity rises with
 the number of clusters, so the second compares like with like). Unmatched headlines form one
@@ -130,7 +130,7 @@ def main() -> int:
         f"coverage {kcov:.2f}  topics {kn}"
     )
     print(
-        f"govmon    co-occurrence topics    purity {p:.3f}  NMI {nmi:.3f}  "
+        f"old-grouping co-occurrence      purity {p:.3f}  NMI {nmi:.3f}  "
         f"coverage {cov:.2f}  topics {n}"
     )
     print(f"ratio     purity {p / bp:.2f}x  NMI {nmi / bnmi:.2f}x baseline (all terms)")
