@@ -13,7 +13,7 @@ bound. govmon runs with the production defaults of ``[topics]``; those were tune
 Without ``--events``, the THUCNews check of the term grouping govmon used before issue 17:
 
 The headlines have no time axis, so the whole split is the window and the baseline is empty:
-the most frequent terms are the "bursting" ones, grouped by co-occurrence exactly as in
+the most frequent terms are the "bursting" ones, grouped by co-occurrence exactly as
 ``analysis.topics`` did before issue 17, and each headline joins the topic it matches best. The baselines, measured
 in the same run, assign each headline to its single strongest term (no grouping): over all the
 terms, and over only as many of the strongest terms as govmon made topics (purity rises with
