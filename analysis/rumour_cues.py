@@ -7,7 +7,7 @@ from pathlib import Path
 
 from analysis.segment import default_config_file
 from analysis.textmatch import WordMatcher, read_wordlist
-from analysis.topic_settings import RumoursSettings
+from analysis.topics.settings import RumoursSettings
 
 DEFAULT_FILES = {
     "rumour": "rumour_cues.txt",

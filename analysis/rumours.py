@@ -24,8 +24,8 @@ from analysis.findings import Evidence, Finding, make_key
 from analysis.rumour_cues import RumourCues, load_rumour_cues
 from analysis.rumour_score import rumour_score
 from analysis.segment import Segmenter, load_segmenter
-from analysis.topic_settings import RumoursSettings
-from analysis.topic_texts import texts_between
+from analysis.topics.settings import RumoursSettings
+from analysis.topics.texts import texts_between
 
 RULE = "rumour_unclarified"
 ARTICLES = "第二十二、二十三条"  # one citation style (analysis.labels)

@@ -35,11 +35,11 @@ from analysis.compliance.text_flags import TextScorer
 from analysis.compliance.unanswered_questions import match_answers
 from analysis.digest import build_digests
 from analysis.digest_inputs import DigestFinding, DigestInputs
-from analysis.digest_topics import MemoSegmenter, weekly_settings, weekly_topics
 from analysis.rule_settings import QuestionsSettings, RankingSettings, RulesSettings
 from analysis.rumours import find_rumours
-from analysis.segment import load_segmenter
-from analysis.topic_settings import RumoursSettings, TopicsSettings
+from analysis.topics.features import load_featurizer
+from analysis.topics.settings import RumoursSettings, TopicsSettings
+from analysis.topics.weekly import weekly_settings, weekly_topics
 from analysis.workdays import WorkCalendar
 
 
@@ -110,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
         DigestFinding.from_finding(f, period.start, unit_of.get(f.account or ""))
         for f in result.findings
     ]
-    segmenter = MemoSegmenter(load_segmenter())
+    featurizer = load_featurizer()
     topic_settings = weekly_settings(TopicsSettings(), 7)
     inputs = DigestInputs(
         week="bench",
@@ -126,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
         calendar=calendar,
         ranking=RankingSettings(),
         rumours=rumours,
-        topic_finder=lambda p, c, a: weekly_topics(p, c, a, period, topic_settings, segmenter),
+        topic_finder=lambda p, c, a: weekly_topics(p, c, a, period, topic_settings, featurizer),
     )
     prepare = time.perf_counter() - began
 

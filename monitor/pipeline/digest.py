@@ -35,9 +35,9 @@ from analysis.compliance.unanswered_questions import match_answers
 from analysis.digest import build_digests, parse_week, week_label
 from analysis.digest_inputs import DigestFinding, DigestInputs, DigestLimits, TopicFinder
 from analysis.digest_model import SYSTEM_SCOPE, DigestData
-from analysis.digest_topics import MemoSegmenter, weekly_settings, weekly_topics
 from analysis.rumours import find_rumours
-from analysis.segment import load_segmenter
+from analysis.topics.features import load_featurizer
+from analysis.topics.weekly import weekly_settings, weekly_topics
 from analysis.workdays import SHANGHAI
 from monitor.calendar import work_calendar
 from monitor.db.models import Account, Delivery, Digest, FindingRow, Unit
@@ -200,12 +200,14 @@ def load_inputs(
     finder: TopicFinder | None = None
     if settings.topics.enabled:
         topic_settings = weekly_settings(settings.topics, settings.digest.topic_baseline_days)
-        segmenter = MemoSegmenter(
-            load_segmenter(settings.topics.userdict_path, settings.topics.stopwords_path)
+        featurizer = load_featurizer(
+            settings.topics.userdict_path,
+            settings.topics.stopwords_path,
+            settings.topics.topic_stopwords_path,
         )
 
         def finder(posts: pd.DataFrame, comments: pd.DataFrame, accounts: pd.DataFrame) -> Any:
-            return weekly_topics(posts, comments, accounts, period, topic_settings, segmenter)
+            return weekly_topics(posts, comments, accounts, period, topic_settings, featurizer)
 
     return DigestInputs(
         week=week,

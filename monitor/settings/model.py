@@ -26,7 +26,7 @@ from alerts.settings import AlertsSettings
 from analysis.compliance.name_words import DEFAULT_GENERIC_WORDS
 from analysis.rule_settings import QuestionsSettings, RankingSettings, RulesSettings
 from analysis.sentiment.settings import SentimentSettings
-from analysis.topic_settings import RumoursSettings, TopicsSettings
+from analysis.topics.settings import RumoursSettings, TopicsSettings
 from collectors.settings import CollectorsSettings
 from monitor.settings.daemon import DaemonSettings
 from monitor.settings.workers import WorkersSettings

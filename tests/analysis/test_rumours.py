@@ -20,7 +20,7 @@ from analysis.rumours import (
     rumour_findings,
 )
 from analysis.segment import Segmenter, load_segmenter
-from analysis.topic_settings import RumoursSettings
+from analysis.topics.settings import RumoursSettings
 
 NOW = dt.datetime(2025, 3, 12, 4, 0, tzinfo=dt.UTC)
 

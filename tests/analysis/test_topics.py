@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
+import logging
 from pathlib import Path
 
 import pandas as pd
@@ -11,11 +11,19 @@ import pytest
 from fakes import streams
 from fakes.streams import Stream
 
-from analysis.segment import Segmenter, load_segmenter, read_userdict
-from analysis.topic_burst import burst_terms
-from analysis.topic_group import assign_documents, group_terms
-from analysis.topic_settings import TopicsSettings
-from analysis.topics import HotTopic, find_hot_topics, hot_topic_findings, topic_key
+from analysis.segment import load_segmenter, read_userdict
+from analysis.texthash import text_hash
+from analysis.topics import HotTopic, find_hot_topics, hot_topic_findings
+from analysis.topics.burst import bursts
+from analysis.topics.detect import topic_key
+from analysis.topics.features import (
+    BIGRAM_MARK,
+    Featurizer,
+    MemoryTokenStore,
+    TextTokens,
+    load_featurizer,
+)
+from analysis.topics.settings import TopicsSettings
 
 NOW = dt.datetime(2025, 3, 12, 4, 0, tzinfo=dt.UTC)  # 12:00 in Shanghai
 
@@ -84,30 +92,35 @@ METRO = [
 
 
 @pytest.fixture(scope="module")
-def segmenter() -> Segmenter:
-    return load_segmenter()
+def featurizer() -> Featurizer:
+    return load_featurizer()
 
 
-def run(stream: Stream, segmenter: Segmenter, sentiment: bool = False) -> list[HotTopic]:
+def run(
+    stream: Stream,
+    featurizer: Featurizer,
+    sentiment: bool = False,
+    settings: TopicsSettings | None = None,
+) -> list[HotTopic]:
     posts, comments = stream.frames(sentiment=sentiment)
     return find_hot_topics(
-        posts, comments, accounts_frame(), NOW, TopicsSettings(), segmenter=segmenter
+        posts, comments, accounts_frame(), NOW, settings or TopicsSettings(), featurizer=featurizer
     )
 
 
-def test_quiet_stream_has_no_topic(segmenter: Segmenter) -> None:
-    assert run(routine_stream(), segmenter) == []
+def test_quiet_stream_has_no_topic(featurizer: Featurizer) -> None:
+    assert run(routine_stream(), featurizer) == []
 
 
 def test_planted_burst_is_found_and_always_frequent_term_does_not_fire(
-    segmenter: Segmenter,
+    featurizer: Featurizer,
 ) -> None:
     stream = routine_stream()
     plant(stream, JAM, 24)
-    topics = run(stream, segmenter)
+    topics = run(stream, featurizer)
     assert len(topics) == 1
     topic = topics[0]
-    assert {"沈海高速", "团雾"} <= set(topic.terms)
+    assert {"沈海", "团雾"} <= set(topic.terms)
     assert "团雾" in topic.label
     # 高速 and 收费站 appear in every routine text: never a burst term.
     for routine in ("高速", "收费站"):
@@ -120,20 +133,20 @@ def test_planted_burst_is_found_and_always_frequent_term_does_not_fire(
     assert all(e.url.startswith("https://weibo.example/p/") for e in topic.examples)
 
 
-def test_always_frequent_term_with_big_window_volume_does_not_fire(segmenter: Segmenter) -> None:
+def test_always_frequent_term_with_big_window_volume_does_not_fire(featurizer: Featurizer) -> None:
     stream = routine_stream()
     # Double the routine chatter in the window: 高速 grows but stays within its usual rate.
     for hour in range(24):
         at = NOW - dt.timedelta(hours=hour, minutes=10)
         stream.post(3, ROUTINE[hour % len(ROUTINE)], at)
-    assert run(stream, segmenter) == []
+    assert run(stream, featurizer) == []
 
 
-def test_two_planted_events_become_two_topics(segmenter: Segmenter) -> None:
+def test_two_planted_events_become_two_topics(featurizer: Featurizer) -> None:
     stream = routine_stream()
     plant(stream, JAM, 24, hours_ago=10)
     plant(stream, METRO, 18, hours_ago=4)
-    topics = run(stream, segmenter)
+    topics = run(stream, featurizer)
     assert len(topics) == 2
     jam = next(t for t in topics if "团雾" in t.terms)
     metro = next(t for t in topics if "停运" in t.terms)
@@ -142,17 +155,17 @@ def test_two_planted_events_become_two_topics(segmenter: Segmenter) -> None:
     assert jam.volume >= 24 and metro.volume >= 18
 
 
-def test_burst_below_min_volume_does_not_fire(segmenter: Segmenter) -> None:
+def test_burst_below_min_volume_does_not_fire(featurizer: Featurizer) -> None:
     stream = routine_stream()
     plant(stream, JAM, 5)
-    assert run(stream, segmenter) == []
+    assert run(stream, featurizer) == []
 
 
-def test_sentiment_mix_only_when_scores_given(segmenter: Segmenter) -> None:
+def test_sentiment_mix_only_when_scores_given(featurizer: Featurizer) -> None:
     stream = routine_stream()
     plant(stream, JAM, 24, sentiment=0.1)
-    without = run(stream, segmenter)[0]
-    with_scores = run(stream, segmenter, sentiment=True)[0]
+    without = run(stream, featurizer)[0]
+    with_scores = run(stream, featurizer, sentiment=True)[0]
     assert without.sentiment is None
     assert with_scores.sentiment is not None
     assert with_scores.sentiment.negative == pytest.approx(1.0)
@@ -161,10 +174,10 @@ def test_sentiment_mix_only_when_scores_given(segmenter: Segmenter) -> None:
     assert hot_topic_findings([without])[0].severity == "info"
 
 
-def test_finding_fields_and_summary(segmenter: Segmenter) -> None:
+def test_finding_fields_and_summary(featurizer: Featurizer) -> None:
     stream = routine_stream()
     plant(stream, JAM, 24)
-    topic = run(stream, segmenter)[0]
+    topic = run(stream, featurizer)[0]
     finding = hot_topic_findings([topic])[0]
     assert finding.rule == "hot_topic"
     assert finding.article == "第二十二条"
@@ -175,26 +188,26 @@ def test_finding_fields_and_summary(segmenter: Segmenter) -> None:
     assert len(finding.evidence) == 3
 
 
-def test_dedup_key_is_stable_across_consecutive_runs(segmenter: Segmenter) -> None:
+def test_dedup_key_is_stable_across_consecutive_runs(featurizer: Featurizer) -> None:
     stream = routine_stream()
     plant(stream, JAM, 24, hours_ago=8)
     posts, comments = stream.frames()
-    first = find_hot_topics(posts, comments, accounts_frame(), NOW, segmenter=segmenter)[0]
+    first = find_hot_topics(posts, comments, accounts_frame(), NOW, featurizer=featurizer)[0]
     later = NOW + dt.timedelta(hours=1)
-    second = find_hot_topics(posts, comments, accounts_frame(), later, segmenter=segmenter)[0]
+    second = find_hot_topics(posts, comments, accounts_frame(), later, featurizer=featurizer)[0]
     assert second.key == first.key
     # After midnight in Shanghai the date changes: passing the open topics keeps the key.
     next_day = NOW + dt.timedelta(hours=14)
     stream2 = routine_stream(days=9)
     plant(stream2, JAM, 24, hours_ago=-4)
     p2, c2 = stream2.frames()
-    fresh = find_hot_topics(p2, c2, accounts_frame(), next_day, segmenter=segmenter)[0]
+    fresh = find_hot_topics(p2, c2, accounts_frame(), next_day, featurizer=featurizer)[0]
     kept = find_hot_topics(
         p2,
         c2,
         accounts_frame(),
         next_day,
-        segmenter=segmenter,
+        featurizer=featurizer,
         previous={first.key: list(first.label)},
     )[0]
     assert fresh.key != first.key
@@ -207,23 +220,23 @@ def test_topic_key_ignores_label_order() -> None:
     assert a == b == "hot_topic:2025-03-12:" + "+".join(sorted(["团雾", "沈海高速", "封闭"]))
 
 
-def test_results_are_deterministic(segmenter: Segmenter) -> None:
+def test_results_are_deterministic(featurizer: Featurizer) -> None:
     stream = routine_stream()
     plant(stream, JAM, 24)
     plant(stream, METRO, 18, hours_ago=3)
-    assert run(stream, segmenter) == run(stream, segmenter)
+    assert run(stream, featurizer) == run(stream, featurizer)
 
 
-def test_naive_now_is_refused(segmenter: Segmenter) -> None:
+def test_naive_now_is_refused(featurizer: Featurizer) -> None:
     posts, comments = routine_stream(days=1).frames()
     with pytest.raises(ValueError, match="时区"):
         find_hot_topics(
-            posts, comments, accounts_frame(), NOW.replace(tzinfo=None), segmenter=segmenter
+            posts, comments, accounts_frame(), NOW.replace(tzinfo=None), featurizer=featurizer
         )
 
 
-def test_user_dictionary_keeps_transport_terms_whole(segmenter: Segmenter) -> None:
-    terms = segmenter.terms("沈海高速服务区ETC门架故障，地铁3号线收费站")
+def test_user_dictionary_keeps_transport_terms_whole() -> None:
+    terms = load_segmenter().terms("沈海高速服务区ETC门架故障，地铁3号线收费站")
     assert "服务区" in terms and "ETC门架" in terms and "地铁3号线" in terms
 
 
@@ -239,24 +252,128 @@ def test_missing_dictionary_file_is_reported(tmp_path: Path) -> None:
         load_segmenter(str(tmp_path / "none.txt"))
 
 
-def test_empty_frames_give_no_topic(segmenter: Segmenter) -> None:
+def test_empty_frames_give_no_topic(featurizer: Featurizer) -> None:
     posts, comments = Stream().frames()
-    assert find_hot_topics(posts, comments, accounts_frame(), NOW, segmenter=segmenter) == []
+    assert find_hot_topics(posts, comments, accounts_frame(), NOW, featurizer=featurizer) == []
 
 
-def test_group_terms_joins_co_occurring_terms_only() -> None:
-    docs = [{"团雾", "封闭"}] * 5 + [{"停运", "信号"}] * 4 + [{"团雾"}, {"停运"}]
-    groups = group_terms(docs, ["团雾", "停运", "封闭", "信号"], threshold=0.3)
-    assert groups == [["团雾", "封闭"], ["停运", "信号"]]
-    owner = assign_documents([{"封闭"}, {"信号", "停运"}, {"收费站"}], groups)
-    assert owner == [0, 1, -1]
+def test_burst_needs_volume_growth_and_significance() -> None:
+    settings = TopicsSettings()
+    assert bursts(12, 0.0, settings)
+    # 高速 is talked about 30 times a day: 30 in the window is ordinary however large.
+    assert not bursts(30, 30.0, settings)
+    assert not bursts(7, 0.0, settings)  # below min_volume
 
 
-def test_burst_terms_skip_always_frequent_terms() -> None:
-    window = Counter({"高速": 30, "团雾": 12})
-    baseline = Counter({"高速": 210})  # 30 a day: the window's 30 is ordinary
-    found = burst_terms(
-        window, baseline, scale=1 / 7, min_volume=8, min_growth=3.0, min_z=3.0, limit=10
-    )
-    assert [b.term for b in found] == ["团雾"]
-    assert found[0].expected == 0 and found[0].growth == pytest.approx(13.0)
+# -- events as clusters (issue 17) ------------------------------------------------------------
+
+CHARGING = [
+    "沈海高速服务区充电桩全坏了，排队两小时",
+    "沈海高速的服务区充电桩排队太长，电车车主崩溃",
+    "服务区充电桩故障，沈海高速上电车排长队",
+]
+G25_CLAIM = [
+    "听说G25长深高速明天开始全线封闭施工，要封三个月",
+    "长深高速G25要封路三个月？明天起全线施工",
+    "网传G25明日起全线封闭施工三个月，是真的吗",
+    "G25全线封闭三个月施工，以后怎么走",
+    "明天开始长深高速G25封闭施工，封三个月？",
+    "如何看待G25长深高速封闭施工三个月的消息",
+]
+
+
+def _event_of(text: str) -> str:
+    for name, texts in (("jam", JAM), ("charging", CHARGING), ("metro", METRO)):
+        if text in texts:
+            return name
+    return "other"
+
+
+def test_two_events_sharing_a_frequent_word_stay_apart(featurizer: Featurizer) -> None:
+    # 沈海高速 is in every text of both events (and bursts with them); the events are unrelated.
+    stream = routine_stream()
+    plant(stream, JAM, 24, hours_ago=10)
+    plant(stream, CHARGING, 24, hours_ago=5)
+    topics = run(stream, featurizer)
+    assert len(topics) == 2
+    events = [{_event_of(e.text) for e in t.examples} for t in topics]
+    assert sorted(map(sorted, events)) == [["charging"], ["jam"]]
+    assert all(t.volume == 24 for t in topics)
+    jam = next(t for t in topics if "团雾" in t.label)
+    charging = next(t for t in topics if "充电桩" in t.label)
+    assert "充电桩" not in jam.terms and "团雾" not in charging.terms
+
+
+PLACES = "江州 河阳 青山 白沙 临湖 东平 西岭 南浦 北川 石门 清河 长宁 安平 桐城 云溪 龙泉 枫桥 柳林 金华 银滩"
+NOUNS = "排队 绿化 灯光 厕所 标志 护栏 加油 扫码 发票 广播 停车 监控 栏杆 信号 雨棚 岗亭 指示 路灯 雕塑 围墙"
+
+
+def test_always_frequent_term_never_makes_a_topic(featurizer: Featurizer) -> None:
+    # 40 window texts hold 高速 and 收费站 (always frequent here) and otherwise talk about
+    # different things: the shared words must not make them one bursting topic.
+    stream = routine_stream()
+    places, nouns = PLACES.split(), NOUNS.split()
+    for i in range(40):
+        at = NOW - dt.timedelta(minutes=30 * i + 3)
+        text = f"{places[i % 20]}高速收费站，{nouns[(i * 7) % 20]}"
+        stream.post(1 + i % 3, text, at)
+    assert run(stream, featurizer) == []
+
+
+def test_burst_of_paraphrases_of_one_claim_is_one_topic(featurizer: Featurizer) -> None:
+    stream = routine_stream()
+    plant(stream, G25_CLAIM, 30, hours_ago=6, sentiment=0.2)
+    topics = run(stream, featurizer)
+    assert len(topics) == 1
+    topic = topics[0]
+    assert topic.volume == 30
+    assert "G25" in topic.label
+    # Question scaffolding names no event.
+    assert not {"如何", "看待", "怎么"} & set(topic.terms)
+
+
+def test_scaffolding_is_dropped_from_words_and_bigrams(featurizer: Featurizer) -> None:
+    tokens = featurizer.tokenize("如何看待G25长深高速封闭？大家怎么评价")
+    assert not {"如何", "看待", "评价", "怎么", "大家"} & set(tokens.words)
+    bigrams = {b.removeprefix(BIGRAM_MARK) for b in tokens.bigrams}
+    assert "封闭" in bigrams and "长深" in bigrams
+    assert not {"如何", "何看", "看待", "评价", "么评"} & bigrams
+
+
+class CountingStore(MemoryTokenStore):
+    def __init__(self) -> None:
+        super().__init__()
+        self.puts: list[str] = []
+
+    def put(self, key: str, tokens: TextTokens) -> None:
+        self.puts.append(key)
+        super().put(key, tokens)
+
+
+def test_tokens_are_cached_by_text_hash(featurizer: Featurizer) -> None:
+    store = CountingStore()
+    cached = Featurizer(featurizer.segmenter, featurizer.stopwords, store)
+    # The same text with full-width letters and digits has the same hash (NFKC).
+    first = cached.tokens(["G25团雾封闭", "Ｇ２５团雾封闭"])
+    again = cached.tokens(["G25团雾封闭"])
+    assert store.puts == [text_hash("G25团雾封闭")]
+    assert first[0] == first[1] == again[0] == store.get(text_hash("G25团雾封闭"))
+
+
+def test_single_pass_beyond_the_bound_finds_the_same_events(featurizer: Featurizer) -> None:
+    stream = routine_stream()
+    plant(stream, JAM, 24, hours_ago=10)
+    plant(stream, METRO, 18, hours_ago=4)
+    settings = TopicsSettings(agglomerative_max_texts=10)  # the window has 90 texts
+    topics = run(stream, featurizer, settings=settings)
+    assert sorted(t.volume for t in topics) == [18, 24]
+    assert {_event_of(e.text) for t in topics for e in t.examples} == {"jam", "metro"}
+
+
+def test_retired_settings_keys_are_ignored_with_a_warning(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    with caplog.at_level(logging.WARNING):
+        settings = TopicsSettings.model_validate({"link_threshold": 0.3, "min_volume": 9})
+    assert settings.min_volume == 9
+    assert "link_threshold 已不再使用" in caplog.text

@@ -1,4 +1,7 @@
-"""Grouping bursting terms that occur together into topics, and texts into those topics.
+"""The term grouping govmon used before issue 17, kept for the benchmark only (not production).
+
+Bursting terms (document frequency in a window against a baseline) were grouped by
+co-occurrence into topics, and each text joined the group it matched best.
 
 Two terms are close when most documents of the rarer one also hold the other (the overlap
 coefficient: co-occurrences ÷ the smaller document frequency). Terms are grouped by
@@ -9,11 +12,60 @@ one topic.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 from scipy import sparse
 from sklearn.cluster import AgglomerativeClustering
+
+
+@dataclass(frozen=True)
+class TermBurst:
+    term: str
+    volume: int  # window documents holding the term
+    baseline: int  # baseline documents holding the term
+    expected: float  # baseline scaled to the window's length
+    growth: float  # (volume + 1) / (expected + 1)
+    z: float  # (volume - expected) / sqrt(expected + 1)
+
+
+def document_frequency(docs: Iterable[Iterable[str]]) -> Counter[str]:
+    """In how many documents each term appears (each document counted once per term)."""
+    counts: Counter[str] = Counter()
+    for terms in docs:
+        counts.update(set(terms))
+    return counts
+
+
+def burst_terms(
+    window_df: Counter[str],
+    baseline_df: Counter[str],
+    *,
+    scale: float,
+    min_volume: int,
+    min_growth: float,
+    min_z: float,
+    limit: int,
+) -> list[TermBurst]:
+    """Terms that burst, strongest first (by z, then volume, then the term for determinism).
+
+    ``scale`` is the window's length divided by the baseline's (24 h / 7 days = 1/7).
+    """
+    found: list[TermBurst] = []
+    for term, volume in window_df.items():
+        if volume < min_volume:
+            continue
+        baseline = baseline_df.get(term, 0)
+        expected = baseline * scale
+        growth = (volume + 1.0) / (expected + 1.0)
+        z = (volume - expected) / math.sqrt(expected + 1.0)
+        if growth >= min_growth and z >= min_z:
+            found.append(TermBurst(term, volume, baseline, expected, growth, z))
+    found.sort(key=lambda b: (-b.z, -b.volume, b.term))
+    return found[:limit]
 
 
 def incidence(doc_terms: Sequence[set[str]], terms: Sequence[str]) -> sparse.csr_matrix:

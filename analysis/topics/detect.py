@@ -1,17 +1,17 @@
-"""Hot topics (第二十二条): bursting terms grouped into topics, with their texts and accounts.
+"""Hot topics (第二十二条): events the public talks about, found as clusters of texts that burst.
 
-Over a window (default the last 24 hours) against a baseline (the 7 days before), terms and
-two-word phrases whose volume bursts are grouped by co-occurrence (``topic_group``); each
-group becomes a :class:`HotTopic` and, when it passes the thresholds, a ``hot_topic`` finding.
+The texts of the window (default the last 24 hours) are clustered by what they say
+(``cluster``); each baseline text (the 7 days before) goes to the nearest cluster centre. A
+cluster whose window volume bursts against its baseline (``burst``) becomes a :class:`HotTopic`,
+named by its most distinctive words (``labels``), and a ``hot_topic`` finding.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
-from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import cast
 from zoneinfo import ZoneInfo
 
@@ -19,11 +19,12 @@ import numpy as np
 import pandas as pd
 
 from analysis.findings import Evidence, Finding, Severity, make_key
-from analysis.segment import Segmenter, load_segmenter
-from analysis.topic_burst import TermBurst, burst_terms, document_frequency, growth_of
-from analysis.topic_group import assign_documents, group_terms
-from analysis.topic_settings import TopicsSettings
-from analysis.topic_texts import texts_between
+from analysis.topics.burst import bursts, growth_of
+from analysis.topics.cluster import centres, cluster_texts, nearest
+from analysis.topics.features import Featurizer, load_featurizer
+from analysis.topics.labels import distinctive_words, label_of
+from analysis.topics.settings import TopicsSettings
+from analysis.topics.texts import texts_between
 
 RULE = "hot_topic"
 ARTICLE = "第二十二条"
@@ -34,6 +35,7 @@ POSITIVE_ABOVE = 0.6
 # A topic seen in a previous run keeps its key when their label terms overlap this much.
 SAME_TOPIC_OVERLAP = 0.5
 EXAMPLE_CHARS = 200
+TOPIC_TERMS = 10  # distinctive words kept with a topic (its label is the first few)
 
 
 @dataclass(frozen=True)
@@ -47,8 +49,8 @@ class SentimentMix:
 @dataclass(frozen=True)
 class HotTopic:
     key: str  # the finding's dedup key (stable across runs, see topic_key)
-    label: tuple[str, ...]  # the words that name the topic, strongest first
-    terms: tuple[str, ...]  # every bursting term of the topic
+    label: tuple[str, ...]  # the words that name the topic, most distinctive first
+    terms: tuple[str, ...]  # the topic's most distinctive words (the label is taken from them)
     volume: int  # texts of the topic in the window
     baseline_volume: int  # texts of the topic in the baseline
     expected: float  # baseline volume scaled to the window's length
@@ -61,19 +63,6 @@ class HotTopic:
     window_end: dt.datetime
     posts: int = 0
     comments: int = 0
-    term_bursts: tuple[TermBurst, ...] = field(default=(), repr=False)
-
-
-def label_of(terms: Sequence[str], size: int) -> tuple[str, ...]:
-    """The strongest terms, skipping one that is part of (or contains) a term already taken."""
-    label: list[str] = []
-    for term in terms:
-        if any(term in kept or kept in term for kept in label):
-            continue
-        label.append(term)
-        if len(label) == size:
-            break
-    return tuple(label)
 
 
 def topic_key(label: Sequence[str], now: dt.datetime, previous: Mapping[str, Sequence[str]]) -> str:
@@ -107,14 +96,13 @@ def _sentiment_mix(scores: pd.Series) -> SentimentMix | None:
     return SentimentMix(negative / n, (n - negative - positive) / n, positive / n, n)
 
 
-def _examples(texts: pd.DataFrame, held: list[set[str]], terms: set[str]) -> tuple[Evidence, ...]:
-    """Three texts holding the most topic terms (earliest first on ties), no duplicate text."""
-    # Sorted with whole columns (np.lexsort: last key first); reading DataFrame cells one by
-    # one inside a sort key was most of a digest's build time.
-    overlap = np.fromiter((len(h & terms) for h in held), dtype=np.int64, count=len(held))
+def _examples(texts: pd.DataFrame, closeness: np.ndarray) -> tuple[Evidence, ...]:
+    """Three texts nearest the topic's centre (posts, then earlier, on ties), no duplicate."""
     not_post = (texts["kind"].to_numpy() != "post").astype(np.int8)
     instants = pd.to_datetime(texts["at"], utc=True).astype("int64").to_numpy()
-    ranked = np.lexsort((np.arange(len(texts)), instants, not_post, -overlap)).tolist()
+    # np.lexsort: last key first. Closeness is rounded so float noise does not beat a post.
+    near = np.round(closeness, 6)
+    ranked = np.lexsort((np.arange(len(texts)), instants, not_post, -near)).tolist()
     seen: set[str] = set()
     out: list[Evidence] = []
     for i in ranked:
@@ -136,7 +124,7 @@ def find_hot_topics(
     now: dt.datetime,
     settings: TopicsSettings | None = None,
     *,
-    segmenter: Segmenter | None = None,
+    featurizer: Featurizer | None = None,
     previous: Mapping[str, Sequence[str]] | None = None,
 ) -> list[HotTopic]:
     """Hot topics of the window ending at ``now``, largest first.
@@ -144,9 +132,12 @@ def find_hot_topics(
     ``posts``/``comments``/``accounts`` have the columns of ``analysis.frames`` (an optional
     ``sentiment`` column in [0, 1] gives the sentiment mix). ``previous`` maps the dedup keys of
     topics still open to their label words, so a topic found again keeps its key.
+    ``featurizer`` defaults to the one of the settings' word files (tokens cached per text).
     """
     settings = settings or TopicsSettings()
-    segmenter = segmenter or load_segmenter(settings.userdict_path, settings.stopwords_path)
+    featurizer = featurizer or load_featurizer(
+        settings.userdict_path, settings.stopwords_path, settings.topic_stopwords_path
+    )
     window = dt.timedelta(hours=settings.window_hours)
     baseline_span = dt.timedelta(days=settings.baseline_days)
     window_start = now - window
@@ -158,71 +149,70 @@ def find_hot_topics(
         now,
         include_comments=settings.include_comments,
     )
-    if texts.empty:
-        return []
     split = pd.Timestamp(window_start).tz_convert("UTC")
-    tokenize = segmenter.terms_and_phrases if settings.use_phrases else segmenter.terms
-    held = [set(tokenize(t)) for t in texts["text"]]
-    in_window = (texts["at"] >= split).to_numpy()
-    window_held = [h for h, w in zip(held, in_window, strict=True) if w]
-    baseline_held = [h for h, w in zip(held, in_window, strict=True) if not w]
-    scale = window / baseline_span
-    bursts = burst_terms(
-        document_frequency(window_held),
-        document_frequency(baseline_held),
-        scale=scale,
-        min_volume=settings.min_volume,
-        min_growth=settings.min_growth,
-        min_z=settings.min_burst_z,
-        limit=settings.max_terms,
-    )
-    if not bursts:
+    in_window = (texts["at"] >= split).to_numpy(dtype=bool)
+    if int(in_window.sum()) < settings.min_volume:
         return []
-    by_term = {b.term: b for b in bursts}
-    groups = group_terms(window_held, [b.term for b in bursts], settings.link_threshold)
-    weights = {b.term: b.z for b in bursts}
+    tokens = featurizer.tokens(texts["text"].astype(str).tolist())
+    window_tokens = [t for t, w in zip(tokens, in_window, strict=True) if w]
+    baseline_tokens = [t for t, w in zip(tokens, in_window, strict=True) if not w]
     window_texts = texts[in_window].reset_index(drop=True)
-    owner = assign_documents(window_held, groups, weights)
-    baseline_owner = assign_documents(baseline_held, groups, weights)
-    baseline_counts = Counter(baseline_owner)
+    # Texts come oldest first, which is the order the single pass needs.
+    clustering = cluster_texts(
+        window_tokens,
+        max_distance=settings.cluster_distance,
+        centre_similarity=settings.centre_similarity,
+        agglomerative_max=settings.agglomerative_max_texts,
+        baseline=baseline_tokens,
+    )
+    labels, count = clustering.labels, clustering.count
+    sizes = np.bincount(labels[labels >= 0], minlength=count)
+    centre_rows = centres(clustering.matrix, labels, count)
+    owner = nearest(clustering.baseline, centre_rows, settings.centre_similarity)
+    baseline_counts = np.bincount(owner[owner >= 0], minlength=count)
+    scale = window / baseline_span
     account_keys = dict(zip(accounts["account_id"], accounts["account_key"], strict=False))
     unit_names = dict(zip(accounts["account_id"], accounts["unit"], strict=False))
 
+    bursting = [
+        c
+        for c in np.flatnonzero(sizes >= settings.min_volume).tolist()
+        if bursts(int(sizes[c]), float(baseline_counts[c]) * scale, settings)
+    ]
+    words = distinctive_words(window_tokens, labels, bursting, TOPIC_TERMS)
+
     topics: list[HotTopic] = []
-    for index, group in enumerate(groups):
-        rows = [i for i, o in enumerate(owner) if o == index]
-        volume = len(rows)
-        if volume < settings.min_volume:
+    for index in bursting:
+        volume = int(sizes[index])
+        expected = float(baseline_counts[index]) * scale
+        if not words[index]:
             continue
-        expected = baseline_counts.get(index, 0) * scale
-        growth = growth_of(volume, expected)
-        if growth < settings.min_growth:
-            continue
+        rows = np.flatnonzero(labels == index)
         chosen = window_texts.iloc[rows]
         ids = sorted(set(chosen["account_id"].dropna()), key=str)
         keys = tuple(sorted({str(account_keys.get(a, a)) for a in ids}))
         if len(keys) < settings.min_accounts:
             continue
         units = tuple(sorted({str(unit_names[a]) for a in ids if a in unit_names}))
-        label = label_of(group, settings.label_terms)
+        label = label_of(words[index], settings.label_terms)
+        closeness = (clustering.matrix[rows] @ centre_rows[index].T).toarray().ravel()
         topics.append(
             HotTopic(
                 key=topic_key(label, now, previous or {}),
                 label=label,
-                terms=tuple(group),
+                terms=tuple(words[index]),
                 volume=volume,
-                baseline_volume=baseline_counts.get(index, 0),
+                baseline_volume=int(baseline_counts[index]),
                 expected=expected,
-                growth=growth,
+                growth=growth_of(volume, expected),
                 accounts=keys,
                 units=units,
                 sentiment=_sentiment_mix(chosen["sentiment"]),
-                examples=_examples(chosen, [window_held[i] for i in rows], set(group)),
+                examples=_examples(chosen, closeness),
                 window_start=window_start,
                 window_end=now,
                 posts=int((chosen["kind"] == "post").sum()),
                 comments=int((chosen["kind"] == "comment").sum()),
-                term_bursts=tuple(by_term[t] for t in group),
             )
         )
     topics.sort(key=lambda t: (-t.volume * math.log(t.growth + 1.0), t.label))

@@ -1,0 +1,187 @@
+"""Texts as TF-IDF vectors, clustered into events by cosine distance.
+
+Up to ``agglomerative_max`` texts are clustered by average link (scipy): two groups join while
+the mean distance between their texts stays under ``max_distance``, so one shared frequent
+word does not chain two events together as single link would. Beyond that bound the full
+distance matrix would cost too much memory (it grows with the square of the texts), so texts
+are taken in time order and each joins the nearest cluster centre or starts a new cluster
+(single pass). Centres are frozen for a batch of texts at a time, which keeps the pass fast;
+a new cluster started in the batch is represented by its first text until the batch ends.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import sparse
+from scipy.cluster.hierarchy import fcluster, linkage
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.preprocessing import normalize
+
+from analysis.topics.features import TextTokens
+
+SINGLE_PASS_BATCH = 256
+NEAREST_BLOCK = 2048
+
+
+def _identity(features: tuple[str, ...]) -> tuple[str, ...]:
+    return features
+
+
+def vectorize(tokens: Sequence[TextTokens]) -> tuple[TfidfVectorizer, sparse.csr_matrix]:
+    """The fitted vectorizer and the texts' rows (a text with no shared feature is all zero).
+
+    Features held by one text only are dropped (``min_df=2``): they cannot make two texts
+    alike, and would only dilute the features that can.
+    """
+    vec = TfidfVectorizer(
+        analyzer=_identity, sublinear_tf=True, min_df=2, dtype=np.float32, norm="l2"
+    )
+    docs = [t.features() for t in tokens]
+    try:
+        matrix = vec.fit_transform(docs)
+    except ValueError:  # no feature in two texts: nothing can cluster
+        vec = TfidfVectorizer(analyzer=_identity, dtype=np.float32)
+        vec.fit([["\x00"]])
+        matrix = vec.transform(docs)
+    return vec, sparse.csr_matrix(matrix)
+
+
+def _condensed_distances(matrix: sparse.csr_matrix) -> np.ndarray:
+    """Cosine distances of every pair (scipy's condensed form), filled a block at a time."""
+    n = matrix.shape[0]
+    out = np.empty(n * (n - 1) // 2, dtype=np.float64)
+    position = 0
+    block = 512
+    for lo in range(0, n - 1, block):
+        hi = min(lo + block, n - 1)
+        sims = (matrix[lo:hi] @ matrix.T).toarray()
+        for r, i in enumerate(range(lo, hi)):
+            row = sims[r, i + 1 :]
+            out[position : position + row.size] = 1.0 - row
+            position += row.size
+    np.clip(out, 0.0, 2.0, out=out)
+    return out
+
+
+def agglomerative(matrix: sparse.csr_matrix, max_distance: float) -> np.ndarray:
+    """Average-link cluster of each row; rows with no feature are -1."""
+    n = matrix.shape[0]
+    labels = np.full(n, -1, dtype=np.int64)
+    has = np.flatnonzero(matrix.getnnz(axis=1) > 0)
+    if has.size == 0:
+        return labels
+    if has.size == 1:
+        labels[has] = 0
+        return labels
+    tree = linkage(_condensed_distances(matrix[has]), method="average")
+    labels[has] = fcluster(tree, t=max_distance, criterion="distance") - 1
+    return labels
+
+
+def single_pass(
+    matrix: sparse.csr_matrix, order: Sequence[int], min_similarity: float
+) -> np.ndarray:
+    """Each row, in ``order``, joins the most similar centre (≥ ``min_similarity``) or starts one."""
+    n = matrix.shape[0]
+    labels = np.full(n, -1, dtype=np.int64)
+    sums: sparse.csr_matrix | None = None  # centre sums, one row per cluster
+    ordered = [i for i in order if matrix.indptr[i + 1] > matrix.indptr[i]]
+    for lo in range(0, len(ordered), SINGLE_PASS_BATCH):
+        rows = np.asarray(ordered[lo : lo + SINGLE_PASS_BATCH])
+        batch = matrix[rows]
+        k = 0 if sums is None else sums.shape[0]
+        to_old = (
+            (batch @ normalize(sums).T).toarray() if sums is not None else np.zeros((len(rows), 0))
+        )
+        within = (batch @ batch.T).toarray()
+        seeds: list[int] = []  # positions in the batch that started a new cluster
+        for p, row in enumerate(rows):
+            best, best_sim = -1, min_similarity
+            if k:
+                j = int(np.argmax(to_old[p]))
+                if to_old[p, j] >= best_sim:
+                    best, best_sim = j, float(to_old[p, j])
+            for s, seed in enumerate(seeds):
+                if within[p, seed] >= best_sim:
+                    best, best_sim = k + s, float(within[p, seed])
+            if best < 0:
+                best = k + len(seeds)
+                seeds.append(p)
+            labels[row] = best
+        members = sparse.csr_matrix(
+            (np.ones(len(rows), dtype=np.float32), (labels[rows], np.arange(len(rows)))),
+            shape=(k + len(seeds), len(rows)),
+        )
+        added = members @ batch
+        if sums is None:
+            sums = sparse.csr_matrix(added)
+        else:
+            grown = sparse.vstack([sums, sparse.csr_matrix((len(seeds), sums.shape[1]))])
+            sums = sparse.csr_matrix(grown + added)
+    return labels
+
+
+def centres(matrix: sparse.csr_matrix, labels: np.ndarray, count: int) -> sparse.csr_matrix:
+    """The L2-normalised mean row of each cluster 0 … count-1."""
+    rows = np.flatnonzero(labels >= 0)
+    members = sparse.csr_matrix(
+        (np.ones(rows.size, dtype=np.float32), (labels[rows], rows)),
+        shape=(count, matrix.shape[0]),
+    )
+    return sparse.csr_matrix(normalize(members @ matrix))
+
+
+def nearest(
+    matrix: sparse.csr_matrix, centre_rows: sparse.csr_matrix, min_similarity: float
+) -> np.ndarray:
+    """The nearest centre of each row, or -1 when none is at least ``min_similarity``."""
+    out = np.full(matrix.shape[0], -1, dtype=np.int64)
+    if centre_rows.shape[0] == 0:
+        return out
+    # A block of rows at a time: rows × centres is dense.
+    for lo in range(0, matrix.shape[0], NEAREST_BLOCK):
+        sims = (matrix[lo : lo + NEAREST_BLOCK] @ centre_rows.T).toarray()
+        best = sims.argmax(axis=1)
+        found = sims[np.arange(len(best)), best] >= min_similarity
+        out[lo : lo + len(best)] = np.where(found, best, -1)
+    return out
+
+
+@dataclass(frozen=True)
+class Clustering:
+    matrix: sparse.csr_matrix  # one TF-IDF row per text
+    labels: np.ndarray  # cluster of each text, 0 … count-1, or -1 for a text with no feature
+    count: int
+    baseline: sparse.csr_matrix  # one row per baseline text, in the same space
+
+
+def cluster_texts(
+    tokens: Sequence[TextTokens],
+    *,
+    max_distance: float,
+    centre_similarity: float,
+    agglomerative_max: int,
+    baseline: Sequence[TextTokens] = (),
+) -> Clustering:
+    """Cluster texts (oldest first): average link up to ``agglomerative_max``, single pass beyond.
+
+    Inverse document frequencies are counted over the texts and the ``baseline`` together:
+    words that are common in the baseline (a place always talked about) then weigh less than
+    what is new in the window, and baseline texts of another event stay away from the centres.
+    """
+    _vec, both = vectorize([*tokens, *baseline])
+    matrix = sparse.csr_matrix(both[: len(tokens)])
+    if len(tokens) <= agglomerative_max:
+        raw = agglomerative(matrix, max_distance)
+    else:
+        raw = single_pass(matrix, range(len(tokens)), centre_similarity)
+    # Number clusters 0 … count-1 in order of first text, so results do not depend on scipy's ids.
+    ids: dict[int, int] = {}
+    labels = np.full(len(raw), -1, dtype=np.int64)
+    for i, label in enumerate(raw.tolist()):
+        if label >= 0:
+            labels[i] = ids.setdefault(label, len(ids))
+    return Clustering(matrix, labels, len(ids), sparse.csr_matrix(both[len(tokens) :]))

@@ -1,0 +1,133 @@
+"""What a text is made of for topic clustering: its words and its Chinese character bigrams.
+
+Words come from jieba (with the transport user dictionary); bigrams are taken over runs of
+Chinese characters, so a claim written with different word boundaries (G25封路 / G25 封了路)
+still shares most of its features. Question and opinion scaffolding (如何、看待、评价 …, the
+editable list config/wordlists/topic_stopwords.txt) is dropped from both: it says how people
+talk, not which event they talk about, and would pull unrelated questions together.
+
+Tokens depend only on the text, so they are cached by text hash behind :class:`TokenStore`
+(in process here; a persistent per-text store can implement the same two methods).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import OrderedDict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from sys import intern
+from typing import Protocol
+
+from analysis.segment import Segmenter, clean_text, default_config_file, load_segmenter
+from analysis.texthash import text_hash
+from analysis.textmatch import read_wordlist
+
+_HAN_RUN = re.compile(r"[\u4e00-\u9fff]+")
+# Bigram features are kept apart from words of the same two characters: the word 大桥 and the
+# bigram 大桥 inside 大桥头 are different evidence.
+BIGRAM_MARK = "\u00b7"
+
+
+@dataclass(frozen=True)
+class TextTokens:
+    words: tuple[str, ...]  # content words in order, repeats kept
+    bigrams: tuple[str, ...]  # Chinese character bigrams in order, each after BIGRAM_MARK
+
+    def features(self) -> tuple[str, ...]:
+        """Words and marked bigrams, the columns of the TF-IDF matrix."""
+        return self.words + self.bigrams
+
+
+class TokenStore(Protocol):
+    """Tokens of texts by text hash (``analysis.texthash.text_hash``)."""
+
+    def get(self, key: str) -> TextTokens | None: ...
+
+    def put(self, key: str, tokens: TextTokens) -> None: ...
+
+
+class MemoryTokenStore:
+    """The most recently used ``capacity`` texts, in process (about 1.6 KB a Weibo text)."""
+
+    def __init__(self, capacity: int = 50_000) -> None:
+        self.capacity = capacity
+        self._items: OrderedDict[str, TextTokens] = OrderedDict()
+
+    def get(self, key: str) -> TextTokens | None:
+        found = self._items.get(key)
+        if found is not None:
+            self._items.move_to_end(key)
+        return found
+
+    def put(self, key: str, tokens: TextTokens) -> None:
+        self._items[key] = tokens
+        self._items.move_to_end(key)
+        while len(self._items) > self.capacity:
+            self._items.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+def topic_stopwords_file(configured: str = "") -> Path:
+    path = (
+        Path(configured) if configured else default_config_file("wordlists", "topic_stopwords.txt")
+    )
+    if not path.is_file():
+        raise FileNotFoundError(f"找不到话题停用词表文件 {path}")
+    return path
+
+
+class Featurizer:
+    """Tokens of texts, cached by text hash in ``store``."""
+
+    def __init__(
+        self,
+        segmenter: Segmenter,
+        stopwords: Iterable[str] = (),
+        store: TokenStore | None = None,
+    ) -> None:
+        self.segmenter = segmenter
+        self.stopwords = frozenset(w for w in stopwords if w)
+        ordered = sorted(self.stopwords, key=lambda w: (-len(w), w))
+        self._scaffolding = re.compile("|".join(map(re.escape, ordered))) if ordered else None
+        self.store: TokenStore = store if store is not None else MemoryTokenStore()
+
+    def tokenize(self, text: str) -> TextTokens:
+        """The tokens of one text, without the cache."""
+        # Interned: the same few thousand words and bigrams recur in every text, so a cached
+        # text costs a tuple of pointers rather than its own copy of each string.
+        words = tuple(intern(w) for w in self.segmenter.terms(text) if w not in self.stopwords)
+        cleaned = clean_text(text or "")
+        if self._scaffolding is not None:
+            cleaned = self._scaffolding.sub(" ", cleaned)
+        bigrams = tuple(
+            intern(BIGRAM_MARK + run[i : i + 2])
+            for run in _HAN_RUN.findall(cleaned)
+            for i in range(len(run) - 1)
+        )
+        return TextTokens(words, bigrams)
+
+    def tokens(self, texts: Sequence[str]) -> list[TextTokens]:
+        """The tokens of each text, from the store when it has them."""
+        out: list[TextTokens] = []
+        for text in texts:
+            key = text_hash(text)
+            found = self.store.get(key)
+            if found is None:
+                found = self.tokenize(text)
+                self.store.put(key, found)
+            out.append(found)
+        return out
+
+
+@lru_cache(maxsize=8)
+def load_featurizer(
+    userdict_path: str = "", stopwords_path: str = "", topic_stopwords_path: str = ""
+) -> Featurizer:
+    """One featurizer (and so one in-process token store) per set of word files."""
+    segmenter = load_segmenter(userdict_path, stopwords_path)
+    return Featurizer(segmenter, read_wordlist(topic_stopwords_file(topic_stopwords_path)))

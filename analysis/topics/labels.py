@@ -1,0 +1,69 @@
+"""A topic's name: its most distinctive words (class-based TF-IDF against the window).
+
+A word scores high for a cluster when many of the cluster's texts hold it and few of the
+window's other texts do: ``texts of the cluster holding it × log(1 + A / window frequency)``,
+``A`` the average number of words per cluster (the c-TF-IDF of BERTopic). Words held by one
+text of the cluster only are skipped: a name should be what the texts share; so are words no
+at least twice as common in the cluster as in the rest of the window (高速 on a transport
+system's accounts).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from scipy import sparse
+from sklearn.feature_extraction.text import CountVectorizer
+
+from analysis.topics.features import TextTokens
+
+MIN_LIFT = 2.0  # a word's share of the cluster's texts against its share of the others'
+
+
+def _words(tokens: TextTokens) -> list[str]:
+    return list(tokens.words)
+
+
+def distinctive_words(
+    tokens: Sequence[TextTokens], labels: np.ndarray, clusters: Sequence[int], limit: int
+) -> dict[int, list[str]]:
+    """Up to ``limit`` words of each of ``clusters``, most distinctive first.
+
+    Only the clusters asked for are scored (a window has many small clusters; a dense row
+    of the vocabulary for each would cost more memory than the clustering).
+    """
+    out: dict[int, list[str]] = {c: [] for c in clusters}
+    if not out or not any(t.words for t in tokens):
+        return out
+    vec = CountVectorizer(analyzer=_words, binary=True, dtype=np.float64)
+    held = sparse.csr_matrix(vec.fit_transform(tokens))
+    vocabulary = vec.get_feature_names_out()
+    clustered = labels >= 0
+    count = int(labels.max()) + 1 if clustered.any() else 1
+    # A: the average number of (text, word) pairs per cluster, over every cluster.
+    average = max(float(held[clustered].sum()) / count, 1.0)
+    window = np.asarray(held.sum(axis=0)).ravel()
+    idf = np.log1p(average / np.maximum(window, 1.0))
+    for c in clusters:
+        rows = np.flatnonzero(labels == c)
+        inside = np.asarray(held[rows].sum(axis=0)).ravel()
+        share_in = inside / max(len(rows), 1)
+        share_out = (window - inside) / max(len(tokens) - len(rows), 1)
+        weight = inside * idf
+        weight[(inside < 2) | (share_in < MIN_LIFT * share_out)] = 0.0
+        top = np.argsort(-weight, kind="stable")[:limit]
+        out[c] = [str(vocabulary[j]) for j in top if weight[j] > 0]
+    return out
+
+
+def label_of(terms: Sequence[str], size: int) -> tuple[str, ...]:
+    """The strongest terms, skipping one that is part of (or contains) a term already taken."""
+    label: list[str] = []
+    for term in terms:
+        if any(term in kept or kept in term for kept in label):
+            continue
+        label.append(term)
+        if len(label) == size:
+            break
+    return tuple(label)
