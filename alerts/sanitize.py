@@ -19,7 +19,6 @@ _MARKDOWN = str.maketrans(
     {
         "\\": "＼",
         "*": "＊",
-        "_": "＿",
         "`": "｀",
         "#": "＃",
         "[": "［",
@@ -35,6 +34,9 @@ _MARKDOWN = str.maketrans(
     }
 )
 _SPACE = re.compile(r"\s+")
+# An underscore inside a word cannot open or close emphasis (CommonMark), and a setting name
+# such as collectors.rss.rsshub_base_url must stay copyable: only the others are made inert.
+_EDGE_UNDERSCORE = re.compile(r"(?<![0-9A-Za-z])_|_(?![0-9A-Za-z])")
 
 
 def plain(value: object, limit: int = DEFAULT_LIMIT) -> str:
@@ -53,7 +55,7 @@ def plain(value: object, limit: int = DEFAULT_LIMIT) -> str:
 
 def markdown(value: object, limit: int = DEFAULT_LIMIT) -> str:
     """Like :func:`plain`, with markdown's and the bots' active characters made inert."""
-    return plain(value, limit).translate(_MARKDOWN)
+    return _EDGE_UNDERSCORE.sub("＿", plain(value, limit)).translate(_MARKDOWN)
 
 
 def safe_url(value: object) -> str:
