@@ -12,12 +12,16 @@ from dataclasses import dataclass
 from analysis.platforms import platform_label
 
 __all__ = [
+    "CLOSURE_LABELS",
+    "ROLE_LABELS",
     "RULES",
     "SEVERITY_LABELS",
     "STATE_LABELS",
     "RuleInfo",
     "citation",
+    "closure_label",
     "platform_label",
+    "role_label",
     "rule_article",
     "rule_title",
     "severity_label",
@@ -68,6 +72,19 @@ STATE_LABELS: dict[str, str] = {
     "open": "未解决",
     "acknowledged": "已确认",
     "resolved": "已解决",
+    "dismissed": "已人工关闭",
+}
+
+# Why a person closed a finding in the web console (monitor/store/closures.py).
+CLOSURE_LABELS: dict[str, str] = {
+    "false_positive": "误报",
+    "answered_offline": "已线下答复",
+}
+
+ROLE_LABELS: dict[str, str] = {
+    "admin": "厅办公室管理员",
+    "unit": "单位用户",
+    "viewer": "只读用户",
 }
 
 
@@ -94,3 +111,11 @@ def severity_label(severity: str) -> str:
 
 def state_label(state: str) -> str:
     return STATE_LABELS.get(state, state)
+
+
+def closure_label(kind: str) -> str:
+    return CLOSURE_LABELS.get(kind, kind)
+
+
+def role_label(role: str) -> str:
+    return ROLE_LABELS.get(role, role)

@@ -30,6 +30,8 @@ COMMANDS: dict[str, str] = {
     "digest": "monitor.cli.digest_cmd:digest",
     "run": "monitor.cli.run_cmd:run",
     "status": "monitor.cli.status_cmd:status",
+    "web": "monitor.cli.web_cmd:web",
+    "users": "monitor.cli.users_cmd:users",
 }
 
 

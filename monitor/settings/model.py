@@ -29,6 +29,7 @@ from analysis.sentiment.settings import SentimentSettings
 from analysis.topic_settings import RumoursSettings, TopicsSettings
 from collectors.settings import CollectorsSettings
 from monitor.settings.daemon import DaemonSettings
+from monitor.settings.web import WebSettings
 
 
 class GeneralSettings(BaseModel):
@@ -182,6 +183,7 @@ class Settings(BaseModel):
     alerts: AlertsSettings = Field(default_factory=AlertsSettings)
     daemon: DaemonSettings = Field(default_factory=DaemonSettings)
     digest: DigestSettings = Field(default_factory=DigestSettings)
+    web: WebSettings = Field(default_factory=WebSettings)  # issue 14: the web console
 
     @model_validator(mode="before")
     @classmethod
