@@ -218,3 +218,11 @@ def as_user(client: TestClient) -> Callable[[str], TestClient]:
         return client
 
     return sign_in
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """Keep each phase's report on the test item: the browser tests screenshot on failure."""
+    outcome = yield
+    report = outcome.get_result()  # type: ignore[attr-defined]
+    setattr(item, f"rep_{report.when}", report)
