@@ -14,22 +14,11 @@ from monitor.cli.context import AppContext, config_option, pass_app
 @pass_app
 def web(app: AppContext, host: str | None, port: int | None) -> None:
     """启动网页控制台（厅办公室与各单位在浏览器中查看和处理问题）。"""
-    import uvicorn
-
-    from monitor.web.app import create_app
+    from monitor.web.serve import server
 
     settings = app.settings
-    asgi = create_app(settings, app.engine())
     host = host or settings.web.host
     port = port or settings.web.port
+    served = server(settings, app.engine(), host, port)
     click.echo(f"网页控制台：http://{host}:{port}/ （Ctrl+C 停止）")
-    uvicorn.run(
-        asgi,
-        host=host,
-        port=port,
-        log_level="warning",
-        # Behind nginx: the client's address (login throttling) and https come from its headers.
-        proxy_headers=settings.web.behind_proxy,
-        forwarded_allow_ips="127.0.0.1" if settings.web.behind_proxy else None,
-        server_header=False,
-    )
+    served.run()

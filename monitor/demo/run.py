@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import sessionmaker
@@ -34,6 +34,9 @@ from monitor.registry.reader import read_table
 from monitor.registry.store import import_registry
 from monitor.registry.validate import validate_table
 from monitor.settings import Settings, settings_from_dict
+
+if TYPE_CHECKING:
+    from monitor.web.demo import DemoUser
 
 Step = Callable[[str], None]
 
@@ -55,6 +58,7 @@ class DemoResult:
     digest_html: Path | None = None
     digest_workbook: Path | None = None
     digest_markdown: Path | None = None
+    web_users: list[DemoUser] = field(default_factory=list)  # console users (issue 14)
 
 
 def choose_out_dir(requested: Path | None, cwd: Path) -> Path:
@@ -158,6 +162,12 @@ def run_demo(out: Path, step: Step | None = None) -> DemoResult:
                 )
                 result.open_findings = Counter({rule: count for rule, count in rows})
             result.outbox = settings.alerts.outbox_dir
+
+            # Issue 14: users of the web console, with one-time passwords.
+            from monitor.web.demo import demo_users
+
+            say("网页控制台：创建管理员和一个单位用户")
+            result.web_users = demo_users(sessions)
         finally:
             engine.dispose()
     return result

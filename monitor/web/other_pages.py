@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from starlette.requests import Request
@@ -29,9 +30,10 @@ DIGEST_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sand
 def overview(request: Request) -> Response:
     state = web(request)
     now = state.clock()
-    week_start = (now - dt.timedelta(days=now.weekday())).replace(
+    local = now.astimezone(ZoneInfo(state.settings.general.timezone))
+    week_start = (local - dt.timedelta(days=local.weekday())).replace(
         hour=0, minute=0, second=0, microsecond=0
-    )
+    )  # Monday 00:00 where the office is
     with state.session() as session:
         scope = signed_in(request, session)
         values: dict[str, Any] = {

@@ -26,6 +26,7 @@ from analysis.labels import (
     severity_label,
     state_label,
 )
+from monitor.daemon.runs import OUTCOME_LABELS
 from monitor.db.models import User
 from monitor.settings import Settings
 from monitor.web.audit import ACTION_LABELS
@@ -36,6 +37,7 @@ TEMPLATES = Path(__file__).parent / "templates"
 STATIC = Path(__file__).parent / "static"
 
 ACCOUNT_STATUS_LABELS = {"active": "正常", "closed": "已注销", "gone": "平台上已不存在"}
+DELIVERY_LABELS = {"pending": "待发送", "sending": "发送中", "sent": "已发送", "failed": "失败"}
 
 
 @dataclass
@@ -81,6 +83,8 @@ def make_env(timezone: str) -> Environment:
         role=role_label,
         action=lambda a: ACTION_LABELS.get(a, a),
         account_status=lambda s: ACCOUNT_STATUS_LABELS.get(s, s),
+        outcome=lambda o: OUTCOME_LABELS.get(o, o),
+        delivery=lambda d: DELIVERY_LABELS.get(d, d),
     )
     return env
 
