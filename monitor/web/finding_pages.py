@@ -82,6 +82,7 @@ def finding_page(request: Request) -> Response:
             "unit": row.unit_id and session.get(queries.Unit, row.unit_id),
             "account": row.account_id and session.get(queries.Account, row.account_id),
             "is_question": row.rule == queries.QUESTION_RULE,
+            "thread": queries.question_thread(session, row),
         }
         return render(request, "finding.html", scope, **values)
 

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from monitor.db.models import (
@@ -293,3 +293,39 @@ def comment_text_in_scope(session: Session, scope: Scope, text_hash: str) -> str
         .where(Comment.text_hash == text_hash, scope.units(Account.unit_id))
         .limit(1)
     ).first()
+
+
+@dataclass(frozen=True)
+class Thread:
+    post: Post
+    comments: list[Comment]  # the question's thread: its top comment and the replies under it
+    question_id: int
+
+
+def question_thread(session: Session, row: FindingRow) -> Thread | None:
+    """The post and the comment thread of a question finding (subject ``platform:comment_id``);
+    the finding itself was already read through the scope."""
+    if row.subject_type != "comment":
+        return None
+    platform, _, comment_id = row.subject_key.partition(":")
+    question = session.scalars(
+        select(Comment).where(
+            Comment.platform == platform, Comment.platform_comment_id == comment_id
+        )
+    ).first()
+    if question is None:
+        return None
+    post = session.get(Post, question.post_id)
+    if post is None:
+        return None
+    root = question.root_platform_id or question.platform_comment_id
+    comments = session.scalars(
+        select(Comment)
+        .where(
+            Comment.post_id == question.post_id,
+            or_(Comment.platform_comment_id == root, Comment.root_platform_id == root),
+        )
+        .order_by(Comment.created_at.asc().nulls_first(), Comment.id)
+        .limit(200)
+    ).all()
+    return Thread(post, list(comments), question.id)

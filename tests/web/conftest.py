@@ -101,10 +101,22 @@ def _subtree(
                 platform_comment_id=f"c-{key}-{n}-{i}",
                 text=text,
                 text_hash=f"hash-{key}-{n}-{i}",
-                created_at=NOW - dt.timedelta(hours=i + 1),
+                created_at=NOW - dt.timedelta(hours=5 - i),
             )
         )
-        world.comment_hashes.setdefault(key, f"hash-{key}-{n}-{i}")
+    session.add(  # a reply in the question's thread
+        Comment(
+            post_id=post.id,
+            platform="weibo",
+            platform_comment_id=f"r-{key}-{n}",
+            root_platform_id=f"c-{key}-{n}-0",
+            parent_platform_id=f"c-{key}-{n}-0",
+            author_name="网友乙",
+            text="同问，什么时候恢复通行？",
+            created_at=NOW,
+        )
+    )
+    world.comment_hashes[key] = f"hash-{key}-{n}-0"
     stale = FindingRow(
         dedup_key=f"stale_account:{key}",
         rule="stale_account",

@@ -159,3 +159,13 @@ def test_registry_upload_shows_errors_then_imports_a_good_file(
         assert session.scalars(
             select(AuditEntry).where(AuditEntry.action == "registry_import")
         ).one()
+
+
+def test_question_page_shows_the_post_and_the_thread(
+    as_user: Callable[[str], TestClient], world: World
+) -> None:
+    page = as_user("road").get(f"/findings/{world.questions['road']}").text
+    assert "帖子与评论" in page
+    assert 'class="question"' in page
+    assert "&lt;img src=x" in page  # the question's hostile text, escaped
+    assert "同问，什么时候恢复通行？" in page  # a reply in its thread
