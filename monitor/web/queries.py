@@ -257,15 +257,16 @@ def recent_audit(session: Session, scope: Scope, limit: int = 20) -> Sequence[Au
 
 def week_counts(session: Session, scope: Scope, since: dt.datetime) -> dict[str, int]:
     """This week's key numbers within the scope: posts, comments, new findings, open alerts."""
-    in_scope = select(Account.id).where(scope.units(Account.unit_id))
-    posts = session.scalar(
-        select(func.count(Post.id)).where(Post.account_id.in_(in_scope), Post.published_at >= since)
-    )
-    comments = session.scalar(
-        select(func.count(Comment.id))
-        .join(Post, Comment.post_id == Post.id)
-        .where(Post.account_id.in_(in_scope), Comment.created_at >= since)
-    )
+    posts_query = select(func.count(Post.id)).where(Post.published_at >= since)
+    comments_query = select(func.count(Comment.id)).where(Comment.created_at >= since)
+    if scope.unit_ids is not None:  # an admin counts everything: no join needed
+        in_scope = select(Account.id).where(scope.units(Account.unit_id))
+        posts_query = posts_query.where(Post.account_id.in_(in_scope))
+        comments_query = comments_query.join(Post, Comment.post_id == Post.id).where(
+            Post.account_id.in_(in_scope)
+        )
+    posts = session.scalar(posts_query)
+    comments = session.scalar(comments_query)
     new_findings = session.scalar(
         select(func.count(FindingRow.id)).where(
             FindingRow.first_seen >= since, scope.units(FindingRow.unit_id)
