@@ -376,3 +376,7 @@ class SentimentLabel(Base):
     label: Mapped[int] = mapped_column(Integer)  # 0 negative, 1 positive, 2 neutral
     labelled_by: Mapped[str] = mapped_column(String(100))
     labelled_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+# The console's overview counts this week's comments (0003_web): without it, a full scan.
+Index("ix_comments_created_at", Comment.created_at)

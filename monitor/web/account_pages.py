@@ -14,9 +14,11 @@ from starlette.responses import RedirectResponse, Response
 
 from analysis.platforms import BY_CODE
 from monitor.errors import InputError
+from monitor.pipeline.sentiment import current_engine
 from monitor.registry.reader import read_table
 from monitor.registry.store import ImportResult, import_registry
 from monitor.registry.validate import validate_table
+from monitor.store.sentiment_labels import LABEL_WORDS
 from monitor.web import audit, queries
 from monitor.web.forms import int_or_none, page_number, query_without_page, text
 from monitor.web.queries import AccountFilter
@@ -67,8 +69,13 @@ def account_page(request: Request) -> Response:
         account = queries.account(session, scope, account_id)
         if account is None:
             raise not_found()
-        days = queries.posts_per_day(session, account.id, now - dt.timedelta(days=28))
+        since = now - dt.timedelta(days=28)
+        days = queries.posts_per_day(session, account.id, since)
         top = max((n for _, n in days), default=0)
+        comments = queries.account_comments(session, account.id)
+        engine_name = current_engine(state.settings.sentiment).name
+        sentiment = queries.sentiment_counts(session, account.id, engine_name, since)
+        labels = queries.cached_labels(session, engine_name, [c.text_hash for c in comments])
         return render(
             request,
             "account.html",
@@ -76,7 +83,11 @@ def account_page(request: Request) -> Response:
             a=account,
             unit=account.unit,
             posts=queries.account_posts(session, account.id),
-            comments=queries.account_comments(session, account.id),
+            comments=comments,
+            sentiment=sentiment,
+            scored=sum(sentiment.values()),
+            labels=labels,
+            words=LABEL_WORDS,
             findings=queries.account_findings(session, account.id),
             days=days,
             top=top,

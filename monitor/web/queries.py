@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from monitor.db.models import (
     Account,
     Alert,
+    AnalysisCache,
     AuditEntry,
     Comment,
     Digest,
@@ -330,3 +331,34 @@ def question_thread(session: Session, row: FindingRow) -> Thread | None:
         .limit(200)
     ).all()
     return Thread(post, list(comments), question.id)
+
+
+def sentiment_counts(
+    session: Session, account_id: int, engine_name: str, since: dt.datetime
+) -> dict[str, int]:
+    """Public comments since ``since`` by the sentiment label `govmon analyze` stored for them
+    (the current engine's score cache); comments not scored yet are not counted."""
+    rows = session.execute(
+        select(AnalysisCache.label, func.count(Comment.id))
+        .join(Post, Comment.post_id == Post.id)
+        .join(
+            AnalysisCache,
+            (AnalysisCache.text_hash == Comment.text_hash) & (AnalysisCache.engine == engine_name),
+        )
+        .where(
+            Post.account_id == account_id,
+            Comment.is_official.is_(False),
+            Comment.created_at >= since,
+        )
+        .group_by(AnalysisCache.label)
+    ).all()
+    return {label: count for label, count in rows}
+
+
+def cached_labels(session: Session, engine_name: str, hashes: Sequence[str]) -> dict[str, str]:
+    rows = session.execute(
+        select(AnalysisCache.text_hash, AnalysisCache.label).where(
+            AnalysisCache.engine == engine_name, AnalysisCache.text_hash.in_(list(set(hashes)))
+        )
+    ).all()
+    return {h: label for h, label in rows}

@@ -12,7 +12,16 @@ from sqlalchemy.orm import Session, sessionmaker
 from starlette.testclient import TestClient
 
 from analysis.findings import Finding
-from monitor.db.models import Account, Alert, AuditEntry, FindingClosure, FindingRow
+from monitor.db.models import (
+    Account,
+    Alert,
+    AnalysisCache,
+    AuditEntry,
+    FindingClosure,
+    FindingRow,
+)
+from monitor.pipeline.sentiment import current_engine
+from monitor.settings import Settings
 from monitor.store.findings import save_findings
 from monitor.store.sentiment_labels import stored_labels
 from tests.web.conftest import NOW, World, csrf_of
@@ -169,3 +178,25 @@ def test_question_page_shows_the_post_and_the_thread(
     assert 'class="question"' in page
     assert "&lt;img src=x" in page  # the question's hostile text, escaped
     assert "同问，什么时候恢复通行？" in page  # a reply in its thread
+
+
+def test_account_page_shows_comment_sentiment_from_the_score_cache(
+    as_user: Callable[[str], TestClient],
+    world: World,
+    db_sessions: sessionmaker[Session],
+    web_settings: Settings,
+) -> None:
+    engine_name = current_engine(web_settings.sentiment).name
+    with db_sessions.begin() as session:
+        for i, label in enumerate(["negative", "negative", "positive"]):
+            session.add(
+                AnalysisCache(
+                    engine=engine_name,
+                    text_hash=f"hash-road-1-{i}",
+                    score=0.1 if label == "negative" else 0.9,
+                    label=label,
+                )
+            )
+    page = as_user("road").get(f"/accounts/{world.accounts['road'][0]}").text
+    assert "<b>2</b> 条负面（67%）" in page and "<b>1</b> 条正面（33%）" in page
+    assert "[负面]" in page
