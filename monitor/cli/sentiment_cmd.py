@@ -161,7 +161,6 @@ def review(app: AppContext, out_path: Path, limit: int, pool: int, force: bool) 
     """挑出表情无法标注的评论（表情正负混杂的在前，其后是模型最拿不准的），写成待人工标注的表。"""
     from analysis.sentiment.labelled_csv import write_review_sheet
     from monitor.pipeline.sentiment_review import review_pick
-    from monitor.store.sentiment_labels import labelled_hashes
 
     if out_path.exists() and not force:
         raise InputError(
@@ -170,7 +169,7 @@ def review(app: AppContext, out_path: Path, limit: int, pool: int, force: bool) 
     settings = app.settings.sentiment
     with app.session() as session:
         # Comments already labelled in the web console are not asked again.
-        chosen = review_pick(session, settings, limit, pool, exclude=labelled_hashes(session))
+        chosen = review_pick(session, settings, limit, pool)
     picked, where, engine_name = chosen.items, chosen.where, chosen.engine_name
     try:
         write_review_sheet(out_path, picked, where, app.settings.general.timezone)

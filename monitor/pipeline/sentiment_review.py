@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection
 from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, select, true
@@ -12,7 +11,7 @@ from sqlalchemy.orm import Session
 from analysis.sentiment.emoticons import load_emoticon_map
 from analysis.sentiment.review import ReviewItem, pick_for_review
 from analysis.sentiment.settings import SentimentSettings
-from monitor.db.models import Account, Comment, Post
+from monitor.db.models import Account, Comment, Post, SentimentLabel
 from monitor.pipeline.sentiment import cached_scores, current_engine
 
 
@@ -31,24 +30,25 @@ def review_pick(
     limit: int,
     pool: int,
     *,
-    accounts: ColumnElement[bool] | None = None,
-    exclude: Collection[str] = (),
+    scope: ColumnElement[bool] | None = None,
 ) -> ReviewPick:
     """Up to ``limit`` comments to label from the newest ``pool`` public comments.
 
-    ``accounts`` narrows the pool (the web console's scope); ``exclude`` holds text hashes
-    already labelled, so nobody is asked twice.
+    ``scope`` narrows the pool (the web console's scope). Comments already labelled in the
+    console are left out of the pool, so nobody is asked twice and older ones come up in turn.
     """
     rows = session.execute(
         select(Comment.text, Comment.text_hash, Comment.created_at, Account.name, Post.url)
         .join(Post, Comment.post_id == Post.id)
         .join(Account, Post.account_id == Account.id)
-        .where(Comment.is_official.is_(False), accounts if accounts is not None else true())
+        .where(
+            Comment.is_official.is_(False),
+            Comment.text_hash.not_in(select(SentimentLabel.text_hash)),
+            scope if scope is not None else true(),
+        )
         .order_by(Comment.created_at.desc().nulls_last(), Comment.id.desc())
         .limit(pool)
     ).all()
-    skip = set(exclude)
-    rows = [row for row in rows if row.text_hash not in skip]
     texts = [row.text or "" for row in rows]
     hashes = [row.text_hash for row in rows]  # stored at ingest; the score cache's key
     engine_name = current_engine(settings).name

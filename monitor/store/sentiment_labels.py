@@ -34,10 +34,6 @@ def save_label(
     session.flush()
 
 
-def labelled_hashes(session: Session) -> set[str]:
-    return set(session.scalars(select(SentimentLabel.text_hash)))
-
-
 def stored_labels(session: Session) -> list[tuple[str, int]]:
     """(text, label) pairs, oldest first, as `sentiment train` takes reviewed examples.
     Training is binary (like the labelled CSV): neutral and skipped ones are left out."""

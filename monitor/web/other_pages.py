@@ -12,10 +12,10 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
 from monitor.daemon.health import build_report
-from monitor.db.models import Account, Delivery, JobRun, SentimentLabel
+from monitor.db.models import Account, Comment, Delivery, JobRun, Post, SentimentLabel
 from monitor.pipeline.sentiment_review import review_pick
 from monitor.settings.secrets import redact
-from monitor.store.sentiment_labels import LABEL_WORDS, LABELS, labelled_hashes, save_label
+from monitor.store.sentiment_labels import LABEL_WORDS, LABELS, save_label
 from monitor.web import audit, queries
 from monitor.web.forms import page_number
 from monitor.web.security import csrf_ok
@@ -23,8 +23,8 @@ from monitor.web.state import flash, not_found, render, require_actor, signed_in
 
 REVIEW_PAGE = 20
 # The page picks from the newest comments only (the CLI's sheet looks at 50,000): a page must
-# answer in well under a second, and labelled ones drop out so older ones come up in turn.
-REVIEW_POOL = 3_000
+# answer in a fraction of a second; labelled ones leave the pool, so older ones come up in turn.
+REVIEW_POOL = 1_000
 # A digest's own HTML has inline styles and data: images; it runs no script and is sandboxed.
 DIGEST_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox"
 
@@ -119,15 +119,23 @@ def sentiment_page(request: Request) -> Response:
     with state.session() as session:
         scope = signed_in(request, session)
         require_actor(scope)
-        # An admin's pool is every comment: no filter, so the newest are read by the index.
-        in_scope = None if scope.unit_ids is None else scope.units(Account.unit_id)
+        # An admin's pool is every comment: no filter, so the newest are read by the time
+        # index. A unit's: its posts first (a filter on accounts leads SQLite to sort them all).
+        in_scope = (
+            None
+            if scope.unit_ids is None
+            else Comment.post_id.in_(
+                select(Post.id)
+                .join(Account, Post.account_id == Account.id)
+                .where(scope.units(Account.unit_id))
+            )
+        )
         chosen = review_pick(
             session,
             state.settings.sentiment,
             REVIEW_PAGE,
             REVIEW_POOL,
-            accounts=in_scope,
-            exclude=labelled_hashes(session),
+            scope=in_scope,
         )
         items = [
             {
