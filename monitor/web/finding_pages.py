@@ -8,6 +8,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from analysis.labels import RULES, SEVERITY_LABELS, STATE_LABELS
+from monitor.db.models import Account, Unit
 from monitor.pipeline.alerts import acknowledge_alert
 from monitor.store.closures import ClosureError, close_finding
 from monitor.web import audit, queries
@@ -79,8 +80,10 @@ def finding_page(request: Request) -> Response:
             "alert": alert,
             "closure": queries.closure(session, row),
             "history": audit.history(session, "finding", row.id),
-            "unit": row.unit_id and session.get(queries.Unit, row.unit_id),
-            "account": row.account_id and session.get(queries.Account, row.account_id),
+            "unit": session.get(Unit, row.unit_id) if row.unit_id is not None else None,
+            "account": (
+                session.get(Account, row.account_id) if row.account_id is not None else None
+            ),
             "is_question": row.rule == queries.QUESTION_RULE,
             "thread": queries.question_thread(session, row),
         }
