@@ -44,6 +44,8 @@ def overview(request: Request) -> Response:
             "counts": queries.week_counts(session, scope, week_start),
             "week_start": week_start,
             "recent": queries.recent_audit(session, scope, 10),
+            # The digest's charts are in the newest digest's own page, linked from here.
+            "digest": session.scalars(queries.digests_query(scope).limit(1)).first(),
         }
         if scope.is_admin:  # the office's view of the whole service
             values["outbox"] = dict(

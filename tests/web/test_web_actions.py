@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.testclient import TestClient
 
@@ -20,6 +20,7 @@ from monitor.db.models import (
     FindingClosure,
     FindingRow,
 )
+from monitor.pipeline.alerts import run_check
 from monitor.pipeline.sentiment import current_engine
 from monitor.settings import Settings
 from monitor.store.findings import save_findings
@@ -200,3 +201,19 @@ def test_account_page_shows_comment_sentiment_from_the_score_cache(
     page = as_user("road").get(f"/accounts/{world.accounts['road'][0]}").text
     assert "<b>2</b> 条负面（67%）" in page and "<b>1</b> 条正面（33%）" in page
     assert "[负面]" in page
+
+
+def test_the_next_alert_check_resolves_the_alert_of_a_false_positive(
+    as_user: Callable[[str], TestClient],
+    world: World,
+    db_engine: Engine,
+    db_sessions: sessionmaker[Session],
+    web_settings: Settings,
+) -> None:
+    client = as_user("road")
+    finding = world.findings["road"][0]
+    _post(client, f"/findings/{finding}/false-positive", reason="误判")
+    run_check(db_engine, web_settings, clock=lambda: NOW + dt.timedelta(hours=1))
+    with db_sessions() as session:
+        alert = session.scalars(select(Alert).where(Alert.finding_id == finding)).one()
+        assert alert.state == "resolved"

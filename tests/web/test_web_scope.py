@@ -105,3 +105,11 @@ def test_pages_need_a_login(client: TestClient, world: World) -> None:
         response = client.get(path, follow_redirects=False)
         assert response.status_code == 303
         assert response.headers["location"] == "/login"
+
+
+def test_overview_links_the_newest_digest_of_the_own_scope(
+    as_user: Callable[[str], TestClient], world: World
+) -> None:
+    page = as_user("port").get("/").text
+    assert f"/digests/{world.digests['port']}/html" in page
+    assert f"/digests/{world.digests['road']}/html" not in page
