@@ -182,3 +182,30 @@ def test_one_time_password_must_be_changed_first(
     )
     assert done.status_code == 303
     assert client.get("/", follow_redirects=False).status_code == 200
+
+
+def test_status_page_masks_secrets(
+    write_settings: Callable[..., object],
+    db_url: str,
+    db_engine: object,
+    world: World,
+    monkeypatch: object,
+) -> None:
+    from pathlib import Path
+
+    import pytest
+
+    from monitor.settings.load import load_settings_file
+    from monitor.web.app import create_app
+
+    assert isinstance(monkeypatch, pytest.MonkeyPatch)
+    secret = "s3cr3t-signing-key-for-the-console"
+    monkeypatch.setenv("GOVMON_TEST_WEB_SECRET", secret)
+    path = write_settings('[web]\nsecret_key = { env = "GOVMON_TEST_WEB_SECRET" }\n', db_url=db_url)
+    assert isinstance(path, Path)
+    app = create_app(load_settings_file(path), db_engine)  # type: ignore[arg-type]
+    with TestClient(app) as client:
+        login(client, "admin")
+        page = client.get("/status").text
+    assert "web.secret_key" in page
+    assert secret not in page
