@@ -14,14 +14,17 @@ from analysis.platforms import platform_label
 
 __all__ = [
     "CLOSURE_LABELS",
+    "ROLE_LABELS",
     "RULES",
     "SEVERITY_LABELS",
     "STATE_LABELS",
     "RuleInfo",
     "citation",
+    "closure_label",
     "finding_state_label",
     "is_operator_rule",
     "platform_label",
+    "role_label",
     "rule_article",
     "rule_title",
     "severity_label",
@@ -74,12 +77,22 @@ STATE_LABELS: dict[str, str] = {
     "resolved": "已解决",
     "unseen": "尚未出现",  # analysis.item_state: not yet seen at the moment asked about
     "closed": "已关闭",  # no longer tracked, but not solved: see CLOSURE_LABELS
+    "dismissed": "已人工关闭",  # by a person in the web console (monitor/store/dismissals.py)
 }
 
-# Why a finding was closed without being solved (``data["closed_as"]``): never "已解决".
+# Why a finding was closed without being solved: by the analysis (``data["closed_as"]``,
+# state "closed") or by a person in the web console (state "dismissed"). Never "已解决".
 CLOSURE_LABELS: dict[str, str] = {
     "expired": "逾期未答复（已过追踪期）",
     "deleted": "网民已删除",
+    "false_positive": "误报",
+    "answered_offline": "已线下答复",
+}
+
+ROLE_LABELS: dict[str, str] = {
+    "admin": "厅办公室管理员",
+    "unit": "单位用户",
+    "viewer": "只读用户",
 }
 
 
@@ -122,3 +135,11 @@ def finding_state_label(state: str, data: Mapping[str, object] | None = None) ->
     if state == "closed" and isinstance(closure, str) and closure in CLOSURE_LABELS:
         return CLOSURE_LABELS[closure]
     return state_label(state)
+
+
+def closure_label(kind: str) -> str:
+    return CLOSURE_LABELS.get(kind, kind)
+
+
+def role_label(role: str) -> str:
+    return ROLE_LABELS.get(role, role)

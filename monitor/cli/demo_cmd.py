@@ -51,3 +51,9 @@ def demo(out: Path | None) -> None:
         if path is not None:
             console.print(f"  {label}：{path}", markup=False)
     console.print(f"继续查看：govmon findings --open --config {result.settings_file}", markup=False)
+    if result.web_users:  # issue 14: the web console on the demo data
+        console.print("网页控制台用户（一次性密码，首次登录后须修改）：")
+        for user in result.web_users:
+            console.print(f"  {user.name}（{user.description}）：{user.password}", markup=False)
+        console.print(f"打开网页控制台：govmon web --config {result.settings_file}", markup=False)
+        console.print("然后在浏览器中访问 http://127.0.0.1:8800/", markup=False)

@@ -32,6 +32,8 @@ COMMANDS: dict[str, str] = {
     "run": "monitor.cli.run_cmd:run",
     "worker": "monitor.cli.worker_cmd:worker",
     "status": "monitor.cli.status_cmd:status",
+    "web": "monitor.cli.web_cmd:web",
+    "users": "monitor.cli.users_cmd:users",
 }
 
 

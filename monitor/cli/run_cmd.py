@@ -55,7 +55,16 @@ def run(app: AppContext) -> None:
         return
     engine = app.engine()
     job_lines_to_console()
-    result = run_daemon(settings, engine)
+    console = None
+    if settings.web.enabled:  # [web] enabled: the console runs beside the daemon (issue 14)
+        from monitor.web.serve import start_in_background
+
+        console = start_in_background(settings, engine)
+    try:
+        result = run_daemon(settings, engine)
+    finally:
+        if console is not None:
+            console.stop()
     if not result.clean:
         # A job did not reach a safe point in time. What it committed stays; its open
         # transaction is rolled back by the database when the process ends. Worker threads

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from monitor.cli.console import out_console
 from monitor.cli.context import AppContext, config_option, pass_app
-from monitor.db.models import Account, Comment, Post
+from monitor.db.models import Comment
 from monitor.errors import InputError
 
 CSV_PATH = click.Path(exists=True, dir_okay=False, path_type=Path)
@@ -64,6 +64,11 @@ def train(app: AppContext, csv_path: Path | None, no_database: bool) -> None:
                 session.scalars(select(Comment.text).where(Comment.is_official.is_(False)))
             )
     reviewed = list(zip(*_labelled(csv_path), strict=True)) if csv_path else []
+    if not no_database:  # labels given in the web console (情感标注)
+        from monitor.store.sentiment_labels import stored_labels
+
+        with app.session() as session:
+            reviewed += stored_labels(session)
     emoticons = load_emoticon_map(settings.emoticons_file)
     examples = build_examples(
         comments, reviewed, emoticons, settings.split_reposts, settings.max_text_chars
@@ -154,10 +159,8 @@ def evaluate_cmd(app: AppContext, csv_path: Path) -> None:
 @pass_app
 def review(app: AppContext, out_path: Path, limit: int, pool: int, force: bool) -> None:
     """挑出表情无法标注的评论（表情正负混杂的在前，其后是模型最拿不准的），写成待人工标注的表。"""
-    from analysis.sentiment.emoticons import load_emoticon_map
     from analysis.sentiment.labelled_csv import write_review_sheet
-    from analysis.sentiment.review import pick_for_review
-    from monitor.pipeline.sentiment import cached_scores, current_engine
+    from monitor.pipeline.sentiment_review import review_pick
 
     if out_path.exists() and not force:
         raise InputError(
@@ -165,30 +168,15 @@ def review(app: AppContext, out_path: Path, limit: int, pool: int, force: bool) 
         )
     settings = app.settings.sentiment
     with app.session() as session:
-        rows = session.execute(
-            select(Comment.text, Comment.text_hash, Comment.created_at, Account.name, Post.url)
-            .join(Post, Comment.post_id == Post.id)
-            .join(Account, Post.account_id == Account.id)
-            .where(Comment.is_official.is_(False))
-            .order_by(Comment.created_at.desc().nulls_last(), Comment.id.desc())
-            .limit(pool)
-        ).all()
-        texts = [row.text or "" for row in rows]
-        hashes = [row.text_hash for row in rows]  # stored at ingest; the score cache's key
-        engine_name = current_engine(settings).name
-        known = cached_scores(session, engine_name, hashes)
-    scores = [known.get(h) for h in hashes]
-    emoticons = load_emoticon_map(settings.emoticons_file)
-    picked = pick_for_review(texts, hashes, scores, emoticons, limit)
-    where: dict[str, tuple[str, str, dt.datetime | None]] = {}
-    for text, row in zip(texts, rows, strict=True):
-        where.setdefault(text, (row.name, row.url or "", row.created_at))  # newest sighting
+        # Comments already labelled in the web console are not asked again.
+        chosen = review_pick(session, settings, limit, pool)
+    picked, where, engine_name = chosen.items, chosen.where, chosen.engine_name
     try:
         write_review_sheet(out_path, picked, where, app.settings.general.timezone)
     except OSError as exc:
         raise InputError(f"无法写出 {out_path}：{exc.strerror}") from None
     click.echo(
-        f"已写出 {len(picked)} 条待标注评论到 {out_path}（从最新 {len(texts)} 条公众评论中挑选；"
+        f"已写出 {len(picked)} 条待标注评论到 {out_path}（从最新 {chosen.pooled} 条公众评论中挑选；"
         f"模型把握程度按当前引擎 {engine_name} 在 govmon analyze 中的打分）。"
     )
     click.echo(

@@ -355,3 +355,68 @@ class BotSend(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(64))
     sent_at: Mapped[dt.datetime]
+
+
+# -- web console (issue 14) -------------------------------------------------------------------
+
+
+class User(Base):
+    """A person who signs in to the web console: admin (厅办公室), unit (its subtree), viewer."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    role: Mapped[str] = mapped_column(String(20))  # admin, unit, viewer
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id", ondelete="RESTRICT"))
+    password_hash: Mapped[str] = mapped_column(Text)  # argon2
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=True)
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    last_login_at: Mapped[dt.datetime | None]
+
+
+class AuditEntry(Base):
+    """Who did what to which object, when, and the object's state before and after."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_object", "object_type", "object_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    user_name: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(40))
+    object_type: Mapped[str] = mapped_column(String(20))  # finding, alert, account, user, …
+    object_id: Mapped[str] = mapped_column(String(100))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id", ondelete="SET NULL"))
+    before: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    after: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class FindingClosure(Base):
+    """A finding closed by a person (误报 or 已线下答复): its dedup key does not re-open it."""
+
+    __tablename__ = "finding_closures"
+
+    dedup_key: Mapped[str] = mapped_column(String(500), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(30))  # false_positive, answered_offline
+    reason: Mapped[str] = mapped_column(Text)
+    closed_by: Mapped[str] = mapped_column(String(100))
+    closed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class SentimentLabel(Base):
+    """A comment's sentiment as a person labelled it; `govmon sentiment train` learns from it."""
+
+    __tablename__ = "sentiment_labels"
+
+    text_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    text: Mapped[str] = mapped_column(Text)
+    label: Mapped[int] = mapped_column(Integer)  # 0 negative, 1 positive, 2 neutral
+    labelled_by: Mapped[str] = mapped_column(String(100))
+    labelled_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+# The console's overview counts this week's comments (0003_web): without it, a full scan.
+Index("ix_comments_created_at", Comment.created_at)

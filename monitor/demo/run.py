@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import sessionmaker
@@ -36,6 +36,9 @@ from monitor.registry.reader import read_table
 from monitor.registry.store import import_registry
 from monitor.registry.validate import validate_table
 from monitor.settings import Settings, settings_from_dict
+
+if TYPE_CHECKING:
+    from monitor.web.demo import DemoUser
 
 Step = Callable[[str], None]
 
@@ -60,6 +63,8 @@ class DemoResult:
     # The system digest's counts (DigestData.summary: the same figures its sections show).
     digest_summary: dict[str, Any] = field(default_factory=dict)
     now: dt.datetime | None = None  # the demo clock when the open findings were counted
+
+    web_users: list[DemoUser] = field(default_factory=list)  # console users (issue 14)
 
     def summary_rows(self) -> list[tuple[str, str]]:
         """The closing table: every count with the moment it is true at, in the words of
@@ -190,6 +195,12 @@ def run_demo(out: Path, step: Step | None = None) -> DemoResult:
                 )
                 result.open_findings = Counter({rule: count for rule, count in rows})
             result.outbox = settings.alerts.outbox_dir
+
+            # Issue 14: users of the web console, with one-time passwords.
+            from monitor.web.demo import demo_users
+
+            say("网页控制台：创建管理员和一个单位用户")
+            result.web_users = demo_users(sessions)
         finally:
             engine.dispose()
     return result

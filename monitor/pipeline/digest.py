@@ -35,12 +35,13 @@ from analysis.compliance.unanswered_questions import match_answers
 from analysis.digest import build_digests, parse_week, week_label
 from analysis.digest_inputs import DigestFinding, DigestInputs, DigestLimits, TopicFinder
 from analysis.digest_model import SYSTEM_SCOPE, DigestData
+from analysis.labels import closure_label
 from analysis.rumours import find_rumours
 from analysis.topics.features import load_featurizer
 from analysis.topics.weekly import weekly_settings, weekly_topics
 from analysis.workdays import SHANGHAI
 from monitor.calendar import work_calendar
-from monitor.db.models import Account, Delivery, Digest, FindingRow, Unit
+from monitor.db.models import Account, Delivery, Digest, FindingClosure, FindingRow, Unit
 from monitor.errors import InputError
 from monitor.pipeline.alerts import channel_display, load_tree
 from monitor.pipeline.analyze import add_sentiment, text_cache
@@ -129,6 +130,12 @@ def _findings(session: Session, since: dt.datetime, until: dt.datetime) -> list[
         )
         .order_by(FindingRow.id)
     )
+    # A finding a person closed in the console (误报, 已线下答复) says so: its closing reason
+    # is the person's, not "复查时问题已不存在".
+    dismissed = {
+        key: f"人工关闭：{closure_label(kind)}"
+        for key, kind in session.execute(select(FindingClosure.dedup_key, FindingClosure.kind))
+    }
     return [
         DigestFinding(
             rule=row.rule,
@@ -141,10 +148,16 @@ def _findings(session: Session, since: dt.datetime, until: dt.datetime) -> list[
             unit_id=row.unit_id,
             unit=units.get(row.unit_id) if row.unit_id is not None else None,
             account=keys.get(row.account_id) if row.account_id is not None else None,
-            data=dict(row.data or {}),
+            data=_with_dismissal(dict(row.data or {}), dismissed.get(row.dedup_key), row.state),
         )
         for row in rows
     ]
+
+
+def _with_dismissal(data: dict[str, Any], how: str | None, state: str) -> dict[str, Any]:
+    if how is None or state != "dismissed":
+        return data
+    return {**data, "closed_how": how}
 
 
 def _limits(settings: Settings) -> DigestLimits:

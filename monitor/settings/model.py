@@ -29,6 +29,7 @@ from analysis.sentiment.settings import SentimentSettings
 from analysis.topics.settings import RumoursSettings, TopicsSettings
 from collectors.settings import CollectorsSettings
 from monitor.settings.daemon import DaemonSettings
+from monitor.settings.web import WebSettings
 from monitor.settings.workers import WorkersSettings
 
 
@@ -193,6 +194,7 @@ class Settings(BaseModel):
     daemon: DaemonSettings = Field(default_factory=DaemonSettings)
     workers: WorkersSettings = Field(default_factory=WorkersSettings)
     digest: DigestSettings = Field(default_factory=DigestSettings)
+    web: WebSettings = Field(default_factory=WebSettings)  # issue 14: the web console
 
     @model_validator(mode="before")
     @classmethod

@@ -99,7 +99,8 @@ def save_findings(
         else:
             for name, value in values.items():
                 setattr(row, name, value)
-            if row.state != "open":
+            # A finding a person closed (误报, 已线下答复: store/dismissals.py) stays closed.
+            if row.state == "resolved":
                 row.state = "open"
                 row.resolved_at = None
     session.flush()

@@ -1,7 +1,7 @@
 """workers: procrastinate's tables (PostgreSQL), shared host pacing and bot sends
 
 Revision ID: 0005_workers
-Revises: 0002_comment_seen
+Revises: 0003_web
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from alembic import op
 import monitor.db.types
 
 revision = "0005_workers"
-down_revision = "0002_comment_seen"
+down_revision = "0003_web"
 branch_labels = None
 depends_on = None
 
