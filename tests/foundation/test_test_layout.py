@@ -46,6 +46,8 @@ def _resolves_outside_test_folders(root: str) -> bool:
     (pyproject puts tests/ on the path), not only from a test folder pytest happened to add."""
     if root in PACKAGES:
         return True
+    if root in ("tests", "conftest"):
+        return False  # tests/ is not a package, and a conftest is a fixture file
     spec = importlib.util.find_spec(root)
     if spec is None:
         return False

@@ -10,6 +10,7 @@ from pathlib import Path
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.testclient import TestClient
+from testkit.web import NOW, World, csrf_of
 
 from analysis.findings import Finding
 from monitor.db.models import (
@@ -25,7 +26,6 @@ from monitor.pipeline.sentiment import current_engine
 from monitor.settings import Settings
 from monitor.store.findings import save_findings
 from monitor.store.sentiment_labels import stored_labels
-from tests.web.conftest import NOW, World, csrf_of
 
 
 def _post(client: TestClient, path: str, **data: str) -> None:

@@ -6,8 +6,7 @@ from collections.abc import Callable
 
 import pytest
 from starlette.testclient import TestClient
-
-from tests.web.conftest import World, csrf_of
+from testkit.web import World, csrf_of
 
 
 def _object_gets(world: World, key: str) -> list[str]:

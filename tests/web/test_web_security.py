@@ -6,8 +6,7 @@ import datetime as dt
 from collections.abc import Callable
 
 from starlette.testclient import TestClient
-
-from tests.web.conftest import (
+from testkit.web import (
     HOSTILE_COMMENT,
     HOSTILE_LINK,
     HOSTILE_POST,

@@ -9,13 +9,13 @@ from pathlib import Path
 import httpx
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
+from testkit.web import World
 
 from monitor.db.models import User
 from monitor.settings.load import load_settings_file
 from monitor.web.demo import demo_users
 from monitor.web.serve import start_in_background
 from monitor.web.users import verify
-from tests.web.conftest import World
 
 
 def test_console_runs_in_a_background_thread_and_stops(

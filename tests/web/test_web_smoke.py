@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from starlette.testclient import TestClient
-
-from tests.web.conftest import World
+from testkit.web import World
 
 
 def test_every_page_renders_for_admin(as_user: Callable[[str], TestClient], world: World) -> None:
