@@ -47,16 +47,15 @@ def plan(
     now: dt.datetime,
     account_names: dict[str, str] | None = None,
 ) -> list[Outgoing]:
-    buckets: dict[Route, list[AlertItem]] = {}
+    # Ordered sets (dicts): tens of thousands of items must not be compared pairwise.
+    buckets: dict[Route, dict[AlertItem, None]] = {}
     for decision in decisions:
         if decision.notify is None:
             continue
         item = item_from(decision, tree, account_names)
         for unit in tree.recipients(decision.alert.unit, decision.alert.escalation_level):
             for route in routes_for_unit(tree.get(unit), settings):
-                bucket = buckets.setdefault(route, [])
-                if item not in bucket:
-                    bucket.append(item)
+                buckets.setdefault(route, {})[item] = None
     hold = quiet_until(now, settings.quiet_start, settings.quiet_end)
     outgoing: list[Outgoing] = []
     for route, items in buckets.items():
@@ -64,7 +63,7 @@ def plan(
             outgoing.append(Outgoing(route, tuple(items), None))
             continue
         urgent = tuple(i for i in items if i.urgent and i.notice != "resolved")
-        waiting = tuple(i for i in items if i not in urgent)
+        waiting = tuple(i for i in items if not (i.urgent and i.notice != "resolved"))
         if urgent:
             outgoing.append(Outgoing(route, urgent, None))
         if waiting:

@@ -223,6 +223,9 @@ def main(argv: list[str] | None = None) -> int:
         folder = Path(tmp)
         db = folder / "week.db"
         shutil.copyfile(cached, db)
+        engine = make_engine(f"sqlite:///{db}")
+        migrate.upgrade(engine)  # a week cached by an older version: as `govmon init` would
+        engine.dispose()
         config = settings_file(folder, db, args.sentiment)
         steps: dict[str, Step] = {}
         if args.sentiment == "trained":

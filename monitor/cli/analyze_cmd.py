@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import click
 from rich.console import Console
@@ -84,6 +85,12 @@ def analyze(app: AppContext, since: dt.date | None) -> None:
             f"{RULE_NAMES.get(rule, rule)}（{rule}）", str(summary.findings_by_rule.get(rule, 0))
         )
     console_out = Console()
+    if summary.unchanged_since is not None:  # h15: a run with nothing new skips
+        zone = ZoneInfo(settings.general.timezone)
+        console_out.print(
+            f"自上次分析（{summary.unchanged_since.astimezone(zone):%Y-%m-%d %H:%M}）以来没有新内容，"
+            "也未到新的答复期限，沿用上次结果："
+        )
     console_out.print(
         f"分析了 {summary.posts} 条帖子、{summary.comments} 条评论；"
         f"新打分 {summary.sentiment_scored} 条（其余来自缓存）。"
