@@ -58,15 +58,24 @@ class StoredTextCache(MutableMapping[str, tuple[object, ...]]):
                 wanted.setdefault(scorer, set()).add(text_hash)
         found = 0
         for scorer, hashes in wanted.items():
-            for part in chunks(sorted(hashes), 900):
-                rows = conn.execute(
-                    select(TextResult.text_hash, TextResult.result).where(
-                        TextResult.scorer == scorer, TextResult.text_hash.in_(part)
-                    )
-                )
-                for text_hash, result in rows:
-                    self.memory[f"{scorer}:{text_hash}"] = tuple(result)
-                    found += 1
+            query = select(TextResult.text_hash, TextResult.result).where(
+                TextResult.scorer == scorer
+            )
+            # Many keys (a cold process over a whole window): one pass over the scorer's rows
+            # beats hundreds of IN lists; a few keys: look them up.
+            parts = (
+                [query]
+                if len(hashes) > 5000
+                else [
+                    query.where(TextResult.text_hash.in_(part))
+                    for part in chunks(sorted(hashes), 900)
+                ]
+            )
+            for part_query in parts:
+                for text_hash, result in conn.execute(part_query):
+                    if text_hash in hashes:
+                        self.memory[f"{scorer}:{text_hash}"] = tuple(result)
+                        found += 1
         return found
 
     def save(self, conn: Connection, now: dt.datetime) -> int:
