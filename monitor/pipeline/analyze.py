@@ -96,6 +96,8 @@ class AnalyzeSummary:
     result: AnalysisResult | None = None
     # Nothing new since the complete run at this time, before its next deadline: not rerun.
     unchanged_since: dt.datetime | None = None
+    # A first run without a trained model: whether it trained one or scored with snownlp.
+    sentiment_note: str = ""
 
 
 def window_start(settings: Settings, now: dt.datetime, since: dt.date | None) -> dt.datetime:
@@ -244,6 +246,7 @@ def _complete(
     from analysis.topics import find_hot_topics, hot_topic_findings
     from analysis.workdays import SHANGHAI
     from monitor.calendar import work_calendar
+    from monitor.pipeline.sentiment import first_model
     from monitor.store.findings import resolve_absent, save_findings
     from monitor.store.frames import load_frames
     from monitor.store.text_results import StoredTextCache
@@ -252,6 +255,9 @@ def _complete(
     summary = AnalyzeSummary(now=now)
     sessions = sessionmaker(engine, expire_on_commit=False)
     with sessions.begin() as session:
+        summary.sentiment_note = first_model(session, settings.sentiment, now)
+        if summary.sentiment_note:
+            log.info("%s", summary.sentiment_note)
         frames = load_frames(session, window_start(settings, now, since), now)
         summary.posts, summary.comments = len(frames.posts), len(frames.comments)
         summary.sentiment_scored = add_sentiment(session, settings, frames, progress)
