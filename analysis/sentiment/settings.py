@@ -51,7 +51,7 @@ class SentimentSettings(BaseModel):
     first_run_min_examples: int = Field(
         2000,
         ge=10,
-        description="engine = auto 且尚无已训练模型时，已采集评论中带表情标注的样本达到此数，"
+        description="引擎为 auto 且尚无已训练模型时，已采集评论中带表情标注的样本达到此数，"
         "govmon analyze 先用它们训练本部署自己的模型（与 snownlp 在留出集上比较）再打分",
     )
     regularization: float = Field(
