@@ -123,7 +123,9 @@ def save_findings(
         conflict=("dedup_key",),
         update=(*_VALUE_COLUMNS, "state", "resolved_at"),  # first_seen stays
     )
-    session.expire_all()  # ORM objects loaded before must not show the old values
+    for obj in list(session.identity_map.values()):  # loaded before: must not show old values
+        if isinstance(obj, FindingRow):
+            session.expire(obj)
     new = len(by_key) - len(existing)
     return new, len(by_key) - new
 

@@ -112,3 +112,17 @@ def test_alerts_check_writes_new_alerts_in_bulk(
     with db_sessions() as session:
         listed = {i for d in session.scalars(select(Delivery)) for i in d.alert_ids}
     assert listed == ids
+
+
+def test_a_finding_loaded_before_saving_shows_the_saved_values(
+    db_sessions: sessionmaker[Session],
+) -> None:
+    _seed(db_sessions)
+    with db_sessions.begin() as session:
+        save_findings(session, [_finding(1)], NOW)
+    with db_sessions.begin() as session:
+        row = session.scalars(select(FindingRow)).one()
+        assert row.data == {"n": 1}
+        changed = Finding(**{**_finding(1).__dict__, "data": {"n": 2}})
+        save_findings(session, [changed], NOW + dt.timedelta(hours=1))
+        assert row.data == {"n": 2}  # the upsert went past the ORM: the object is refreshed
