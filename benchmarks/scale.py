@@ -74,6 +74,8 @@ def build(args: argparse.Namespace, path: Path) -> dt.datetime:
     """The week, stored through govmon's ingest into ``path``; returns the week's end."""
     now = dt.datetime.now(dt.UTC).replace(minute=0, second=0, microsecond=0)
     pools = dataset_texts(Path(args.datasets))
+    if not pools.comments:
+        print(f"warning: no datasets in {args.datasets}: template texts only", file=sys.stderr)
     frames = synthetic_week(
         args.accounts,
         args.posts,
@@ -100,11 +102,14 @@ def build(args: argparse.Namespace, path: Path) -> dt.datetime:
 def cached_week(args: argparse.Namespace) -> tuple[Path, dt.datetime]:
     cache = Path(args.cache_dir).expanduser()
     cache.mkdir(parents=True, exist_ok=True)
-    path = cache / f"week-{args.accounts}-{args.posts}-{args.comments}.db"
+    texts = "real" if dataset_texts(Path(args.datasets), limit=1).comments else "templates"
+    path = cache / f"week-{args.accounts}-{args.posts}-{args.comments}-{texts}.db"
     meta_path = path.with_suffix(".json")
     if path.exists() and meta_path.exists() and not args.rebuild:
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
         if meta.get("format") == FORMAT:
+            if not meta.get("real_texts"):
+                print("warning: the cached week has template texts only", file=sys.stderr)
             return path, dt.datetime.fromisoformat(meta["now"])
     return path, build(args, path)
 
@@ -119,7 +124,7 @@ url = "sqlite:///{db}"
 
 [sentiment]
 enabled = {"true" if sentiment != "off" else "false"}
-engine = "{"trained" if sentiment == "trained" else "auto"}"
+engine = "auto"
 
 [digest]
 out_dir = "{folder / "digests"}"
@@ -206,7 +211,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--accounts", type=int, default=300)
     parser.add_argument("--posts", type=int, default=6000)
     parser.add_argument("--comments", type=int, default=200_000)
-    parser.add_argument("--datasets", default=str(ROOT.parent / "shared" / "datasets"))
+    parser.add_argument(
+        "--datasets",
+        default="../shared/datasets",
+        help="the shared public datasets (headlines, Weibo comments); default ../shared/datasets",
+    )
     parser.add_argument("--cache-dir", default="~/.cache/govmon-scale")
     parser.add_argument("--rebuild", action="store_true", help="build the week again")
     parser.add_argument("--sentiment", choices=("off", "trained"), default="off")
