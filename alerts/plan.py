@@ -51,16 +51,15 @@ def plan(
 ) -> list[Outgoing]:
     """``gone``: the findings of alerts being resolved, as last seen (by dedup key), so a
     "已解决" line restates what was resolved."""
-    buckets: dict[Route, list[AlertItem]] = {}
+    # Ordered sets (dicts): tens of thousands of items must not be compared pairwise.
+    buckets: dict[Route, dict[AlertItem, None]] = {}
     for decision in decisions:
         if decision.notify is None:
             continue
         item = item_from(decision, tree, account_names, gone)
         alert = decision.alert
         for route in alert_routes(alert.rule, alert.unit, alert.escalation_level, settings, tree):
-            bucket = buckets.setdefault(route, [])
-            if item not in bucket:
-                bucket.append(item)
+            buckets.setdefault(route, {})[item] = None
     hold = quiet_until(now, settings.quiet_start, settings.quiet_end)
     outgoing: list[Outgoing] = []
     for route, items in buckets.items():
@@ -68,7 +67,7 @@ def plan(
             outgoing.append(Outgoing(route, tuple(items), None))
             continue
         urgent = tuple(i for i in items if i.urgent and i.notice != "resolved")
-        waiting = tuple(i for i in items if i not in urgent)
+        waiting = tuple(i for i in items if not (i.urgent and i.notice != "resolved"))
         if urgent:
             outgoing.append(Outgoing(route, urgent, None))
         if waiting:

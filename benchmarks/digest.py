@@ -20,11 +20,10 @@ import time
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from analyze import NOW, synthetic_week
+from week import NOW, synthetic_week, units_frame
 
 from alerts.charts import digest_charts
 from alerts.digest_excel import write_workbook
@@ -43,23 +42,6 @@ from analysis.topics.weekly import weekly_settings, weekly_topics
 from analysis.workdays import WorkCalendar
 
 
-def _units(accounts: pd.DataFrame) -> pd.DataFrame:
-    """The generator's units under one 厅, in groups of five under 厅直单位 (three levels)."""
-    ids = sorted(int(u) for u in accounts["unit_id"].unique())
-    top = max(ids) + 1
-    middles = {i: top + 1 + (i - 1) // 5 for i in ids}
-    rows = [{"unit_id": top, "name": "交通运输厅", "parent_id": None}]
-    rows += [
-        {"unit_id": m, "name": f"厅直单位{m - top}", "parent_id": top}
-        for m in set(middles.values())
-    ]
-    names = dict(zip(accounts["unit_id"], accounts["unit"], strict=False))
-    rows += [{"unit_id": i, "name": names[i], "parent_id": middles[i]} for i in ids]
-    frame = pd.DataFrame(rows).assign(short_name="", head="张三", deputy="李四", editor="王五")
-    frame["parent_id"] = frame["parent_id"].astype("Int64")
-    return frame.sort_values("unit_id").reset_index(drop=True)
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--accounts", type=int, default=300)
@@ -71,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
     rng = np.random.default_rng(3)
     for name in ("posts", "comments"):  # stands in for the cached sentiment scores
         frames[name]["sentiment"] = rng.random(len(frames[name]))
-    units = _units(frames["accounts"])
+    units = units_frame(frames["accounts"])
     calendar = WorkCalendar()
     # The digest's week: the 7 days up to the generator's NOW, as an ISO-week-like period.
     period = Period.last_days(NOW, 7)

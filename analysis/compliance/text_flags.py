@@ -25,6 +25,14 @@ TextCache = MutableMapping[str, tuple[object, ...]]
 _SEP = "、"
 
 
+def _full_text(posts: pd.DataFrame) -> pd.DataFrame:
+    """Posts with ``_full`` (title and text, what the post rules read) and no ``text_hash``
+    (the stored hash is of the text alone)."""
+    return posts.drop(columns="text_hash", errors="ignore").assign(
+        _full=posts["title"].fillna("").astype(str) + "\n" + posts["text"].fillna("").astype(str)
+    )
+
+
 def text_hash(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8"), usedforsecurity=False).hexdigest()
 
@@ -110,11 +118,7 @@ class TextScorer:
     ) -> tuple[pd.DataFrame, ScoreStats]:
         """``posts`` plus ``ads_terms``, ``confidential_terms``, ``important_terms``, over title
         and text."""
-        frame = posts.assign(
-            _full=posts["title"].fillna("").astype(str)
-            + "\n"
-            + posts["text"].fillna("").astype(str)
-        )
+        frame = _full_text(posts)
 
         def one(text: str) -> tuple[object, ...]:
             return (
@@ -123,19 +127,21 @@ class TextScorer:
                 _SEP.join(self.important.find(text)),
             )
 
-        values, stats = self._score(
-            frame.drop(columns="text_hash", errors="ignore"),
-            "p",
-            one,
-            cache,
-            progress,
-            column="_full",
-        )
+        values, stats = self._score(frame, "p", one, cache, progress, column="_full")
         out = posts.copy()
         out["ads_terms"] = [str(v[0]) for v in values]
         out["confidential_terms"] = [str(v[1]) for v in values]
         out["important_terms"] = [str(v[2]) for v in values]
         return out, stats
+
+    def cache_keys(self, posts: pd.DataFrame, comments: pd.DataFrame) -> list[str]:
+        """The cache keys scoring these frames reads, so that a caller can fetch stored
+        results for them beforehand."""
+        return self._keys(_full_text(posts), "p", "_full") + self._keys(comments, "c", "text")
+
+    def _keys(self, frame: pd.DataFrame, kind: str, column: str) -> list[str]:
+        prefix = f"{kind}:{self.fingerprint}:"
+        return [prefix + h for h in hashes(frame, column).astype(str)]  # also when empty
 
     def _score(
         self,
@@ -147,8 +153,7 @@ class TextScorer:
         column: str = "text",
     ) -> tuple[list[tuple[object, ...]], ScoreStats]:
         store: TextCache = cache if cache is not None else {}
-        prefix = f"{kind}:{self.fingerprint}:"
-        keys = [prefix + h for h in hashes(frame, column).astype(str)]  # also when empty
+        keys = self._keys(frame, kind, column)
         texts = frame[column].fillna("").astype(str).tolist()
         todo: dict[str, str] = {}
         for key, text in zip(keys, texts, strict=True):

@@ -48,6 +48,12 @@ class SentimentSettings(BaseModel):
     min_training_samples: int = Field(
         200, ge=10, description="训练所需的最少标注样本数（正负面各至少 10 条）"
     )
+    first_run_min_examples: int = Field(
+        2000,
+        ge=10,
+        description="引擎为 auto 且尚无已训练模型时，已采集评论中带表情标注的样本达到此数，"
+        "govmon analyze 先用它们训练本部署自己的模型（与 snownlp 在留出集上比较）再打分",
+    )
     regularization: float = Field(
         3.0, gt=0.0, le=1000.0, description="逻辑回归正则化强度的倒数 C（越大越贴合训练数据）"
     )

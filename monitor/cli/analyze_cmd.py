@@ -75,6 +75,14 @@ def analyze(app: AppContext, since: dt.date | None) -> None:
     for rule in summary.rules:
         table.add_row(citation(rule), str(summary.findings_by_rule.get(rule, 0)))
     console_out = out_console()
+    if summary.unchanged_since is not None:  # a run with nothing new skips
+        zone = ZoneInfo(settings.general.timezone)
+        console_out.print(
+            f"自上次分析（{summary.unchanged_since.astimezone(zone):%Y-%m-%d %H:%M}）以来没有新内容，"
+            "也未到新的答复期限，沿用上次结果："
+        )
+    if summary.sentiment_note:  # a first run trains the deployment's own model
+        console_out.print(summary.sentiment_note, markup=False)
     console_out.print(
         f"分析了 {summary.posts} 条帖子、{summary.comments} 条评论；"
         f"新打分 {summary.sentiment_scored} 条（其余来自缓存）。"

@@ -292,6 +292,32 @@ class AnalysisCache(Base):
     computed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
+class TextResult(Base):
+    """What the rules computed for one text (question? matched words…), keyed by the scorer
+    (kind and word lists' fingerprint) and text hash, so a fresh process does not recompute."""
+
+    __tablename__ = "text_results"
+
+    scorer: Mapped[str] = mapped_column(String(80), primary_key=True)
+    text_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    result: Mapped[list[Any]] = mapped_column(default=list)
+    computed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class AnalysisState(Base):
+    """The last complete `govmon analyze`: what its inputs were and until when its results
+    hold without new data (the next deadline or clock hour), so a no-op run can skip."""
+
+    __tablename__ = "analysis_state"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    inputs: Mapped[str] = mapped_column(String(64))
+    ran_at: Mapped[dt.datetime]
+    valid_until: Mapped[dt.datetime]
+    rules: Mapped[list[str]] = mapped_column(default=list)
+    summary: Mapped[dict[str, Any]] = mapped_column(default=dict)  # counts the run reported
+
+
 class JobRun(Base):
     """One run of a command or daemon job, for `govmon status`."""
 

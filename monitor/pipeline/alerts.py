@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from sqlalchemy import Engine, or_, select
+from sqlalchemy import Engine, Row, bindparam, insert, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from alerts import (
@@ -44,6 +44,7 @@ from monitor.calendar import work_calendar
 from monitor.db.models import Account, Alert, Delivery, FindingRow, Unit
 from monitor.settings import Settings
 from monitor.settings.secrets import register_secret
+from monitor.store.upsert import chunks
 
 log = logging.getLogger(__name__)
 
@@ -129,7 +130,7 @@ def _evidence(values: Iterable[Any]) -> tuple[Evidence, ...]:
     return tuple(out)
 
 
-def finding_from_row(row: FindingRow, unit: str | None, account: str | None) -> Finding:
+def finding_from_row(row: FindingRow | Row[Any], unit: str | None, account: str | None) -> Finding:
     return Finding(
         rule=row.rule,
         article=row.article,
@@ -147,7 +148,9 @@ def finding_from_row(row: FindingRow, unit: str | None, account: str | None) -> 
     )
 
 
-def state_from_row(alert: Alert, finding: FindingRow, unit: str | None) -> AlertState:
+def state_from_row(
+    alert: Alert | Row[Any], finding: FindingRow | Row[Any], unit: str | None
+) -> AlertState:
     return AlertState(
         dedup_key=finding.dedup_key,
         rule=finding.rule,
@@ -167,18 +170,29 @@ def state_from_row(alert: Alert, finding: FindingRow, unit: str | None) -> Alert
     )
 
 
+_STATE_COLUMNS = (
+    "state",
+    "severity",
+    "urgent",
+    "escalation_level",
+    "opened_at",
+    "last_sent_at",
+    "send_count",
+    "acknowledged_at",
+    "acknowledged_by",
+    "resolved_at",
+    "resolution_reported_at",
+)
+
+
+def state_values(state: AlertState) -> dict[str, Any]:
+    """The ``alerts`` columns an AlertState decides."""
+    return {name: getattr(state, name) for name in _STATE_COLUMNS}
+
+
 def store_state(alert: Alert, state: AlertState) -> None:
-    alert.state = state.state
-    alert.severity = state.severity
-    alert.urgent = state.urgent
-    alert.escalation_level = state.escalation_level
-    alert.opened_at = state.opened_at
-    alert.last_sent_at = state.last_sent_at
-    alert.send_count = state.send_count
-    alert.acknowledged_at = state.acknowledged_at
-    alert.acknowledged_by = state.acknowledged_by
-    alert.resolved_at = state.resolved_at
-    alert.resolution_reported_at = state.resolution_reported_at
+    for name, value in state_values(state).items():
+        setattr(alert, name, value)
 
 
 @dataclass
@@ -188,7 +202,7 @@ class _Stored:
     findings: list[Finding]
     finding_ids: dict[str, int]
     alerts: dict[str, AlertState]
-    rows: dict[str, Alert]
+    alert_ids: dict[str, int]
     account_names: dict[str, str]
     rules_present: set[str]
     gone: dict[str, Finding]  # findings no longer open, of alerts that may now resolve
@@ -196,6 +210,7 @@ class _Stored:
 
 
 def _read(session: Session) -> _Stored:
+    """Columns, not ORM objects: a province has tens of thousands of open findings."""
     units = {id_: name for id_, name in session.execute(select(Unit.id, Unit.name))}
     accounts: dict[int, str] = {}
     account_names: dict[str, str] = {}
@@ -205,43 +220,54 @@ def _read(session: Session) -> _Stored:
         accounts[id_] = f"{platform}:{pid}"
         account_names[f"{platform}:{pid}"] = name
 
-    def unit_of(row: FindingRow) -> str | None:
+    def unit_of(row: Any) -> str | None:
         return units.get(row.unit_id) if row.unit_id is not None else None
 
-    def account_of(row: FindingRow) -> str | None:
+    def account_of(row: Any) -> str | None:
         return accounts.get(row.account_id) if row.account_id is not None else None
 
-    open_rows = list(
-        session.scalars(
-            select(FindingRow).where(FindingRow.state == "open").order_by(FindingRow.id)
-        )
-    )
+    findings_table = FindingRow.__table__
+    open_rows = session.execute(
+        select(findings_table).where(findings_table.c.state == "open").order_by(findings_table.c.id)
+    ).all()
     findings = [finding_from_row(r, unit_of(r), account_of(r)) for r in open_rows]
     # The alerts that can change: unresolved ones, and resolved ones whose finding is back.
     query = (
-        select(Alert, FindingRow)
+        select(
+            Alert.__table__,
+            FindingRow.dedup_key,
+            FindingRow.rule,
+            FindingRow.unit_id,
+            FindingRow.state.label("finding_state"),
+        )
         .join(FindingRow, Alert.finding_id == FindingRow.id)
         .where(or_(Alert.state != "resolved", FindingRow.state == "open"))
     )
     alerts: dict[str, AlertState] = {}
-    rows: dict[str, Alert] = {}
+    alert_ids: dict[str, int] = {}
+    not_open: list[str] = []
+    for row in session.execute(query).all():
+        alerts[row.dedup_key] = state_from_row(row, row, unit_of(row))
+        alert_ids[row.dedup_key] = row.id
+        if row.finding_state != "open":
+            not_open.append(row.dedup_key)
+    # The findings of alerts that may now resolve or close, as last seen: a "已解决" line
+    # restates what went, and a finding closed unsolved gets no "已解决" at all. Few per run.
     gone: dict[str, Finding] = {}
     closed: dict[str, str] = {}
-    for alert, finding in session.execute(query).all():
-        alerts[finding.dedup_key] = state_from_row(alert, finding, unit_of(finding))
-        rows[finding.dedup_key] = alert
-        if finding.state != "open":
-            gone[finding.dedup_key] = finding_from_row(
-                finding, unit_of(finding), account_of(finding)
-            )
-        if finding.state == "closed":
-            closed[finding.dedup_key] = str((finding.data or {}).get("closure") or "已关闭")
+    for part in chunks(not_open, 900):
+        for r in session.execute(
+            select(findings_table).where(findings_table.c.dedup_key.in_(part))
+        ).all():
+            gone[r.dedup_key] = finding_from_row(r, unit_of(r), account_of(r))
+            if r.state == "closed":
+                closed[r.dedup_key] = str((r.data or {}).get("closure") or "已关闭")
     rules_present = set(session.scalars(select(FindingRow.rule).distinct()))
     return _Stored(
         findings=findings,
         finding_ids={r.dedup_key: r.id for r in open_rows},
         alerts=alerts,
-        rows=rows,
+        alert_ids=alert_ids,
         account_names=account_names,
         rules_present=rules_present,
         gone=gone,
@@ -253,27 +279,54 @@ def _read(session: Session) -> _Stored:
 
 
 def _persist(session: Session, decisions: list[Decision], stored: _Stored) -> list[Decision]:
-    """Store each decision's alert; return the decisions with the row ids filled in."""
+    """Store each decision's alert — changed ones in one bulk UPDATE, new ones in one bulk
+    INSERT — and return the decisions with the row ids filled in."""
+    updates: list[dict[str, Any]] = []
+    inserts: list[dict[str, Any]] = []
+    for decision in decisions:
+        state = decision.alert
+        key = state.dedup_key
+        alert_id = stored.alert_ids.get(key)
+        if alert_id is not None:
+            if stored.alerts.get(key) != state:
+                updates.append({"alert_id": alert_id, **state_values(state)})
+            continue
+        finding_id = stored.finding_ids.get(key)
+        if finding_id is None:  # cannot happen: a new alert comes from an open finding
+            log.warning("告警 %s 没有对应的发现记录，跳过", key)
+            continue
+        inserts.append({"finding_id": finding_id, **state_values(state)})
+    if updates:
+        statement = (
+            update(Alert)
+            .where(Alert.id == bindparam("alert_id"))
+            .values({name: bindparam(name) for name in _STATE_COLUMNS})
+        )
+        session.connection().execute(statement, updates)
+    if inserts:
+        conn = session.connection()
+        for part in chunks(inserts, 5000):
+            conn.execute(insert(Alert), list(part))
+        ids = {row["finding_id"] for row in inserts}
+        by_finding = {
+            finding_id: alert_id
+            for part in chunks(sorted(ids), 900)
+            for alert_id, finding_id in conn.execute(
+                select(Alert.id, Alert.finding_id).where(Alert.finding_id.in_(part))
+            )
+        }
+        key_of_finding = {v: k for k, v in stored.finding_ids.items()}
+        for finding_id, alert_id in by_finding.items():
+            stored.alert_ids[key_of_finding[finding_id]] = alert_id
     out: list[Decision] = []
     for decision in decisions:
         state = decision.alert
-        row = stored.rows.get(state.dedup_key)
-        if row is not None and stored.alerts.get(state.dedup_key) == state:
-            out.append(decision)  # nothing changed: no write
+        alert_id = stored.alert_ids.get(state.dedup_key)
+        if alert_id is None:
             continue
-        if row is None:
-            finding_id = stored.finding_ids.get(state.dedup_key)
-            if finding_id is None:  # cannot happen: a new alert comes from an open finding
-                log.warning("告警 %s 没有对应的发现记录，跳过", state.dedup_key)
-                continue
-            row = Alert(finding_id=finding_id, severity=state.severity, opened_at=state.opened_at)
-            session.add(row)
-            stored.rows[state.dedup_key] = row
-        store_state(row, state)
-        session.flush()
         out.append(
-            dataclasses.replace(decision, alert=dataclasses.replace(state, id=row.id))
-            if state.id != row.id
+            dataclasses.replace(decision, alert=dataclasses.replace(state, id=alert_id))
+            if state.id != alert_id
             else decision
         )
     return out

@@ -1,9 +1,13 @@
 """`govmon analyze`: the database → analysis frames → every rule → findings stored.
 
-Incremental where it costs: sentiment scores are cached in the database by text hash, per-text
-flags (question? ad words?) in memory for the life of the process (the daemon keeps it), so a
-run after a few new comments scores only those. The rules themselves run over the whole window
-and are cheap; a finding no longer found is resolved.
+Incremental where it costs: sentiment scores and per-text rule results (question? ad words?)
+are stored in the database by text hash (and kept in memory by a long-running daemon), so a run
+after a few new comments — in a fresh process too — scores only those; the window-level rules
+then run over the stored per-text results. A run with nothing new before the next deadline or
+clock hour skips altogether (monitor/pipeline/analyze_state.py). A finding no longer found is
+resolved.
+
+The analysis packages (pandas, jieba, scikit-learn) are imported only when a run does work.
 """
 
 from __future__ import annotations
@@ -13,26 +17,28 @@ import logging
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import pandas as pd
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from analysis.activity import Period
-from analysis.compliance.engine import AnalysisResult, run_analysis
-from analysis.compliance.registry_rules import check_registry
-from analysis.findings import Finding
-from analysis.rumours import find_rumours, rumour_findings
-from analysis.topics import find_hot_topics, hot_topic_findings
-from analysis.workdays import SHANGHAI
-from monitor.calendar import work_calendar
 from monitor.db.models import FindingRow
-from monitor.pipeline.sentiment import score_frame_texts
+from monitor.pipeline.analyze_state import (
+    forget_state,
+    inputs_fingerprint,
+    save_state,
+    still_valid,
+    valid_until,
+)
 from monitor.settings import Settings
-from monitor.store.closures import close_findings
-from monitor.store.collection_state import load_gaps
-from monitor.store.findings import resolve_absent, save_findings
-from monitor.store.frames import Frames, load_frames
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from analysis.compliance.engine import AnalysisResult
+    from analysis.rule_settings import QuestionsSettings, RulesSettings
+    from analysis.workdays import WorkCalendar
+    from monitor.store.frames import Frames
 
 log = logging.getLogger(__name__)
 
@@ -88,6 +94,10 @@ class AnalyzeSummary:
     resolved: int = 0
     rules: tuple[str, ...] = ()
     result: AnalysisResult | None = None
+    # Nothing new since the complete run at this time, before its next deadline: not rerun.
+    unchanged_since: dt.datetime | None = None
+    # A first run without a trained model: whether it trained one or scored with snownlp.
+    sentiment_note: str = ""
 
 
 def window_start(settings: Settings, now: dt.datetime, since: dt.date | None) -> dt.datetime:
@@ -117,6 +127,10 @@ def _previous(session: Session, rule: str, field_name: str) -> dict[str, list[st
 def add_sentiment(
     session: Session, settings: Settings, frames: Frames, progress: Progress | None
 ) -> int:
+    import pandas as pd
+
+    from monitor.pipeline.sentiment import score_frame_texts
+
     if not settings.sentiment.enabled:
         return 0
     scored = 0
@@ -137,6 +151,66 @@ def add_sentiment(
     return scored
 
 
+def question_deadlines(
+    answers: pd.DataFrame, now: dt.datetime, calendar: WorkCalendar, settings: QuestionsSettings
+) -> list[dt.datetime]:
+    """When each unanswered question next changes state: its warning and overdue deadlines
+    and the moment it passes the age limit."""
+    import pandas as pd
+
+    from analysis.compliance.worktime import add_workdays_at
+
+    if answers.empty:
+        return []
+    waiting = answers[answers["answered_at"].isna() & answers["created_at"].notna()]
+    created = waiting["created_at"]
+    moments = [
+        add_workdays_at(created, settings.warn_after_workdays, calendar),
+        add_workdays_at(created, settings.overdue_after_workdays, calendar),
+        created + pd.Timedelta(days=settings.max_age_days),
+    ]
+    now_ts = pd.Timestamp(now)
+    out: list[dt.datetime] = []
+    for series in moments:
+        later = series[series > now_ts]
+        if not later.empty:
+            out.append(later.min().to_pydatetime())
+    return out
+
+
+def stale_deadlines(
+    accounts: pd.DataFrame, posts: pd.DataFrame, now: dt.datetime, settings: RulesSettings
+) -> list[dt.datetime]:
+    """When an account's days without a post next grow by one, for accounts that are (or
+    by then would be) stale: the stale finding appears or its count of days changes."""
+    import pandas as pd
+
+    if posts.empty:
+        return []
+    last = posts[posts["published_at"].notna()].groupby("account_id")["published_at"].max()
+    now_ts = pd.Timestamp(now)
+    days = ((now_ts - last).dt.total_seconds() // 86400).astype(int)
+    near = days + 1 >= settings.stale_warn_days
+    upcoming = last[near] + pd.to_timedelta(days[near] + 1, unit="D")
+    return [upcoming.min().to_pydatetime()] if not upcoming.empty else []
+
+
+def _skipped(now: dt.datetime, previous_run: object) -> AnalyzeSummary:
+    from monitor.pipeline.analyze_state import Previous
+
+    assert isinstance(previous_run, Previous)
+    counts = previous_run.summary
+    summary = AnalyzeSummary(now=now, unchanged_since=previous_run.ran_at)
+    summary.posts = int(counts.get("posts", 0))
+    summary.comments = int(counts.get("comments", 0))
+    summary.findings_by_rule = Counter(
+        {str(k): int(v) for k, v in dict(counts.get("findings_by_rule", {})).items()}
+    )
+    summary.rules = previous_run.rules
+    log.info("analyze: 自 %s 以来没有新内容，也未到新的期限，沿用上次结果", previous_run.ran_at)
+    return summary
+
+
 def analyze(
     engine: Engine,
     settings: Settings,
@@ -146,16 +220,53 @@ def analyze(
     progress: Progress | None = None,
 ) -> AnalyzeSummary:
     now = clock()
+    sessions = sessionmaker(engine, expire_on_commit=False)
+    with sessions() as session:
+        inputs = inputs_fingerprint(session, settings)
+        previous_run = still_valid(session, inputs, now) if since is None else None
+    if previous_run is not None:
+        return _skipped(now, previous_run)
+    return _complete(engine, settings, now, inputs, since, progress)
+
+
+def _complete(
+    engine: Engine,
+    settings: Settings,
+    now: dt.datetime,
+    inputs: str,
+    since: dt.date | None,
+    progress: Progress | None,
+) -> AnalyzeSummary:
+    from analysis.activity import Period
+    from analysis.compliance.engine import run_analysis
+    from analysis.compliance.registry_rules import check_registry
+    from analysis.compliance.text_flags import TextScorer
+    from analysis.findings import Finding
+    from analysis.rumours import find_rumours, rumour_findings
+    from analysis.topics import find_hot_topics, hot_topic_findings
+    from analysis.workdays import SHANGHAI
+    from monitor.calendar import work_calendar
+    from monitor.pipeline.sentiment import first_model
+    from monitor.store.closures import close_findings
+    from monitor.store.collection_state import load_gaps
+    from monitor.store.findings import resolve_absent, save_findings
+    from monitor.store.frames import load_frames
+    from monitor.store.text_results import StoredTextCache
+
     calendar = work_calendar(settings)
     summary = AnalyzeSummary(now=now)
     sessions = sessionmaker(engine, expire_on_commit=False)
     with sessions.begin() as session:
+        summary.sentiment_note = first_model(session, settings.sentiment, now)
+        if summary.sentiment_note:
+            log.info("%s", summary.sentiment_note)
         frames = load_frames(session, window_start(settings, now, since), now)
         summary.posts, summary.comments = len(frames.posts), len(frames.comments)
         summary.sentiment_scored = add_sentiment(session, settings, frames, progress)
         blind = frozenset(load_gaps(session, settings.collectors, now))  # STYLE 18
     findings: list[Finding] = []
     rules: list[str] = []
+    deadlines: list[dt.datetime | None] = []
 
     findings += check_registry(
         frames.accounts,
@@ -166,12 +277,16 @@ def analyze(
     )
     rules += list(REGISTRY_RULES)
 
+    cache = StoredTextCache(text_cache())
     if settings.rules.enabled:
 
         def flags(done: int, total: int) -> None:
             if progress is not None:
                 progress("规则检查（文本）", done, total)
 
+        scorer = TextScorer.from_settings(settings.rules, settings.questions)
+        with engine.connect() as conn:
+            cache.load(conn, scorer.cache_keys(frames.posts, frames.comments))
         result = run_analysis(
             frames.accounts,
             frames.posts,
@@ -183,7 +298,8 @@ def analyze(
             rules=settings.rules,
             questions=settings.questions,
             ranking=settings.ranking,
-            cache=text_cache(),
+            scorer=scorer,
+            cache=cache,
             progress=flags,
             blind=blind,
         )
@@ -191,6 +307,8 @@ def analyze(
         summary.texts_flagged = sum(s.scored for s in result.stats.values())
         findings += result.findings
         rules += list(CONTENT_RULES)
+        deadlines += question_deadlines(result.answers, now, calendar, settings.questions)
+        deadlines += stale_deadlines(frames.accounts, frames.posts, now, settings.rules)
 
     with sessions() as session:
         previous_topics = _previous(session, "hot_topic", "label")
@@ -223,13 +341,30 @@ def analyze(
         findings += rumour_findings(claims)
         rules.append("rumour_unclarified")
 
+    summary.findings_by_rule = Counter(f.rule for f in findings)
+    summary.rules = tuple(rules)
+    deadlines += [f.deadline for f in findings]
     with sessions.begin() as session:
+        cache.save(session.connection(), now)
         new, _updated = save_findings(session, findings, now)
         close_findings(session, findings, now)  # closed unanswered: not solved
         summary.new_findings = new
         summary.resolved = resolve_absent(session, rules, [f.dedup_key for f in findings], now)
-    summary.findings_by_rule = Counter(f.rule for f in findings)
-    summary.rules = tuple(rules)
+        if since is None:  # a run over part of the window says nothing about the whole
+            save_state(
+                session,
+                inputs,
+                now,
+                valid_until(now, deadlines),
+                rules,
+                {
+                    "posts": summary.posts,
+                    "comments": summary.comments,
+                    "findings_by_rule": dict(summary.findings_by_rule),
+                },
+            )
+        else:
+            forget_state(session)
     log.info(
         "analyze: %d posts, %d comments, %d scored, %d findings (%d new, %d resolved)",
         summary.posts,

@@ -6,18 +6,19 @@ engine's name is part of the cache key, so a newly trained model scores everythi
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Callable, Iterable
 
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from analysis.sentiment.engine import SentimentEngine, label_for
 from analysis.sentiment.factory import build_engine
 from analysis.sentiment.settings import SentimentSettings
 from analysis.texthash import text_hash
-from monitor.db.models import AnalysisCache
+from monitor.db.models import AnalysisCache, Comment
 from monitor.store.upsert import chunks, upsert
 
 log = logging.getLogger(__name__)
@@ -37,6 +38,55 @@ def current_engine(settings: SentimentSettings) -> SentimentEngine:
         _engines.clear()
         _engines[key] = build_engine(settings)
     return _engines[key]
+
+
+def first_model(session: Session, settings: SentimentSettings, now: dt.datetime) -> str:
+    """Before the first scoring with engine = auto and no trained model: train the
+    deployment's own model from the emoticon-labelled comments collected so far, when there
+    are at least ``first_run_min_examples`` (the `govmon sentiment train` path: held-out
+    comparison with snownlp, switched to only if it wins). Returns what was done, in Chinese,
+    or "" when nothing was to be decided."""
+    from analysis.sentiment.emoticons import load_emoticon_map
+    from analysis.sentiment.factory import persist_outcome
+    from analysis.sentiment.store import current_model_folder
+    from analysis.sentiment.training import TrainingDataError, build_examples, train_and_compare
+
+    if not settings.enabled or settings.engine != "auto":
+        return ""
+    if current_model_folder(settings.model_dir) is not None:
+        return ""
+    if any(settings.model_dir.glob("trained-*")):  # trained before and not switched to: the
+        return ""  # operator decides (`govmon sentiment train`), not every run again
+    public = Comment.is_official.is_(False)
+    if (session.scalar(select(func.count()).where(public)) or 0) < settings.first_run_min_examples:
+        return (
+            "尚无已训练的情感模型，已采集的评论不足 "
+            f"{settings.first_run_min_examples} 条（first_run_min_examples），本次用 snownlp 打分"
+        )
+    comments = list(session.scalars(select(Comment.text).where(public)))
+    emoticons = load_emoticon_map(settings.emoticons_file)
+    examples = build_examples(
+        comments, [], emoticons, settings.split_reposts, settings.max_text_chars
+    )
+    if len(examples) < settings.first_run_min_examples:
+        return (
+            f"尚无已训练的情感模型，已采集评论中带表情标注的样本 {len(examples)} 条，"
+            f"不足 {settings.first_run_min_examples} 条（first_run_min_examples），本次用 snownlp 打分"
+        )
+    try:
+        outcome = train_and_compare(
+            examples, current_engine(settings), settings, emoticons, now, "database"
+        )
+    except TrainingDataError as exc:
+        return f"尚无已训练的情感模型，训练未成功（{exc}），本次用 snownlp 打分"
+    persist_outcome(outcome, settings.model_dir)
+    _engines.clear()  # the next current_engine() reads the switch
+    if outcome.switch:
+        return (
+            f"首次分析：用已采集评论中 {len(examples)} 条带表情标注的样本训练了本部署的情感模型"
+            f"并启用，用它打分。{outcome.message}"
+        )
+    return f"首次分析：训练的模型未胜过 snownlp，未启用，本次用 snownlp 打分。{outcome.message}"
 
 
 def cached_scores(session: Session, engine_name: str, hashes: Iterable[str]) -> dict[str, float]:

@@ -7,11 +7,12 @@ from collections.abc import Collection, Iterable
 from dataclasses import asdict
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from analysis.findings import Finding
 from monitor.db.models import Account, FindingRow, Unit
+from monitor.store.upsert import chunks, upsert
 
 
 def _json_safe(value: Any) -> Any:
@@ -51,6 +52,25 @@ class SubjectIndex:
         return unit_id, account_id
 
 
+STAYS_CLOSED = frozenset({"dismissed", "closed"})
+
+_VALUE_COLUMNS = (
+    "rule",
+    "article",
+    "subject_type",
+    "subject_key",
+    "unit_id",
+    "account_id",
+    "severity",
+    "summary",
+    "evidence",
+    "data",
+    "since",
+    "deadline",
+    "last_seen",
+)
+
+
 def save_findings(
     session: Session,
     findings: Iterable[Finding],
@@ -58,53 +78,68 @@ def save_findings(
     *,
     index: SubjectIndex | None = None,
 ) -> tuple[int, int]:
-    """Upsert findings by dedup key; a resolved finding found again is reopened.
+    """Upsert findings by dedup key (one bulk INSERT … ON CONFLICT, not ORM objects: a
+    province has tens of thousands); a resolved finding found again is reopened.
     Returns (new, updated)."""
-    findings = list(findings)
-    if not findings:
+    by_key = {f.dedup_key: f for f in findings}  # one row per key (the last wins)
+    if not by_key:
         return 0, 0
     index = index or SubjectIndex(session)
-    keys = [f.dedup_key for f in findings]
-    existing = {
-        row.dedup_key: row
-        for part in range(0, len(keys), 500)
-        for row in session.scalars(
-            select(FindingRow).where(FindingRow.dedup_key.in_(keys[part : part + 500]))
-        )
-    }
-    new = 0
-    for finding in findings:
-        unit_id, account_id = index.ids(finding)
-        values = {
-            "rule": finding.rule,
-            "article": finding.article,
-            "subject_type": finding.subject_type,
-            "subject_key": finding.subject_key,
-            "unit_id": unit_id,
-            "account_id": account_id,
-            "severity": finding.severity,
-            "summary": finding.summary,
-            "evidence": [_json_safe(asdict(e)) for e in finding.evidence],
-            "data": _json_safe(finding.data),
-            "since": finding.since,
-            "deadline": finding.deadline,
-            "last_seen": now,
-        }
-        row = existing.get(finding.dedup_key)
-        if row is None:
-            new += 1
-            row = FindingRow(dedup_key=finding.dedup_key, first_seen=now, state="open", **values)
-            session.add(row)
-            existing[finding.dedup_key] = row
-        else:
-            for name, value in values.items():
-                setattr(row, name, value)
-            # A finding a person closed (误报, 已线下答复: store/dismissals.py) stays closed.
-            if row.state == "resolved":
-                row.state = "open"
-                row.resolved_at = None
     session.flush()
-    return new, len(findings) - new
+    conn = session.connection()
+    existing: dict[str, str] = {}  # dedup key → state
+    for part in chunks(list(by_key), 900):
+        existing.update(
+            conn.execute(
+                select(FindingRow.dedup_key, FindingRow.state).where(FindingRow.dedup_key.in_(part))
+            )
+            .tuples()
+            .all()
+        )
+    rows = []
+    for key, finding in by_key.items():
+        unit_id, account_id = index.ids(finding)
+        rows.append(
+            {
+                "dedup_key": key,
+                "rule": finding.rule,
+                "article": finding.article,
+                "subject_type": finding.subject_type,
+                "subject_key": finding.subject_key,
+                "unit_id": unit_id,
+                "account_id": account_id,
+                "severity": finding.severity,
+                "summary": finding.summary,
+                "evidence": [_json_safe(asdict(e)) for e in finding.evidence],
+                "data": _json_safe(finding.data),
+                "since": finding.since,
+                "deadline": finding.deadline,
+                "state": "open",
+                "first_seen": now,
+                "last_seen": now,
+                "resolved_at": None,
+            }
+        )
+    # A finding closed for good stays closed when found again: by a person (误报, 已线下答复:
+    # store/dismissals.py) or by the analysis (a question past tracking: store/closures.py).
+    kept = [r for r in rows if existing.get(r["dedup_key"]) in STAYS_CLOSED]
+    reopen = [r for r in rows if existing.get(r["dedup_key"]) not in STAYS_CLOSED]
+    table = FindingRow.__table__
+    if reopen:
+        upsert(
+            conn,
+            table,  # type: ignore[arg-type]
+            reopen,
+            conflict=("dedup_key",),
+            update=(*_VALUE_COLUMNS, "state", "resolved_at"),  # first_seen stays
+        )
+    if kept:
+        upsert(conn, table, kept, conflict=("dedup_key",), update=_VALUE_COLUMNS)  # type: ignore[arg-type]
+    for obj in list(session.identity_map.values()):  # loaded before: must not show old values
+        if isinstance(obj, FindingRow):
+            session.expire(obj)
+    new = len(by_key) - len(existing)
+    return new, len(by_key) - new
 
 
 def resolve_absent(
@@ -121,15 +156,19 @@ def resolve_absent(
     accounts must not resolve the findings of the others). Returns how many were resolved.
     """
     present = set(present_keys)
-    query = select(FindingRow).where(FindingRow.rule.in_(list(rules)), FindingRow.state == "open")
-    resolved = 0
-    for row in session.scalars(query):
-        if row.dedup_key in present:
-            continue
-        if subject_keys is not None and row.subject_key not in subject_keys:
-            continue
-        row.state = "resolved"
-        row.resolved_at = now
-        resolved += 1
-    session.flush()
-    return resolved
+    query = select(FindingRow.id, FindingRow.dedup_key, FindingRow.subject_key).where(
+        FindingRow.rule.in_(list(rules)), FindingRow.state == "open"
+    )
+    gone = [
+        id_
+        for id_, key, subject in session.execute(query)
+        if key not in present and (subject_keys is None or subject in subject_keys)
+    ]
+    for part in chunks(gone, 900):
+        session.execute(
+            update(FindingRow)
+            .where(FindingRow.id.in_(part))
+            .values(state="resolved", resolved_at=now)
+            .execution_options(synchronize_session="fetch")
+        )
+    return len(gone)

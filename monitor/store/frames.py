@@ -161,10 +161,20 @@ def load_comments(session: Session, since: dt.datetime, until: dt.datetime) -> p
         .join(Post, Post.id == Comment.post_id)
         .where(Comment.created_at >= since, Comment.created_at <= until)
         .order_by(Comment.id)
+        .execution_options(yield_per=20_000)
     )
-    frame = pd.DataFrame(
-        [tuple(r) for r in rows], columns=[*cols.COMMENTS, "text_hash", "deleted_at"]
-    )
+    # In chunks: a province's 200,000 comments as one list of row tuples would briefly take
+    # about as much memory again as the frame itself.
+    columns = [*cols.COMMENTS, "text_hash", "deleted_at"]
+    parts = [
+        _comment_part(pd.DataFrame(chunk, columns=columns)) for chunk in rows.partitions(20_000)
+    ]
+    if not parts:
+        return _comment_part(pd.DataFrame([], columns=columns))
+    return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+
+
+def _comment_part(frame: pd.DataFrame) -> pd.DataFrame:
     _utc(frame, "created_at", "deleted_at")
     frame["is_official"] = frame["is_official"].astype(bool)
     frame["liked_by_author"] = frame["liked_by_author"].astype(bool)

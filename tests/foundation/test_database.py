@@ -156,7 +156,8 @@ def test_migrations_work_from_an_installed_wheel(tmp_path: Path) -> None:
         "assert monitor.__file__.startswith(sys.argv[1]), monitor.__file__;"
         "from monitor.db.engine import make_engine;"
         "from monitor.db import migrate;"
-        "e = make_engine('sqlite:///w.db'); print(migrate.upgrade(e)); migrate.check(e)"
+        "e = make_engine('sqlite:///w.db'); print(migrate.upgrade(e)); migrate.check(e);"
+        "print(migrate.head_revision(e))"
     )
     run = subprocess.run(
         [sys.executable, "-c", code, str(site)],

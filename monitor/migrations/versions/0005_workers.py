@@ -1,7 +1,7 @@
 """workers: procrastinate's tables (PostgreSQL), shared host pacing and bot sends
 
 Revision ID: 0005_workers
-Revises: 0003_web
+Revises: 0004_text_results
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from alembic import op
 import monitor.db.types
 
 revision = "0005_workers"
-down_revision = "0003_web"
+down_revision = "0004_text_results"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,258 @@
+"""Province-scale benchmark: the 300-account week (6,000 posts, 200,000 comments; 15 % of
+comments questions, 5 % official replies; post templates mixed with real headlines, comments
+mixed with real Weibo comments from ../shared/datasets), stored through govmon's own ingest once
+into a cached SQLite file, then each step run as govmon itself in a fresh process:
+
+    govmon analyze  (cold, nothing new, +1 % new comments)
+    govmon alerts check
+    govmon digest   (the system's and every unit's)
+
+Prints CPU (user + system of the child), wall time and peak RSS of each step, with the ratios
+the targets of issue 15 name, and the machine. The machine may be shared: CPU time is the
+figure to compare, wall time is shown for reference.
+
+    python benchmarks/scale.py [--accounts 300] [--posts 6000] [--comments 200000]
+        [--datasets ../shared/datasets] [--cache-dir ~/.cache/govmon-scale] [--rebuild]
+        [--sentiment off|trained]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from week import (
+    add_new_texts,
+    dataset_texts,
+    store_comments_of,
+    store_week,
+    synthetic_week,
+)
+
+from monitor.db import migrate
+from monitor.db.engine import make_engine
+
+ROOT = Path(__file__).resolve().parent.parent
+FORMAT = 1  # bump when the stored week changes shape
+
+
+@dataclass(frozen=True)
+class Step:
+    name: str
+    cpu: float
+    wall: float
+    rss_mib: float
+    ok: bool
+
+
+def machine() -> str:
+    model = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    return f"{os.cpu_count()} cores, {model}, load average {load:.1f} at start"
+
+
+def build(args: argparse.Namespace, path: Path) -> dt.datetime:
+    """The week, stored through govmon's ingest into ``path``; returns the week's end."""
+    now = dt.datetime.now(dt.UTC).replace(minute=0, second=0, microsecond=0)
+    pools = dataset_texts(Path(args.datasets))
+    if not pools.comments:
+        print(f"warning: no datasets in {args.datasets}: template texts only", file=sys.stderr)
+    frames = synthetic_week(
+        args.accounts,
+        args.posts,
+        args.comments,
+        now=now,
+        question_share=0.15 / 0.95,
+        official_share=0.05,
+        pools=pools,
+    )
+    tmp = path.with_suffix(".building")
+    tmp.unlink(missing_ok=True)
+    engine = make_engine(f"sqlite:///{tmp}")
+    migrate.upgrade(engine)
+    began = time.perf_counter()
+    store_week(engine, frames, now)
+    engine.dispose()
+    tmp.replace(path)
+    meta = {"now": now.isoformat(), "format": FORMAT, "real_texts": bool(pools.comments)}
+    path.with_suffix(".json").write_text(json.dumps(meta), encoding="utf-8")
+    print(f"built and stored in {time.perf_counter() - began:.0f} s → {path}")
+    return now
+
+
+def cached_week(args: argparse.Namespace) -> tuple[Path, dt.datetime]:
+    cache = Path(args.cache_dir).expanduser()
+    cache.mkdir(parents=True, exist_ok=True)
+    texts = "real" if dataset_texts(Path(args.datasets), limit=1).comments else "templates"
+    path = cache / f"week-{args.accounts}-{args.posts}-{args.comments}-{texts}.db"
+    meta_path = path.with_suffix(".json")
+    if path.exists() and meta_path.exists() and not args.rebuild:
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        if meta.get("format") == FORMAT:
+            if not meta.get("real_texts"):
+                print("warning: the cached week has template texts only", file=sys.stderr)
+            return path, dt.datetime.fromisoformat(meta["now"])
+    return path, build(args, path)
+
+
+def settings_file(folder: Path, db: Path, sentiment: str) -> Path:
+    text = f"""
+[general]
+data_dir = "{folder / "data"}"
+
+[database]
+url = "sqlite:///{db}"
+
+[sentiment]
+enabled = {"true" if sentiment != "off" else "false"}
+engine = "auto"
+
+[digest]
+out_dir = "{folder / "digests"}"
+"""
+    path = folder / "settings.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def run_step(name: str, argv: list[str], config: Path) -> Step:
+    """One govmon command in a fresh process; its own CPU time and peak RSS (wait4)."""
+    env = {**os.environ, "GOVMON_CONFIG": str(config), "COLUMNS": "120"}
+    began = time.perf_counter()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "monitor", *argv],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
+    )
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - began
+    err = proc.stderr.read().decode("utf-8", "replace") if proc.stderr else ""
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    ok = proc.returncode == 0
+    if not ok:
+        print(f"  {name}: exit {proc.returncode}\n{err[-2000:]}", file=sys.stderr)
+    step = Step(name, usage.ru_utime + usage.ru_stime, wall, usage.ru_maxrss / 1024, ok)
+    print(f"  {name}: {step.cpu:.1f} s CPU, {step.wall:.1f} s wall, {step.rss_mib:.0f} MiB")
+    return step
+
+
+def grow(db: Path, share: float, now: dt.datetime, args: argparse.Namespace) -> int:
+    """``share`` new comments (texts not seen before) through govmon's ingest."""
+    frames = synthetic_week(
+        args.accounts,
+        args.posts,
+        args.comments,
+        now=now,
+        question_share=0.15 / 0.95,
+        official_share=0.05,
+        pools=dataset_texts(Path(args.datasets)),
+    )
+    grown = add_new_texts({"comments": frames["comments"], "posts": frames["posts"]}, share)
+    new = grown["comments"].iloc[len(frames["comments"]) :]
+    engine = make_engine(f"sqlite:///{db}")
+    store_comments_of(engine, new, frames["posts"], now)
+    engine.dispose()
+    return len(new)
+
+
+def table(steps: dict[str, Step], comments: int) -> None:
+    cold = steps.get("analyze cold")
+
+    def ratio(name: str) -> str:
+        step = steps.get(name)
+        if step is None or cold is None or cold.cpu == 0:
+            return ""
+        return f"{step.cpu / cold.cpu:.2f}× cold"
+
+    targets = {
+        "analyze cold": f"≤ 30 s CPU, ≤ 500 MiB at {comments:,} comments",
+        "analyze no-op": "≤ 0.05× cold",
+        "analyze +1 %": "≤ 0.15× cold",
+        "alerts check": "≤ 0.1× before (README)",
+        "digest (all units)": "≤ 0.3× before (README), ≤ 500 MiB",
+    }
+    header = (
+        f"| {'step':<20} | {'CPU s':>7} | {'wall s':>7} | {'peak RSS MiB':>12} | ratio | target |"
+    )
+    print(header)
+    print("|" + "---|" * 6)
+    for name, step in steps.items():
+        mark = "" if step.ok else " (failed)"
+        print(
+            f"| {name + mark:<20} | {step.cpu:>7.1f} | {step.wall:>7.1f} | {step.rss_mib:>12.0f} "
+            f"| {ratio(name) if name.startswith('analyze ') and name != 'analyze cold' else ''} "
+            f"| {targets.get(name, '')} |"
+        )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--accounts", type=int, default=300)
+    parser.add_argument("--posts", type=int, default=6000)
+    parser.add_argument("--comments", type=int, default=200_000)
+    parser.add_argument(
+        "--datasets",
+        default="../shared/datasets",
+        help="the shared public datasets (headlines, Weibo comments); default ../shared/datasets",
+    )
+    parser.add_argument("--cache-dir", default="~/.cache/govmon-scale")
+    parser.add_argument("--rebuild", action="store_true", help="build the week again")
+    parser.add_argument("--sentiment", choices=("off", "trained"), default="off")
+    args = parser.parse_args(argv)
+
+    print(f"machine: {machine()}")
+    cached, now = cached_week(args)
+    print(
+        f"week: {args.accounts} accounts, {args.posts} posts, {args.comments:,} comments "
+        f"(15 % questions, 5 % official replies), ending {now:%Y-%m-%d %H:%M} UTC; "
+        f"sentiment {args.sentiment}"
+    )
+    with tempfile.TemporaryDirectory(prefix="govmon-scale-") as tmp:
+        folder = Path(tmp)
+        db = folder / "week.db"
+        shutil.copyfile(cached, db)
+        engine = make_engine(f"sqlite:///{db}")
+        migrate.upgrade(engine)  # a week cached by an older version: as `govmon init` would
+        engine.dispose()
+        config = settings_file(folder, db, args.sentiment)
+        steps: dict[str, Step] = {}
+        if args.sentiment == "trained":
+            steps["sentiment train"] = run_step("sentiment train", ["sentiment", "train"], config)
+        steps["analyze cold"] = run_step("analyze cold", ["analyze"], config)
+        steps["analyze no-op"] = run_step("analyze no-op", ["analyze"], config)
+        added = grow(db, 0.01, now, args)
+        print(f"  (+{added:,} new comments stored through ingest)")
+        steps["analyze +1 %"] = run_step("analyze +1 %", ["analyze"], config)
+        steps["alerts check"] = run_step("alerts check", ["alerts", "check"], config)
+        week = (now - dt.timedelta(days=4)).isocalendar()
+        steps["digest (all units)"] = run_step(
+            "digest (all units)", ["digest", "--week", f"{week.year}-W{week.week:02d}"], config
+        )
+    print()
+    table(steps, args.comments)
+    return 0 if all(s.ok for s in steps.values()) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,104 @@
+"""Per-text rule results in the database (table ``text_results``), so that a fresh process —
+every CLI run, a restarted daemon — scores only texts it has never seen.
+
+The analysis side keys each result ``<kind>:<word lists' fingerprint>:<text hash>``
+(analysis/compliance/text_flags.py); here that key is stored as (scorer, text_hash).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator, MutableMapping
+
+from sqlalchemy import select
+from sqlalchemy.engine import Connection
+
+from monitor.db.models import TextResult
+from monitor.store.upsert import chunks, upsert
+
+
+def _split(key: str) -> tuple[str, str]:
+    scorer, _, text_hash = key.rpartition(":")
+    return scorer, text_hash
+
+
+class StoredTextCache(MutableMapping[str, tuple[object, ...]]):
+    """The mapping the rules engine reads and fills, over a process-wide dict; remembers what
+    was computed now so that only that is written back."""
+
+    def __init__(self, memory: MutableMapping[str, tuple[object, ...]]) -> None:
+        self.memory = memory
+        self.computed: set[str] = set()
+
+    def __getitem__(self, key: str) -> tuple[object, ...]:
+        return self.memory[key]
+
+    def __setitem__(self, key: str, value: tuple[object, ...]) -> None:
+        self.memory[key] = value
+        self.computed.add(key)
+
+    def __delitem__(self, key: str) -> None:
+        del self.memory[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.memory)
+
+    def __len__(self) -> int:
+        return len(self.memory)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.memory
+
+    def load(self, conn: Connection, keys: Iterable[str]) -> int:
+        """Fetch the stored results of ``keys`` not yet in memory; returns how many."""
+        wanted: dict[str, set[str]] = {}
+        for key in keys:
+            if key not in self.memory:
+                scorer, text_hash = _split(key)
+                wanted.setdefault(scorer, set()).add(text_hash)
+        found = 0
+        for scorer, hashes in wanted.items():
+            query = select(TextResult.text_hash, TextResult.result).where(
+                TextResult.scorer == scorer
+            )
+            # Many keys (a cold process over a whole window): one pass over the scorer's rows
+            # beats hundreds of IN lists; a few keys: look them up.
+            parts = (
+                [query]
+                if len(hashes) > 5000
+                else [
+                    query.where(TextResult.text_hash.in_(part))
+                    for part in chunks(sorted(hashes), 900)
+                ]
+            )
+            for part_query in parts:
+                for text_hash, result in conn.execute(part_query):
+                    if text_hash in hashes:
+                        self.memory[f"{scorer}:{text_hash}"] = tuple(result)
+                        found += 1
+        return found
+
+    def save(self, conn: Connection, now: dt.datetime) -> int:
+        """Store what was computed since the last save; returns how many."""
+        rows = []
+        for key in sorted(self.computed):
+            if key not in self.memory:
+                continue
+            scorer, text_hash = _split(key)
+            rows.append(
+                {
+                    "scorer": scorer,
+                    "text_hash": text_hash,
+                    "result": list(self.memory[key]),
+                    "computed_at": now,
+                }
+            )
+        upsert(
+            conn,
+            TextResult.__table__,  # type: ignore[arg-type]
+            rows,
+            conflict=("scorer", "text_hash"),
+            update=("result", "computed_at"),
+        )
+        self.computed.clear()
+        return len(rows)

@@ -1,0 +1,88 @@
+"""The first `govmon analyze` without a trained model: with enough emoticon-labelled comments
+it trains the deployment's own model (held-out comparison with snownlp) and says so; with too
+few it scores with snownlp and says that."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from collectors.records import CommentRecord, PostRecord
+from monitor.db.models import Account, Unit
+from monitor.pipeline.analyze import analyze
+from monitor.settings import Settings, settings_from_dict
+from monitor.store.ingest import store_comments, store_posts
+
+NOW = dt.datetime(2026, 11, 27, 2, 0, tzinfo=dt.UTC)
+GOOD = ["辛苦了，{}路况很好", "谢谢及时发布，{}一路畅通", "点赞，{}的工作人员好样的"]
+BAD = ["又堵车了，{}太差了", "{}收费站排了一个小时，烦死了", "投诉无门，{}没人管"]
+PLACES = ["江都", "溧水", "无锡", "南通", "徐州", "扬州", "镇江"]
+
+
+def _settings(tmp_path: Path, min_examples: int) -> Settings:
+    return settings_from_dict(
+        {
+            "general": {"data_dir": str(tmp_path / "data")},
+            "sentiment": {"first_run_min_examples": min_examples, "min_training_samples": 50},
+            "topics": {"enabled": False},
+            "rumours": {"enabled": False},
+        }
+    )
+
+
+def _seed(engine: Engine, count: int) -> None:
+    with engine.begin() as conn:
+        unit = conn.execute(
+            Unit.__table__.insert().values(
+                name="江东省交通运输厅", head="甲", deputy="乙", editor="丙"
+            )
+        ).inserted_primary_key[0]  # type: ignore[index]
+        conn.execute(
+            Account.__table__.insert().values(
+                id=1, unit_id=unit, platform="weibo", platform_id="1", name="江东交通"
+            )
+        )
+        post = PostRecord("weibo", "p1", "https://m.weibo.cn/", NOW, published_at=NOW, text="路况")
+        store_posts(conn, 1, [post], NOW)
+        comments = []
+        for i in range(count):
+            good = i % 2 == 0
+            pool = GOOD if good else BAD
+            text = pool[i % 3].format(PLACES[i % 7]) + ("[赞]" if good else "[怒]") + f" {i}"
+            comments.append(
+                CommentRecord(
+                    "weibo",
+                    f"c{i}",
+                    "p1",
+                    "https://m.weibo.cn/",
+                    NOW,
+                    text=text,
+                    created_at=NOW - dt.timedelta(minutes=i % 600 + 1),
+                )
+            )
+        store_comments(conn, "weibo", comments, NOW)
+
+
+def test_first_run_trains_the_deployments_model(db_engine: Engine, tmp_path: Path) -> None:
+    _seed(db_engine, 240)
+    settings = _settings(tmp_path, 200)
+    summary = analyze(db_engine, settings, clock=lambda: NOW)
+    assert summary.sentiment_note.startswith("首次分析")
+    assert "240 条带表情标注的样本" in summary.sentiment_note
+    assert list(settings.sentiment.model_dir.glob("trained-*/model.npz"))
+    assert summary.sentiment_scored > 0
+    # Trained once: the next run does not train again, whichever engine won.
+    again = analyze(db_engine, settings, clock=lambda: NOW + dt.timedelta(hours=2))
+    assert again.sentiment_note == ""
+
+
+def test_too_few_examples_score_with_snownlp_and_say_so(db_engine: Engine, tmp_path: Path) -> None:
+    _seed(db_engine, 40)
+    settings = _settings(tmp_path, 200)
+    summary = analyze(db_engine, settings, clock=lambda: NOW)
+    assert "本次用 snownlp 打分" in summary.sentiment_note
+    assert "200" in summary.sentiment_note
+    assert not list(settings.sentiment.model_dir.glob("trained-*"))
+    assert summary.sentiment_scored > 0
