@@ -89,13 +89,8 @@ def save_findings(
     conn = session.connection()
     existing: dict[str, str] = {}  # dedup key → state
     for part in chunks(list(by_key), 900):
-        existing.update(
-            conn.execute(
-                select(FindingRow.dedup_key, FindingRow.state).where(FindingRow.dedup_key.in_(part))
-            )
-            .tuples()
-            .all()
-        )
+        query = select(FindingRow.dedup_key, FindingRow.state).where(FindingRow.dedup_key.in_(part))
+        existing.update((str(key), str(state)) for key, state in conn.execute(query))
     rows = []
     for key, finding in by_key.items():
         unit_id, account_id = index.ids(finding)
