@@ -155,6 +155,14 @@ def _subtree(
         scope=unit.name,
         unit_id=unit.id,
         files={"html": str(folder / "digest.html"), "xlsx": str(folder / "digest.xlsx")},
+        summary={  # as DigestData.summary() stores it
+            "as_of": "2026年11月22日 24:00",
+            "overview": {"posts": 10.0 + n, "comments": 200.0 + n},
+            "rumours_unclarified": n,
+            "unanswered": 3 + n,
+            "overdue": 1,
+            "findings_open": 5 + n,
+        },
     )
     session.add(digest)
     session.flush()

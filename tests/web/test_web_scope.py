@@ -112,3 +112,14 @@ def test_overview_links_the_newest_digest_of_the_own_scope(
     page = as_user("port").get("/").text
     assert f"/digests/{world.digests['port']}/html" in page
     assert f"/digests/{world.digests['road']}/html" not in page
+
+
+def test_overview_shows_the_newest_digests_own_headline(
+    as_user: Callable[[str], TestClient], world: World
+) -> None:
+    """The week's key numbers are the digest's (its stored summary), not recounted here."""
+    page = as_user("port").get("/").text  # the port subtree's digest: n = 3
+    assert "周报要点（各项状态截至 2026年11月22日 24:00）" in page
+    assert "<b>13</b> 条发布" in page and "<b>203</b> 条网民评论" in page
+    assert "<b>6</b> 条未答复提问（其中逾期 1 条）" in page
+    assert "<b>8</b> 项未解决合规问题" in page
