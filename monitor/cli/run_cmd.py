@@ -44,10 +44,12 @@ def run(app: AppContext) -> None:
 
     settings = app.settings
     if settings.daemon.engine == "procrastinate":
-        from monitor.workers.app import require_postgres
-        from monitor.workers.scheduler import run_scheduler
+        from monitor.workers.app import require_postgres, require_procrastinate
 
         require_postgres(settings)
+        require_procrastinate()
+        from monitor.workers.scheduler import run_scheduler
+
         engine = app.engine()
         job_lines_to_console()
         run_scheduler(settings, engine)

@@ -34,16 +34,17 @@ log = logging.getLogger("monitor.workers")
 def worker(app: AppContext, concurrency: int | None, queues: str, identity: str) -> None:
     """运行任务 worker：从 PostgreSQL 队列中取出采集、分析、告警、发送和周报任务执行（多台机器可同时运行）。"""
     from monitor.cli.run_cmd import job_lines_to_console
-    from monitor.workers.app import build_app, require_postgres
+    from monitor.workers.app import build_app, require_postgres, require_procrastinate
     from monitor.workers.context import CONTEXT_KEY, WorkerContext, with_identity
     from monitor.workers.pacing import SharedPacer
 
     settings = app.settings
-    require_postgres(settings)
     chosen = [q.strip() for q in queues.split(",") if q.strip()]
     unknown = sorted(set(chosen) - set(QUEUES))
     if unknown:
         raise InputError(f"未知的队列 {'、'.join(unknown)}（可用：{'、'.join(QUEUES)}）")
+    require_postgres(settings)
+    require_procrastinate()
     identity = identity or settings.workers.identity
     settings = with_identity(settings, identity)
     engine = app.engine()

@@ -27,6 +27,16 @@ def require_postgres(settings: Settings) -> None:
         )
 
 
+def require_procrastinate() -> None:
+    """The queue library comes with the postgres extra; say how to get it."""
+    try:
+        import procrastinate  # noqa: F401
+    except ModuleNotFoundError:
+        raise GovmonError(
+            "多机任务引擎需要 procrastinate：请安装 pip install 'govmon[postgres]'"
+        ) from None
+
+
 def conninfo(settings: Settings) -> dict[str, Any]:
     """libpq connection parameters for psycopg, from the SQLAlchemy URL (password included)."""
     url = make_url(settings.database_url())
@@ -46,12 +56,9 @@ def conninfo(settings: Settings) -> dict[str, Any]:
 def build_app(settings: Settings) -> Any:
     """A procrastinate App with govmon's tasks (not opened)."""
     require_postgres(settings)
-    try:
-        import procrastinate
-    except ModuleNotFoundError:
-        raise GovmonError(
-            "多机任务引擎需要 procrastinate：请安装 pip install 'govmon[postgres]'"
-        ) from None
+    require_procrastinate()
+    import procrastinate
+
     from monitor.workers.tasks import blueprint
 
     params = conninfo(settings)

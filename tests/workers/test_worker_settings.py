@@ -3,6 +3,7 @@ identities that carry their own cookie and proxy, secrets only by reference."""
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -39,8 +40,7 @@ def test_unknown_queue_is_refused(
 ) -> None:
     config = write_settings(PROCRASTINATE)
     run_cli("--config", config, "init")
-    # the queue names are checked before anything connects; pretend the database is PostgreSQL
-    monkeypatch.setattr("monitor.workers.app.require_postgres", lambda _settings: None)
+    # the queue names are checked first, before the database or the queue library
     result = run_cli("--config", config, "worker", "--queues", "collect,mail")
     assert result.exit_code == 2
     assert "未知的队列 mail" in result.output
@@ -87,3 +87,20 @@ def test_identity_refuses_secrets_in_clear_and_bad_proxies(
 def test_engine_must_be_known() -> None:
     with pytest.raises(SettingsError, match=r"daemon\.engine"):
         settings_from_dict({"daemon": {"engine": "celery"}})
+
+
+@pytest.mark.parametrize("command", [("worker",), ("run",)])
+def test_worker_engine_without_procrastinate_says_what_to_install(
+    write_settings: Callable[..., Path],
+    run_cli: Callable[..., Result],
+    command: tuple[str, ...],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`pip install .` has no queue library: the worker engine names the extra to install
+    (checked before anything connects, so no server is needed here)."""
+    monkeypatch.setitem(sys.modules, "procrastinate", None)  # import fails as if absent
+    config = write_settings(PROCRASTINATE, db_url="postgresql+psycopg://govmon@127.0.0.1:9/govmon")
+    result = run_cli("--config", config, *command)
+    assert result.exit_code != 0
+    assert "pip install 'govmon[postgres]'" in result.output
+    assert "Traceback" not in result.output
