@@ -32,27 +32,13 @@ from sqlalchemy import func, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
-from collectors.fakeplatform import FakeAccount, FakeContent, FakePost
+from collectors.fakeplatform import crowd_accounts, weibo_crowd
 from monitor.db import migrate
 from monitor.db.engine import make_engine
 from monitor.db.models import Account, CollectionRun, Unit
 
 POSTS = 2  # one page, no comments: 2 requests per account (profile, posts)
 REQUESTS_PER_ACCOUNT = 2
-
-
-def build_content(accounts: int) -> FakeContent:
-    content = FakeContent()
-    for a in range(accounts):
-        uid = str(2_000_000_000 + a)
-        posts = [
-            FakePost(
-                id=str(7_000_000_000 + a * 10 + p), created_at=f"-{p + 1}d", text=f"通告 {a}-{p}"
-            )
-            for p in range(POSTS)
-        ]
-        content.add(FakeAccount("weibo", uid, f"交通发布{a}", followers=100 + a, posts=posts))
-    return content
 
 
 def fresh_schema(base: str) -> str:
@@ -73,13 +59,8 @@ def seed(url: str, accounts: int) -> None:
         session.add(unit)
         session.flush()
         session.add_all(
-            Account(
-                unit_id=unit.id,
-                platform="weibo",
-                platform_id=str(2_000_000_000 + a),
-                name=f"交通发布{a}",
-            )
-            for a in range(accounts)
+            Account(unit_id=unit.id, platform="weibo", platform_id=uid, name=name)
+            for uid, name in crowd_accounts(accounts)
         )
         session.commit()
     engine.dispose()
@@ -194,7 +175,7 @@ def main() -> None:
         f"interval {args.interval * 1000:.1f} ms → politeness bound {bound:.1f} accounts/s; "
         f"{args.concurrency} jobs per worker"
     )
-    fake = Remote(build_content(args.accounts), args.latency)
+    fake = Remote(weibo_crowd(args.accounts, POSTS), args.latency)
     try:
         first: float | None = None
         for n in counts:

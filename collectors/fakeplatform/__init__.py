@@ -11,6 +11,7 @@ from collectors.fakeplatform.content import (
     FakePost,
     FakeRepost,
 )
+from collectors.fakeplatform.crowd import crowd_accounts, weibo_crowd
 from collectors.fakeplatform.faults import Fault
 from collectors.fakeplatform.server import FakePlatform, RequestRecord
 
@@ -23,6 +24,8 @@ __all__ = [
     "FakeRepost",
     "Fault",
     "RequestRecord",
+    "crowd_accounts",
     "max_concurrency",
     "min_start_gap",
+    "weibo_crowd",
 ]

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from testkit.daemon import wait_for
 from testkit.postgres import PG_URL, fresh_schema
 
-from collectors.fakeplatform import FakeAccount, FakeContent, FakePlatform, FakePost
+from collectors.fakeplatform import FakePlatform, crowd_accounts, weibo_crowd
 from collectors.settings import CollectorsSettings
 from monitor.db import migrate
 from monitor.db.engine import make_engine
@@ -45,20 +45,6 @@ ROUND_DEADLINE = 240.0
 WINDOW = 20
 
 
-def _content() -> FakeContent:
-    content = FakeContent()
-    for a in range(ACCOUNTS):
-        uid = str(2_000_000_000 + a)
-        posts = [
-            FakePost(
-                id=str(7_000_000_000 + a * 10 + p), created_at=f"-{p + 1}d", text=f"通告 {a}-{p}"
-            )
-            for p in range(POSTS)
-        ]
-        content.add(FakeAccount("weibo", uid, f"交通发布{a}", followers=100 + a, posts=posts))
-    return content
-
-
 @pytest.fixture
 def database() -> Iterator[tuple[str, Engine]]:
     with fresh_schema() as url:
@@ -68,15 +54,10 @@ def database() -> Iterator[tuple[str, Engine]]:
             unit = Unit(name="江东省交通运输厅")
             session.add(unit)
             session.flush()
-            for a in range(ACCOUNTS):
-                session.add(
-                    Account(
-                        unit_id=unit.id,
-                        platform="weibo",
-                        platform_id=str(2_000_000_000 + a),
-                        name=f"交通发布{a}",
-                    )
-                )
+            session.add_all(
+                Account(unit_id=unit.id, platform="weibo", platform_id=uid, name=name)
+                for uid, name in crowd_accounts(ACCOUNTS)
+            )
             session.commit()
         yield url, engine
         engine.dispose()
@@ -146,7 +127,7 @@ def test_three_workers_collect_every_account_once_postgres(
     tmp_path: Path, database: tuple[str, Engine]
 ) -> None:
     url, engine = database
-    with FakePlatform(_content(), latency=0.02) as fake:
+    with FakePlatform(weibo_crowd(ACCOUNTS, POSTS), latency=0.02) as fake:
         config = _settings(tmp_path, url, fake.url)
         procs = [_start(tmp_path, config, "scheduler", "run")]
         procs += [
