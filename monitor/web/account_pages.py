@@ -22,7 +22,7 @@ from monitor.store.sentiment_labels import LABEL_WORDS
 from monitor.web import audit, queries
 from monitor.web.forms import int_or_none, page_number, query_without_page, text
 from monitor.web.queries import AccountFilter
-from monitor.web.security import csrf_ok
+from monitor.web.security import csrf_ok, stale_form
 from monitor.web.state import ACCOUNT_STATUS_LABELS, flash, not_found, render, signed_in, web
 
 UPLOAD_SUFFIXES = (".xlsx", ".csv")
@@ -121,7 +121,7 @@ async def import_upload(request: Request) -> Response:
     _admin(request)
     form = await request.form(max_files=1)
     if not csrf_ok(request, form.get("csrf")):
-        return Response("页面已过期，请刷新后重试", status_code=400)
+        return stale_form()
     upload = form.get("file")
     if not isinstance(upload, UploadFile) or not upload.filename:
         flash(request, "请选择要上传的备案登记表（.xlsx 或 .csv）")
@@ -196,7 +196,7 @@ async def import_confirm(request: Request) -> Response:
     _admin(request)
     form = await request.form()
     if not csrf_ok(request, form.get("csrf")):
-        return Response("页面已过期，请刷新后重试", status_code=400)
+        return stale_form()
     path, name = _uploaded(request)
     state = web(request)
     try:

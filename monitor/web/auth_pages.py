@@ -8,7 +8,7 @@ from starlette.responses import RedirectResponse, Response
 from monitor.db.models import User
 from monitor.errors import InputError
 from monitor.web import audit, users
-from monitor.web.security import csrf_ok
+from monitor.web.security import csrf_ok, stale_form
 from monitor.web.state import flash, render, signed_in, web
 
 
@@ -76,7 +76,7 @@ async def login(request: Request) -> Response:
 async def logout(request: Request) -> Response:
     form = await request.form()
     if not csrf_ok(request, form.get("csrf")):
-        return Response("页面已过期，请刷新后重试", status_code=400)
+        return stale_form()
     state = web(request)
     user_id = request.session.get("user_id")
     with state.transaction() as session:

@@ -14,7 +14,7 @@ from monitor.store.dismissals import ClosureError, close_finding
 from monitor.web import audit, queries
 from monitor.web.forms import day, int_or_none, page_number, query_without_page, text
 from monitor.web.queries import FindingFilter
-from monitor.web.security import csrf_ok
+from monitor.web.security import csrf_ok, stale_form
 from monitor.web.state import flash, not_found, render, require_actor, signed_in, web
 
 NOTE_MAX = 2000
@@ -110,7 +110,7 @@ async def acknowledge(request: Request) -> Response:
         if row is None:
             raise not_found()
         if not csrf_ok(request, form.get("csrf")):
-            return Response("页面已过期，请刷新后重试", status_code=400)
+            return stale_form()
         require_actor(scope)
         alert = queries.alert_of(session, row.id)
         if alert is None:
@@ -145,7 +145,7 @@ async def _close(request: Request, kind: str) -> Response:
         if row is None:
             raise not_found()
         if not csrf_ok(request, form.get("csrf")):
-            return Response("页面已过期，请刷新后重试", status_code=400)
+            return stale_form()
         require_actor(scope)
         before = row.state
         reason = form.get("reason", "")[:NOTE_MAX]
@@ -187,7 +187,7 @@ async def note(request: Request) -> Response:
         if row is None:
             raise not_found()
         if not csrf_ok(request, form.get("csrf")):
-            return Response("页面已过期，请刷新后重试", status_code=400)
+            return stale_form()
         require_actor(scope)
         body = form.get("note", "").strip()[:NOTE_MAX]
         if not body:

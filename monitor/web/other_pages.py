@@ -18,7 +18,7 @@ from monitor.settings.secrets import redact
 from monitor.store.sentiment_labels import LABEL_WORDS, LABELS, save_label
 from monitor.web import audit, queries
 from monitor.web.forms import page_number
-from monitor.web.security import csrf_ok
+from monitor.web.security import csrf_ok, stale_form
 from monitor.web.state import flash, not_found, render, require_actor, signed_in, web
 
 REVIEW_PAGE = 20
@@ -160,7 +160,7 @@ async def sentiment_label(request: Request) -> Response:
     with state.transaction() as session:
         scope = signed_in(request, session)
         if not csrf_ok(request, form.get("csrf")):
-            return Response("页面已过期，请刷新后重试", status_code=400)
+            return stale_form()
         require_actor(scope)
         label = str(form.get("label", ""))
         text_hash = str(form.get("hash", ""))

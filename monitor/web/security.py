@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from starlette.requests import Request
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 Clock = Callable[[], dt.datetime]
@@ -59,6 +60,11 @@ def csrf_token(request: Request) -> str:
         token = secrets.token_urlsafe(32)
         request.session["csrf"] = token
     return token
+
+
+def stale_form() -> Response:
+    """The answer to a POST whose CSRF token does not match the session (an old page)."""
+    return Response("页面已过期，请刷新后重试", status_code=400)
 
 
 def csrf_ok(request: Request, given: object) -> bool:
