@@ -16,11 +16,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from analysis.findings import make_key
 from analysis.labels import state_label
+
+if TYPE_CHECKING:  # pandas only where content is read: alerts import this module too
+    import pandas as pd
 
 # The reasons a closing gives (shown to people).
 CLARIFIED = "已发布澄清"
@@ -83,8 +85,14 @@ def content_closings(
         replied["platform"], replied["platform_comment_id"], replied["answered_at"], strict=True
     ):
         key = make_key("unanswered_question", platform, comment_id)
-        out[key] = Closing(pd.Timestamp(at).to_pydatetime(), ANSWERED)
+        out[key] = Closing(_timestamp(at), ANSWERED)
     return out
+
+
+def _timestamp(value: object) -> dt.datetime:
+    import pandas as pd
+
+    return pd.Timestamp(value).to_pydatetime()  # type: ignore[arg-type]
 
 
 def recorded_how(data: Mapping[str, object] | None) -> str:
