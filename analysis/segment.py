@@ -81,8 +81,9 @@ class Segmenter:
     ) -> None:
         self._tokenizer = jieba.Tokenizer()
         self._lock = threading.Lock()
-        self.user_words = frozenset(word for word, _freq, _tag in userdict)
-        for word, freq, tag in userdict:
+        self.userdict = tuple(userdict)
+        self.user_words = frozenset(word for word, _freq, _tag in self.userdict)
+        for word, freq, tag in self.userdict:
             self._tokenizer.add_word(word, freq, tag)
         self.stopwords = frozenset(stopwords)
         self._initialised = False

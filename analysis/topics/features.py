@@ -6,8 +6,9 @@ still shares most of its features. Question and opinion scaffolding (如何、�
 editable list config/wordlists/topic_stopwords.txt) is dropped from both: it says how people
 talk, not which event they talk about, and would pull unrelated questions together.
 
-Tokens depend only on the text, so they are cached by text hash behind :class:`TokenStore`
-(in process here; a persistent per-text store can implement the same two methods).
+Tokens depend only on the text and the word lists, so they are cached by text hash behind
+:class:`TokenStore` (in process here; monitor/store/topic_tokens.py keeps them in the database
+under :attr:`Featurizer.fingerprint`, so a fresh process does not segment again).
 """
 
 from __future__ import annotations
@@ -21,6 +22,9 @@ from pathlib import Path
 from sys import intern
 from typing import Protocol
 
+import jieba
+
+from analysis.compliance.wordlists import terms_fingerprint
 from analysis.segment import Segmenter, clean_text, default_config_file, load_segmenter
 from analysis.texthash import text_hash
 from analysis.textmatch import read_wordlist
@@ -29,6 +33,8 @@ _HAN_RUN = re.compile(r"[\u4e00-\u9fff]+")
 # Bigram features are kept apart from words of the same two characters: the word 大桥 and the
 # bigram 大桥 inside 大桥头 are different evidence.
 BIGRAM_MARK = "\u00b7"
+# Bump when tokenize() changes what it returns: stored tokens of the old format are not reused.
+TOKENS_FORMAT = "1"
 
 
 @dataclass(frozen=True)
@@ -46,6 +52,10 @@ class TokenStore(Protocol):
 
     def get(self, key: str) -> TextTokens | None: ...
 
+    def get_many(self, keys: Sequence[str]) -> dict[str, TextTokens]:
+        """Those of ``keys`` the store has (one look-up for a persistent store)."""
+        ...
+
     def put(self, key: str, tokens: TextTokens) -> None: ...
 
 
@@ -61,6 +71,14 @@ class MemoryTokenStore:
         if found is not None:
             self._items.move_to_end(key)
         return found
+
+    def get_many(self, keys: Sequence[str]) -> dict[str, TextTokens]:
+        out: dict[str, TextTokens] = {}
+        for key in keys:
+            found = self.get(key)
+            if found is not None:
+                out[key] = found
+        return out
 
     def put(self, key: str, tokens: TextTokens) -> None:
         self._items[key] = tokens
@@ -95,6 +113,17 @@ class Featurizer:
         ordered = sorted(self.stopwords, key=lambda w: (-len(w), w))
         self._scaffolding = re.compile("|".join(map(re.escape, ordered))) if ordered else None
         self.store: TokenStore = store if store is not None else MemoryTokenStore()
+        userdict = [f"{w}\t{f}\t{t}" for w, f, t in segmenter.userdict]
+        self.fingerprint = terms_fingerprint(
+            userdict,
+            list(segmenter.stopwords),
+            list(self.stopwords),
+            [TOKENS_FORMAT, str(jieba.__version__)],
+        )
+
+    def with_store(self, store: TokenStore) -> Featurizer:
+        """The same word lists over another token store (one shared segmenter)."""
+        return Featurizer(self.segmenter, self.stopwords, store)
 
     def tokenize(self, text: str) -> TextTokens:
         """The tokens of one text, without the cache."""
@@ -113,13 +142,15 @@ class Featurizer:
 
     def tokens(self, texts: Sequence[str]) -> list[TextTokens]:
         """The tokens of each text, from the store when it has them."""
+        keys = [text_hash(text) for text in texts]
+        known = self.store.get_many(keys)
         out: list[TextTokens] = []
-        for text in texts:
-            key = text_hash(text)
-            found = self.store.get(key)
+        for key, text in zip(keys, texts, strict=True):
+            found = known.get(key)
             if found is None:
                 found = self.tokenize(text)
                 self.store.put(key, found)
+                known[key] = found  # the same text twice in one call is segmented once
             out.append(found)
         return out
 

@@ -81,6 +81,12 @@ def analyze(app: AppContext, since: dt.date | None) -> None:
             f"自上次分析（{summary.unchanged_since.astimezone(zone):%Y-%m-%d %H:%M}）以来没有新内容，"
             "也未到新的答复期限，沿用上次结果："
         )
+    if summary.clock_only is not None:  # nothing new, only deadlines passed
+        questions, accounts = summary.clock_only
+        console_out.print(
+            "自上次分析以来没有新内容；期限到达，只重新检查了 "
+            f"{questions} 条网民提问的答复期限（第十六条）和 {accounts} 个账号的更新天数（第十二条）："
+        )
     if summary.sentiment_note:  # a first run trains the deployment's own model
         console_out.print(summary.sentiment_note, markup=False)
     console_out.print(

@@ -23,11 +23,23 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from monitor.db.models import FindingRow
+from monitor.pipeline.analyze_clock import (
+    decode,
+    encode,
+    passed,
+    question_moments,
+    refresh,
+    stale_moments,
+    transitions,
+)
 from monitor.pipeline.analyze_state import (
+    Previous,
     forget_state,
     inputs_fingerprint,
+    next_hour,
     save_state,
     still_valid,
+    touch_state,
     valid_until,
 )
 from monitor.settings import Settings
@@ -36,9 +48,8 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from analysis.compliance.engine import AnalysisResult
-    from analysis.rule_settings import QuestionsSettings, RulesSettings
-    from analysis.workdays import WorkCalendar
     from monitor.store.frames import Frames
+    from monitor.store.topic_tokens import StoredTokenStore
 
 log = logging.getLogger(__name__)
 
@@ -98,6 +109,9 @@ class AnalyzeSummary:
     unchanged_since: dt.datetime | None = None
     # A first run without a trained model: whether it trained one or scored with snownlp.
     sentiment_note: str = ""
+    # Nothing new, but deadlines passed: the clock rules were rerun for this many questions
+    # and accounts (monitor/pipeline/analyze_clock.py).
+    clock_only: tuple[int, int] | None = None
 
 
 def window_start(settings: Settings, now: dt.datetime, since: dt.date | None) -> dt.datetime:
@@ -151,54 +165,7 @@ def add_sentiment(
     return scored
 
 
-def question_deadlines(
-    answers: pd.DataFrame, now: dt.datetime, calendar: WorkCalendar, settings: QuestionsSettings
-) -> list[dt.datetime]:
-    """When each unanswered question next changes state: its warning and overdue deadlines
-    and the moment it passes the age limit."""
-    import pandas as pd
-
-    from analysis.compliance.worktime import add_workdays_at
-
-    if answers.empty:
-        return []
-    waiting = answers[answers["answered_at"].isna() & answers["created_at"].notna()]
-    created = waiting["created_at"]
-    moments = [
-        add_workdays_at(created, settings.warn_after_workdays, calendar),
-        add_workdays_at(created, settings.overdue_after_workdays, calendar),
-        created + pd.Timedelta(days=settings.max_age_days),
-    ]
-    now_ts = pd.Timestamp(now)
-    out: list[dt.datetime] = []
-    for series in moments:
-        later = series[series > now_ts]
-        if not later.empty:
-            out.append(later.min().to_pydatetime())
-    return out
-
-
-def stale_deadlines(
-    accounts: pd.DataFrame, posts: pd.DataFrame, now: dt.datetime, settings: RulesSettings
-) -> list[dt.datetime]:
-    """When an account's days without a post next grow by one, for accounts that are (or
-    by then would be) stale: the stale finding appears or its count of days changes."""
-    import pandas as pd
-
-    if posts.empty:
-        return []
-    last = posts[posts["published_at"].notna()].groupby("account_id")["published_at"].max()
-    now_ts = pd.Timestamp(now)
-    days = ((now_ts - last).dt.total_seconds() // 86400).astype(int)
-    near = days + 1 >= settings.stale_warn_days
-    upcoming = last[near] + pd.to_timedelta(days[near] + 1, unit="D")
-    return [upcoming.min().to_pydatetime()] if not upcoming.empty else []
-
-
-def _skipped(now: dt.datetime, previous_run: object) -> AnalyzeSummary:
-    from monitor.pipeline.analyze_state import Previous
-
-    assert isinstance(previous_run, Previous)
+def _skipped(now: dt.datetime, previous_run: Previous) -> AnalyzeSummary:
     counts = previous_run.summary
     summary = AnalyzeSummary(now=now, unchanged_since=previous_run.ran_at)
     summary.posts = int(counts.get("posts", 0))
@@ -224,9 +191,44 @@ def analyze(
     with sessions() as session:
         inputs = inputs_fingerprint(session, settings)
         previous_run = still_valid(session, inputs, now) if since is None else None
-    if previous_run is not None:
+    if previous_run is None:
+        return _complete(engine, settings, now, inputs, since, progress)
+    checked_at = previous_run.summary.get("checked_at")
+    checked = dt.datetime.fromisoformat(checked_at) if checked_at else previous_run.ran_at
+    due = passed(decode(previous_run.summary.get("transitions", [])), checked, now)
+    if not due:
         return _skipped(now, previous_run)
-    return _complete(engine, settings, now, inputs, since, progress)
+    if "all" in due:
+        return _complete(engine, settings, now, inputs, since, progress)
+    return _clock_only(
+        engine, settings, now, previous_run, due.get("question", set()), due.get("account", set())
+    )
+
+
+def _clock_only(
+    engine: Engine,
+    settings: Settings,
+    now: dt.datetime,
+    previous_run: Previous,
+    questions: set[int],
+    accounts: set[int],
+) -> AnalyzeSummary:
+    """Only deadlines passed: the clock rules again for what they concern."""
+    new, new_by_rule = refresh(
+        engine, settings, now, window_start(settings, now, None), questions, accounts
+    )
+    summary = _skipped(now, previous_run)
+    summary.unchanged_since = None
+    summary.clock_only = (len(questions), len(accounts))
+    summary.findings_by_rule.update(new_by_rule)
+    summary.new_findings = new
+    sessions = sessionmaker(engine, expire_on_commit=False)
+    with sessions.begin() as session:
+        counts = dict(previous_run.summary)
+        counts["findings_by_rule"] = dict(summary.findings_by_rule)
+        counts["checked_at"] = now.isoformat()
+        touch_state(session, counts)
+    return summary
 
 
 def _complete(
@@ -244,6 +246,7 @@ def _complete(
     from analysis.findings import Finding
     from analysis.rumours import find_rumours, rumour_findings
     from analysis.topics import find_hot_topics, hot_topic_findings
+    from analysis.topics.features import load_featurizer
     from analysis.workdays import SHANGHAI
     from monitor.calendar import work_calendar
     from monitor.pipeline.sentiment import first_model
@@ -252,6 +255,7 @@ def _complete(
     from monitor.store.findings import resolve_absent, save_findings
     from monitor.store.frames import load_frames
     from monitor.store.text_results import StoredTextCache
+    from monitor.store.topic_tokens import stored_featurizer
 
     calendar = work_calendar(settings)
     summary = AnalyzeSummary(now=now)
@@ -266,7 +270,8 @@ def _complete(
         blind = frozenset(load_gaps(session, settings.collectors, now))  # STYLE 18
     findings: list[Finding] = []
     rules: list[str] = []
-    deadlines: list[dt.datetime | None] = []
+    question_at: pd.DataFrame | None = None
+    stale_at: pd.DataFrame | None = None
 
     findings += check_registry(
         frames.accounts,
@@ -307,21 +312,31 @@ def _complete(
         summary.texts_flagged = sum(s.scored for s in result.stats.values())
         findings += result.findings
         rules += list(CONTENT_RULES)
-        deadlines += question_deadlines(result.answers, now, calendar, settings.questions)
-        deadlines += stale_deadlines(frames.accounts, frames.posts, now, settings.rules)
+        question_at = question_moments(result.answers, calendar, settings.questions)
+        stale_at = stale_moments(frames.accounts, frames.posts, now, settings.rules)
 
+    topic_tokens: StoredTokenStore | None = None
     with sessions() as session:
         previous_topics = _previous(session, "hot_topic", "label")
         previous_rumours = _previous(session, "rumour_unclarified", "core_terms")
     if settings.topics.enabled:
         if progress is not None:
             progress("热点话题", 0, 1)
+        featurizer, topic_tokens = stored_featurizer(
+            engine,
+            load_featurizer(
+                settings.topics.userdict_path,
+                settings.topics.stopwords_path,
+                settings.topics.topic_stopwords_path,
+            ),
+        )
         topics = find_hot_topics(
             frames.posts,
             frames.comments,
             frames.accounts,
             now,
             settings.topics,
+            featurizer=featurizer,
             previous=previous_topics,
         )
         findings += hot_topic_findings(topics, settings.topics)
@@ -343,9 +358,13 @@ def _complete(
 
     summary.findings_by_rule = Counter(f.rule for f in findings)
     summary.rules = tuple(rules)
-    deadlines += [f.deadline for f in findings]
+    # Until the next clock hour, the moments a deadline passes; only the clock rules' moments
+    # are tied to accounts, any other ends the hour early (monitor/pipeline/analyze_clock.py).
+    moved = transitions(question_at, stale_at, findings, frames.accounts, now, next_hour(now))
     with sessions.begin() as session:
         cache.save(session.connection(), now)
+        if topic_tokens is not None:
+            topic_tokens.save(session.connection(), now)
         new, _updated = save_findings(session, findings, now)
         close_findings(session, findings, now)  # closed unanswered: not solved
         summary.new_findings = new
@@ -355,12 +374,14 @@ def _complete(
                 session,
                 inputs,
                 now,
-                valid_until(now, deadlines),
+                valid_until(now, [at for at, kind, _id in moved if kind == "all"]),
                 rules,
                 {
                     "posts": summary.posts,
                     "comments": summary.comments,
                     "findings_by_rule": dict(summary.findings_by_rule),
+                    "checked_at": now.isoformat(),
+                    "transitions": encode(t for t in moved if t[1] != "all"),
                 },
             )
         else:

@@ -3,10 +3,11 @@ the clock has not crossed a boundary after which a result would differ.
 
 The inputs are summarised in one fingerprint (row counts, highest ids and last-seen times of
 every table the analysis reads, the settings it uses, the sentiment model, the program
-version). The boundaries are the earliest of: the next clock hour (the rolling windows of hot
-topics, rumours and surges are evaluated at most an hour apart), the next deadline of an open
-finding, and the next moment an unanswered question reaches its warning or overdue deadline or
-leaves the age limit (so a question becomes a finding, or an overdue one, on time).
+version). The results hold until the next clock hour (the rolling windows of hot topics,
+rumours and surges are evaluated at most an hour apart) or the deadline of a finding that is
+not tied to an account's clock. Within that, the moments an unanswered question or a silent
+account changes state are kept as *transitions*; a run after one of them recomputes only those
+accounts' clock rules (monitor/pipeline/analyze_clock.py).
 
 Light on purpose: a skipped run imports neither pandas nor the analysis packages.
 """
@@ -116,6 +117,13 @@ def save_state(
     row.valid_until = until
     row.rules = list(rules)
     row.summary = summary
+
+
+def touch_state(session: Session, summary: dict[str, Any]) -> None:
+    """Replace the last complete run's summary (a clock-only run's counts and check time)."""
+    row = session.get(AnalysisState, STATE)
+    if row is not None:
+        row.summary = summary
 
 
 def forget_state(session: Session) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass
 
 import pandas as pd
@@ -11,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from analysis import frames as cols
 from monitor.db.models import Account, AccountSnapshot, Comment, Post, Unit
+from monitor.store.upsert import chunks
 
 
 @dataclass
@@ -109,18 +111,25 @@ _POST_COLUMNS = (
 )
 
 
-def load_posts(session: Session, since: dt.datetime, until: dt.datetime) -> pd.DataFrame:
+def load_posts(
+    session: Session,
+    since: dt.datetime,
+    until: dt.datetime,
+    account_ids: Collection[int] | None = None,
+) -> pd.DataFrame:
     """Posts published in [since, until], plus each account's latest post before ``since``
-    (so that "days since the last post" is right for long-silent accounts)."""
+    (so that "days since the last post" is right for long-silent accounts); only those of
+    ``account_ids`` when given."""
     in_window = select(*_POST_COLUMNS, Post.text_hash).where(
         Post.published_at >= since, Post.published_at <= until
     )
-    latest_before = (
-        select(Post.account_id, func.max(Post.published_at).label("latest"))
-        .where(Post.published_at < since)
-        .group_by(Post.account_id)
-        .subquery()
+    latest_query = select(Post.account_id, func.max(Post.published_at).label("latest")).where(
+        Post.published_at < since
     )
+    if account_ids is not None:
+        in_window = in_window.where(Post.account_id.in_(list(account_ids)))
+        latest_query = latest_query.where(Post.account_id.in_(list(account_ids)))
+    latest_before = latest_query.group_by(Post.account_id).subquery()
     older = select(*_POST_COLUMNS, Post.text_hash).join(
         latest_before,
         (Post.account_id == latest_before.c.account_id)
@@ -138,40 +147,74 @@ def load_posts(session: Session, since: dt.datetime, until: dt.datetime) -> pd.D
     return frame.reset_index(drop=True)
 
 
-def load_comments(session: Session, since: dt.datetime, until: dt.datetime) -> pd.DataFrame:
-    rows = session.execute(
-        select(
-            Comment.id,
-            Comment.post_id,
-            Post.account_id,
-            Comment.platform,
-            Comment.platform_comment_id,
-            Comment.parent_platform_id,
-            Comment.root_platform_id,
-            Comment.author_id,
-            Comment.author_name,
-            Comment.text,
-            Comment.created_at,
-            Comment.is_official,
-            Comment.liked_by_author,
-            Comment.likes,
-            Comment.text_hash,
-            Comment.deleted_at,
-        )
-        .join(Post, Post.id == Comment.post_id)
-        .where(Comment.created_at >= since, Comment.created_at <= until)
-        .order_by(Comment.id)
-        .execution_options(yield_per=20_000)
+_COMMENTS_QUERY = (
+    select(
+        Comment.id,
+        Comment.post_id,
+        Post.account_id,
+        Comment.platform,
+        Comment.platform_comment_id,
+        Comment.parent_platform_id,
+        Comment.root_platform_id,
+        Comment.author_id,
+        Comment.author_name,
+        Comment.text,
+        Comment.created_at,
+        Comment.is_official,
+        Comment.liked_by_author,
+        Comment.likes,
+        Comment.text_hash,
+        Comment.deleted_at,
     )
+    .join(Post, Post.id == Comment.post_id)
+    .order_by(Comment.id)
+)
+
+
+_COMMENT_FRAME = [*cols.COMMENTS, "text_hash", "deleted_at"]
+
+
+def _comment_frame(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    if not parts:
+        return _comment_part(pd.DataFrame([], columns=_COMMENT_FRAME))
+    return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+
+
+def load_comments(
+    session: Session,
+    since: dt.datetime,
+    until: dt.datetime,
+    account_ids: Collection[int] | None = None,
+) -> pd.DataFrame:
+    """Comments written in [since, until] (under the posts of ``account_ids`` when given)."""
+    query = _COMMENTS_QUERY.where(
+        Comment.created_at >= since, Comment.created_at <= until
+    ).execution_options(yield_per=20_000)
+    if account_ids is not None:
+        query = query.where(Post.account_id.in_(list(account_ids)))
+    rows = session.execute(query)
     # In chunks: a province's 200,000 comments as one list of row tuples would briefly take
     # about as much memory again as the frame itself.
-    columns = [*cols.COMMENTS, "text_hash", "deleted_at"]
+    return _comment_frame(
+        [
+            _comment_part(pd.DataFrame(chunk, columns=_COMMENT_FRAME))
+            for chunk in rows.partitions(20_000)
+        ]
+    )
+
+
+def load_comments_by_id(session: Session, comment_ids: Collection[int]) -> pd.DataFrame:
+    """These comments, in the columns of :func:`load_comments`."""
     parts = [
-        _comment_part(pd.DataFrame(chunk, columns=columns)) for chunk in rows.partitions(20_000)
+        _comment_part(
+            pd.DataFrame(
+                session.execute(_COMMENTS_QUERY.where(Comment.id.in_(part))).all(),
+                columns=_COMMENT_FRAME,
+            )
+        )
+        for part in chunks(sorted(comment_ids), 900)
     ]
-    if not parts:
-        return _comment_part(pd.DataFrame([], columns=columns))
-    return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+    return _comment_frame(parts).sort_values("comment_id", ignore_index=True)
 
 
 def _comment_part(frame: pd.DataFrame) -> pd.DataFrame:

@@ -61,16 +61,11 @@ class StoredTextCache(MutableMapping[str, tuple[object, ...]]):
             query = select(TextResult.text_hash, TextResult.result).where(
                 TextResult.scorer == scorer
             )
-            # Many keys (a cold process over a whole window): one pass over the scorer's rows
-            # beats hundreds of IN lists; a few keys: look them up.
-            parts = (
-                [query]
-                if len(hashes) > 5000
-                else [
-                    query.where(TextResult.text_hash.in_(part))
-                    for part in chunks(sorted(hashes), 900)
-                ]
-            )
+            # Looked up by primary key, 900 at a time: the table keeps every text ever seen,
+            # so a pass over all of a scorer's rows would grow with the history.
+            parts = [
+                query.where(TextResult.text_hash.in_(part)) for part in chunks(sorted(hashes), 900)
+            ]
             for part_query in parts:
                 for text_hash, result in conn.execute(part_query):
                     if text_hash in hashes:

@@ -195,6 +195,14 @@ def test_cold_noop_and_new_comments_equal_one_cold_run(tmp_path: Path) -> None:
         reference.dispose()
 
 
+def _without_hours(findings: dict[str, tuple[Any, ...]]) -> dict[str, tuple[Any, ...]]:
+    out = {}
+    for key, (*head, data, since, deadline) in findings.items():
+        rest = {k: v for k, v in data.items() if k != "waited_working_hours"}
+        out[key] = (*head, rest, since, deadline)
+    return out
+
+
 def _late_question(engine: Engine) -> None:
     """Asked Friday 07:20 in Shanghai: one working day later is Monday 07:20, 20 minutes
     after EARLIER (Monday 07:00); every other time in the data is on the hour."""
@@ -220,7 +228,8 @@ def _late_question(engine: Engine) -> None:
 
 def test_noop_run_still_sees_a_deadline_pass(tmp_path: Path) -> None:
     """A question becomes due with nothing new collected: a run before its deadline skips,
-    the next one after it does not, and finds what a cold run at that time finds."""
+    the next one after it reruns only the clock rules of that question's account, and finds
+    what a cold run at that time finds."""
     settings = _settings(tmp_path)
     path = tmp_path / "db.db"
     engine = _database(path)
@@ -232,26 +241,45 @@ def test_noop_run_still_sees_a_deadline_pass(tmp_path: Path) -> None:
     _fresh(path, settings, EARLIER)
     engine = make_engine(f"sqlite:///{path}")
     with engine.connect() as conn:
-        until = conn.execute(select(AnalysisState.valid_until)).scalar_one()
+        until, summary = conn.execute(
+            select(AnalysisState.valid_until, AnalysisState.summary)
+        ).one()
     assert late not in _open_findings(engine)  # not due yet
     engine.dispose()
-    assert until == EARLIER + dt.timedelta(minutes=20)  # the question's deadline, not the hour
-    assert _fresh(path, settings, until - dt.timedelta(minutes=5)).unchanged_since == EARLIER
+    assert until == EARLIER + dt.timedelta(hours=1)  # the clock hour…
+    deadline = EARLIER + dt.timedelta(minutes=20)  # …and the question's deadline within it
+    assert [(at, kind) for at, kind, _id in summary["transitions"]] == [
+        (deadline.isoformat(), "question")
+    ]
+    assert _fresh(path, settings, deadline - dt.timedelta(minutes=5)).unchanged_since == EARLIER
 
-    later = until + dt.timedelta(minutes=1)
+    later = deadline + dt.timedelta(minutes=1)
     second = _fresh(path, settings, later)
-    assert second.unchanged_since is None  # recomputed
+    assert second.unchanged_since is None and second.clock_only == (1, 0)
+    assert second.new_findings == 1
+    assert second.findings_by_rule["unanswered_question"] == (
+        summary["findings_by_rule"].get("unanswered_question", 0) + 1
+    )
+    # The same moment is not rerun: the next run in the hour skips again.
+    assert _fresh(path, settings, later + dt.timedelta(minutes=1)).unchanged_since == EARLIER
     engine = make_engine(f"sqlite:///{path}")
     # …and what it found equals a cold run at that time on a copy that never ran before.
     single = tmp_path / "single.db"
     reference = _database(single)
     _ingest(reference, extra=False)
     _late_question(reference)
-    _fresh(single, settings, later)
+    whole = _fresh(single, settings, later)
     try:
-        stepped = _open_findings(engine)
-        assert stepped == _open_findings(reference)
-        assert late in stepped
+        stepped, cold = _open_findings(engine), _open_findings(reference)
+        assert late in stepped and stepped[late] == cold[late]
+        # Every finding the same, but for the hours other accounts' questions have waited:
+        # like any figure that grows with the clock, those are refreshed once an hour.
+        assert _without_hours(stepped) == _without_hours(cold)
+        for key, (*_, data, _since, _deadline) in stepped.items():
+            if "waited_working_hours" in data:
+                lag = cold[key][4]["waited_working_hours"] - data["waited_working_hours"]
+                assert 0 <= lag < 1
+        assert second.findings_by_rule == whole.findings_by_rule
     finally:
         engine.dispose()
         reference.dispose()
