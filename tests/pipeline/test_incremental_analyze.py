@@ -17,7 +17,7 @@ from sqlalchemy import Engine, select
 from collectors.records import CommentRecord, PostRecord
 from monitor.db import migrate
 from monitor.db.engine import make_engine
-from monitor.db.models import Account, AnalysisState, FindingRow, TextResult, Unit
+from monitor.db.models import Account, AnalysisState, FindingRow, Post, TextResult, Unit
 from monitor.pipeline import analyze as analyze_module
 from monitor.pipeline.analyze import AnalyzeSummary, analyze
 from monitor.pipeline.digest import run_digest
@@ -302,3 +302,55 @@ def test_since_run_is_never_skipped_and_forgets_the_state(tmp_path: Path) -> Non
         assert again.unchanged_since is None  # the partial run's findings are not trusted
     finally:
         engine.dispose()
+
+
+def test_a_silent_account_turning_stale_is_seen_without_a_complete_run(tmp_path: Path) -> None:
+    """An account's days without a post reach the warning level with nothing new collected:
+    the run after that moment reruns only that account's staleness."""
+    settings = settings_from_dict(
+        {
+            "digest": {"out_dir": str(tmp_path / "digests"), "charts": False},
+            "rules": {"stale_warn_days": 10, "stale_overdue_days": 30},
+        }
+    )
+    path = tmp_path / "db.db"
+    engine = _database(path)
+    _ingest(engine, extra=False)
+    moment = EARLIER + dt.timedelta(minutes=30)
+    last = moment - dt.timedelta(days=10)
+    with engine.begin() as conn:  # account 3's only post after this one is removed below
+        store_posts(
+            conn,
+            3,
+            [
+                PostRecord(
+                    "weibo", "quiet", "https://m.weibo.cn/", EARLIER, published_at=last, text="通告"
+                )
+            ],
+            EARLIER,
+        )
+        conn.execute(
+            Post.__table__.delete().where(Post.account_id == 3, Post.platform_post_id != "quiet")
+        )
+        # Collected a moment ago, or its silence would be no evidence (第十二条 needs sight).
+        conn.execute(Account.__table__.update().values(last_collected_at=EARLIER))
+    engine.dispose()
+
+    stale = "stale_account:weibo:3"
+    _fresh(path, settings, EARLIER)
+    engine = make_engine(f"sqlite:///{path}")
+    assert not any(
+        k.startswith("stale_account") and k.endswith(":3") for k in _open_findings(engine)
+    )
+    with engine.connect() as conn:
+        summary = conn.execute(select(AnalysisState.summary)).scalar_one()
+    engine.dispose()
+    assert [moment.isoformat(), "account", 3] in summary["transitions"]
+
+    after = _fresh(path, settings, moment + dt.timedelta(minutes=1))
+    assert after.clock_only is not None and after.clock_only[1] == 1
+    engine = make_engine(f"sqlite:///{path}")
+    found = _open_findings(engine)
+    engine.dispose()
+    keys = [k for k in found if found[k][0] == "stale_account"]
+    assert keys == [stale] and found[stale][1] == "warning"
