@@ -47,9 +47,7 @@ from monitor.settings import Settings
 if TYPE_CHECKING:
     import pandas as pd
 
-    from analysis.compliance.engine import AnalysisResult
     from monitor.store.frames import Frames
-    from monitor.store.topic_tokens import StoredTokenStore
 
 log = logging.getLogger(__name__)
 
@@ -104,7 +102,6 @@ class AnalyzeSummary:
     new_findings: int = 0
     resolved: int = 0
     rules: tuple[str, ...] = ()
-    result: AnalysisResult | None = None
     # Nothing new since the complete run at this time, before its next deadline: not rerun.
     unchanged_since: dt.datetime | None = None
     # A first run without a trained model: whether it trained one or scored with snownlp.
@@ -308,14 +305,13 @@ def _complete(
             progress=flags,
             blind=blind,
         )
-        summary.result = result
         summary.texts_flagged = sum(s.scored for s in result.stats.values())
         findings += result.findings
         rules += list(CONTENT_RULES)
         question_at = question_moments(result.answers, calendar, settings.questions)
         stale_at = stale_moments(frames.accounts, frames.posts, now, settings.rules)
+        del result  # its scored copies of the frames: memory the topics need more
 
-    topic_tokens: StoredTokenStore | None = None
     with sessions() as session:
         previous_topics = _previous(session, "hot_topic", "label")
         previous_rumours = _previous(session, "rumour_unclarified", "core_terms")
@@ -341,6 +337,11 @@ def _complete(
         )
         findings += hot_topic_findings(topics, settings.topics)
         rules.append("hot_topic")
+        # Stored now and let go: right whatever the rest of the run does, and their memory
+        # is better spent on the rumours.
+        with engine.begin() as conn:
+            topic_tokens.save(conn, now)
+        topic_tokens.forget()
     if settings.rumours.enabled:
         if progress is not None:
             progress("谣言与辟谣", 0, 1)
@@ -363,8 +364,6 @@ def _complete(
     moved = transitions(question_at, stale_at, findings, frames.accounts, now, next_hour(now))
     with sessions.begin() as session:
         cache.save(session.connection(), now)
-        if topic_tokens is not None:
-            topic_tokens.save(session.connection(), now)
         new, _updated = save_findings(session, findings, now)
         close_findings(session, findings, now)  # closed unanswered: not solved
         summary.new_findings = new

@@ -85,6 +85,10 @@ class StoredTokenStore:
                     found += 1
         return found
 
+    def forget(self) -> None:
+        """Drop the tokens held in memory (they are in the database)."""
+        self._items.clear()
+
     def save(self, conn: Connection, now: dt.datetime) -> int:
         """Store the tokens segmented since the last save; returns how many."""
         rows = [
