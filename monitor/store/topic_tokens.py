@@ -30,9 +30,10 @@ def _encode(tokens: TextTokens) -> list[str]:
 
 def _decode(result: list[str]) -> TextTokens:
     words, pairs = result
+    # map(intern, …): the same few thousand words recur in every text (see features.tokenize).
     return TextTokens(
-        tuple(intern(w) for w in words.split(_SEP)) if words else (),
-        tuple(intern(BIGRAM_MARK + pairs[i : i + 2]) for i in range(0, len(pairs), 2)),
+        tuple(map(intern, words.split(_SEP))) if words else (),
+        tuple(map(intern, [BIGRAM_MARK + pairs[i : i + 2] for i in range(0, len(pairs), 2)])),
     )
 
 
