@@ -7,7 +7,14 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 import click
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 from rich.text import Text
 from sqlalchemy import select
@@ -53,6 +60,8 @@ def analyze(app: AppContext, since: dt.date | None) -> None:
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
+        TextColumn("剩余约"),
+        TimeRemainingColumn(),  # snownlp on a first run's window takes minutes
         console=console,
         transient=True,
     ) as bar:
