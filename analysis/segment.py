@@ -130,11 +130,20 @@ class Segmenter:
         return out
 
 
-@lru_cache(maxsize=8)
 def load_segmenter(userdict_path: str = "", stopwords_path: str = "") -> Segmenter:
-    """A segmenter for these files (empty: the shipped ones), built once per process."""
+    """A segmenter for these files (empty: the shipped ones), built once per process.
+
+    The files are resolved before the cache is asked: load_segmenter() and
+    load_segmenter("", "") are the same segmenter, not two copies of jieba's dictionary
+    (about 50 MB each in a daemon)."""
     userdict = Path(userdict_path) if userdict_path else default_config_file("userdict.txt")
     stopwords = Path(stopwords_path) if stopwords_path else default_config_file("stopwords.txt")
+    return _segmenter(str(userdict.resolve()), str(stopwords.resolve()))
+
+
+@lru_cache(maxsize=8)
+def _segmenter(userdict_path: str, stopwords_path: str) -> Segmenter:
+    userdict, stopwords = Path(userdict_path), Path(stopwords_path)
     for what, path in (("用户词典", userdict), ("停用词表", stopwords)):
         if not path.is_file():
             raise FileNotFoundError(f"找不到{what}文件 {path}")
