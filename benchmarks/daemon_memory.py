@@ -8,7 +8,8 @@ is: the full 2^20 hashed features); the fake platform serves the demo content fr
 process (so its request log does not count); the daemon's own job runner fires the collection
 tick 24 times, 90 simulated minutes apart (with the default 60-minute interval every account is
 due at each tick), each tick followed as in `govmon run` by analysis, alert evaluation and
-sending. Prints the resident set size (VmRSS) after each tick, its peak (VmHWM), which heavy
+sending; the weekly digest job fires once, at the middle tick, so the steady figure includes
+what it leaves loaded. Prints the resident set size (VmRSS) after each tick, its peak (VmHWM), which heavy
 packages the daemon has imported, and the ratios against the first tick and the middle one
 measured in the same run: a steady daemon stays near 1.0.
 
@@ -134,6 +135,8 @@ def main() -> None:
         for tick in range(1, args.ticks + 1):
             began = time.monotonic()
             runner.fire("collect")  # and its follow-ups: analyze → alerts → send
+            if tick == args.ticks // 2:  # the weekly digest (charts, Excel) once, mid-run
+                runner.fire("digest")
             seconds = time.monotonic() - began
             figures.append((tick, rss_mb(), seconds))
             print(f"{tick:>4} {figures[-1][1]:>8.1f} {seconds:>8.2f}", flush=True)
