@@ -42,7 +42,7 @@ StepProgress = Callable[[str, int, int], None]  # (step, done, total), as analyz
 # The window chosen by first_model for this analysis, handed to add_sentiment in the same
 # session (the digest, which calls add_sentiment alone, gets the window of its own frames).
 WINDOW_KEY = "govmon.sentiment_window"
-SAMPLE_TEXTS = 20  # scored (and kept) to estimate how long the window takes
+SAMPLE_TEXTS = 20  # timed to estimate how long the window takes
 
 _engines: dict[tuple[str, str], SentimentEngine] = {}
 
@@ -67,7 +67,8 @@ class Window:
     end: dt.datetime
 
     def shown(self) -> str:
-        return f"{self.start.astimezone(SHANGHAI):%m月%d日}起"
+        day = self.start.astimezone(SHANGHAI)
+        return f"{day.month}月{day.day}日起"
 
 
 def digest_window(now: dt.datetime) -> Window:

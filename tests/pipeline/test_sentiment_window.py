@@ -152,3 +152,10 @@ def test_negative_surge_counts_scored_comments_only(db_engine: Engine, tmp_path:
     )
     assert later.unchanged_since is None
     assert later.findings_by_rule["negative_surge"] == 1
+
+
+def test_the_window_and_durations_read_as_a_person_writes_them() -> None:
+    from monitor.pipeline.sentiment import duration
+
+    assert digest_window(dt.datetime(2027, 1, 12, 3, 0, tzinfo=dt.UTC)).shown() == "1月4日起"
+    assert [duration(s) for s in (0.2, 45, 600, 9000)] == ["1 秒", "45 秒", "10 分钟", "2.5 小时"]
