@@ -224,13 +224,17 @@ class SentimentRun:
     window: Window | None  # only the texts from here on (snownlp); None: every text
 
     def describe(self) -> str:
-        took = f"用时 {duration(self.seconds)}" if self.scored else "无需新打分"
         if self.window is not None:
+            if not self.scored:
+                return f"情感分析：周报时段（{self.window.shown()}）内的文本都已有 snownlp 得分"
             return (
                 f"情感分析：snownlp 为周报时段（{self.window.shown()}）的 {self.scored} 条文本"
-                f"打分，{took}；时段以外未打分的文本不计入负面统计"
+                f"打分，用时 {duration(self.seconds)}；时段以外未打分的文本不计入负面统计"
             )
-        return f"情感分析：模型 {self.engine} 为 {self.scored} 条新文本打分，{took}"
+        return (
+            f"情感分析：模型 {self.engine} 为 {self.scored} 条新文本打分，"
+            f"用时 {duration(self.seconds)}"
+        )
 
 
 def add_sentiment(
