@@ -52,7 +52,8 @@ class SentimentSettings(BaseModel):
         2000,
         ge=10,
         description="引擎为 auto 且尚无已训练模型时，已采集评论中带表情标注的样本达到此数，"
-        "govmon analyze 先用它们训练本部署自己的模型（与 snownlp 在留出集上比较）再打分",
+        "govmon analyze 先用它们训练本部署自己的模型（与 snownlp 在留出集上比较）再打分；"
+        "不足时 snownlp 只为周报时段（上周一起）内的文本打分",
     )
     regularization: float = Field(
         3.0, gt=0.0, le=1000.0, description="逻辑回归正则化强度的倒数 C（越大越贴合训练数据）"

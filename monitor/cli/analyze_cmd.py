@@ -7,7 +7,14 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 import click
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 from rich.text import Text
 from sqlalchemy import select
@@ -53,6 +60,8 @@ def analyze(app: AppContext, since: dt.date | None) -> None:
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
+        TextColumn("剩余约"),
+        TimeRemainingColumn(),  # snownlp on a first run's window takes minutes
         console=console,
         transient=True,
     ) as bar:
@@ -91,7 +100,7 @@ def analyze(app: AppContext, since: dt.date | None) -> None:
         console_out.print(summary.sentiment_note, markup=False)
     console_out.print(
         f"分析了 {summary.posts} 条帖子、{summary.comments} 条评论；"
-        f"新打分 {summary.sentiment_scored} 条（其余来自缓存）。"
+        f"新打分 {summary.sentiment_scored} 条（此前打过分的不再重打）。"
     )
     console_out.print(table)
     console_out.print(f"新发现 {summary.new_findings} 个，已解决 {summary.resolved} 个。")

@@ -65,6 +65,9 @@ class DemoResult:
     now: dt.datetime | None = None  # the demo clock when the open findings were counted
 
     web_users: list[DemoUser] = field(default_factory=list)  # console users (issue 14)
+    # Issue 15: what the first analysis did about sentiment (trained a model, or snownlp on
+    # the digest window only), as `govmon analyze` says it.
+    sentiment_notes: list[str] = field(default_factory=list)
 
     def summary_rows(self) -> list[tuple[str, str]]:
         """The closing table: every count with the moment it is true at, in the words of
@@ -126,6 +129,16 @@ def demo_settings(settings_file: Path, fake_url: str) -> Settings:
     return settings_from_dict(raw, source=str(settings_file), base_dir=settings_file.parent)
 
 
+def _sentiment_said(note: str, scored: int, result: DemoResult, say: Step) -> None:
+    """The demo's comments hold far fewer emoticon-labelled examples than a deployment needs
+    to train its own model (first_run_min_examples), so the demo shows the other first-run
+    path: snownlp scores the digest window only."""
+    if note:
+        result.sentiment_notes.append(note)
+        say(f"  情感：{note}")
+    say(f"  情感：新打分 {scored} 条")
+
+
 def run_demo(out: Path, step: Step | None = None) -> DemoResult:
     from monitor.pipeline.alerts import run_check
     from monitor.pipeline.analyze import analyze
@@ -162,10 +175,12 @@ def run_demo(out: Path, step: Step | None = None) -> DemoResult:
             earlier = now - EARLIER
             say("分析（四天前的情形）：情感、提问、规则、热点、谣言")
             analysis = analyze(engine, settings, clock=lambda: earlier)
+            _sentiment_said(analysis.sentiment_note, analysis.sentiment_scored, result, say)
             run_check(engine, settings, clock=lambda: earlier, evaluated_rules=analysis.rules)
 
             say("分析（今天）")
             analysis = analyze(engine, settings, clock=demo_now)
+            _sentiment_said(analysis.sentiment_note, analysis.sentiment_scored, result, say)
 
             say("告警：写入发件箱并发送（文件发件箱）")
             run_check(engine, settings, clock=demo_now, evaluated_rules=analysis.rules)

@@ -138,28 +138,12 @@ def _previous(session: Session, rule: str, field_name: str) -> dict[str, list[st
 def add_sentiment(
     session: Session, settings: Settings, frames: Frames, progress: Progress | None
 ) -> int:
-    import pandas as pd
-
-    from monitor.pipeline.sentiment import score_frame_texts
+    """Scores on the frames (monitor.pipeline.sentiment.add_sentiment); how many were new."""
+    from monitor.pipeline.sentiment import add_sentiment as score
 
     if not settings.sentiment.enabled:
         return 0
-    scored = 0
-    for name, frame in (("posts", frames.posts), ("comments", frames.comments)):
-        if frame.empty:
-            frame["sentiment"] = pd.Series(dtype=float)
-            continue
-
-        def report(done: int, total: int, name: str = name) -> None:
-            if progress is not None:
-                progress(f"情感分析（{'帖子' if name == 'posts' else '评论'}）", done, total)
-
-        scores, computed = score_frame_texts(
-            session, settings.sentiment, frame["text"], frame["text_hash"], progress=report
-        )
-        frame["sentiment"] = scores.to_numpy()
-        scored += computed
-    return scored
+    return score(session, settings.sentiment, frames, progress).scored
 
 
 def _skipped(now: dt.datetime, previous_run: Previous) -> AnalyzeSummary:

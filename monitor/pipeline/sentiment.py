@@ -2,28 +2,47 @@
 
 Only texts whose hash has no score yet for the current engine are scored, in batches; the
 engine's name is part of the cache key, so a newly trained model scores everything once.
+
+snownlp's default model is slow (about 10 ms a text, half an hour for a province's month). While
+it is the engine — no trained model yet, or ``engine = "snownlp"`` — only the texts of the digest
+window are scored (:func:`digest_window`); older texts keep the score they got while they were
+inside it, and the rest stay unscored (NaN), which every reader of scores leaves out rather than
+counting as neutral. As the window moves, its new texts are scored incrementally.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable, Iterable
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pandas as pd
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from analysis.sentiment.engine import SentimentEngine, label_for
 from analysis.sentiment.factory import build_engine
 from analysis.sentiment.settings import SentimentSettings
 from analysis.texthash import text_hash
-from monitor.db.models import AnalysisCache, Comment
+from analysis.workdays import SHANGHAI
+from monitor.db.models import AnalysisCache, Comment, Post
 from monitor.store.upsert import chunks, upsert
+
+if TYPE_CHECKING:
+    from monitor.store.frames import Frames
 
 log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int], None]
+StepProgress = Callable[[str, int, int], None]  # (step, done, total), as analyze's
+
+# The window chosen by first_model for this analysis, handed to add_sentiment in the same
+# session (the digest, which calls add_sentiment alone, gets the window of its own frames).
+WINDOW_KEY = "govmon.sentiment_window"
+SAMPLE_TEXTS = 20  # timed to estimate how long the window takes
 
 _engines: dict[tuple[str, str], SentimentEngine] = {}
 
@@ -40,18 +59,89 @@ def current_engine(settings: SentimentSettings) -> SentimentEngine:
     return _engines[key]
 
 
+@dataclass(frozen=True)
+class Window:
+    """Texts from ``start`` to ``end`` are scored (posts by publication, comments by creation)."""
+
+    start: dt.datetime
+    end: dt.datetime
+
+    def shown(self) -> str:
+        day = self.start.astimezone(SHANGHAI)
+        return f"{day.month}月{day.day}日起"
+
+
+def digest_window(now: dt.datetime) -> Window:
+    """The texts the digests need: from Monday 00:00 (Asia/Shanghai) of the week a digest built
+    at ``now`` covers — the ISO week that ended most recently, as monitor.pipeline.digest's
+    last_week — to now, which is the current week the next scheduled digest covers."""
+    from analysis.activity import Period
+
+    year, week, _ = (now.astimezone(SHANGHAI).date() - dt.timedelta(days=7)).isocalendar()
+    return Window(Period.iso_week(year, week).start, now)
+
+
+def uses_snownlp(settings: SentimentSettings) -> bool:
+    """True while snownlp's slow default model is the engine (no trained model in use)."""
+    from analysis.sentiment.store import current_model_folder
+
+    if settings.engine == "trained":
+        return False
+    return settings.engine == "snownlp" or current_model_folder(settings.model_dir) is None
+
+
+def duration(seconds: float) -> str:
+    """A duration as a person reads it: 8 秒, 3 分钟, 1.5 小时."""
+    if seconds < 90:
+        return f"{max(1, round(seconds))} 秒"
+    if seconds < 5400:
+        return f"{round(seconds / 60)} 分钟"
+    return f"{seconds / 3600:.1f} 小时"
+
+
 def first_model(session: Session, settings: SentimentSettings, now: dt.datetime) -> str:
-    """Before the first scoring with engine = auto and no trained model: train the
-    deployment's own model from the emoticon-labelled comments collected so far, when there
-    are at least ``first_run_min_examples`` (the `govmon sentiment train` path: held-out
-    comparison with snownlp, switched to only if it wins). Returns what was done, in Chinese,
-    or "" when nothing was to be decided."""
+    """Decide how this analysis scores sentiment, and say so in Chinese ("" when sentiment is
+    off or a trained model is simply in use).
+
+    With engine = auto and no trained model yet: train the deployment's own model from the
+    emoticon-labelled comments collected so far when there are at least
+    ``first_run_min_examples`` (the `govmon sentiment train` path: held-out comparison with
+    snownlp, switched to only if it wins). Otherwise snownlp scores only the texts of the
+    digest window: the window is kept in the session for :func:`add_sentiment`, and the note
+    says how many texts it holds and about how long they take."""
+    if not settings.enabled:
+        return ""
+    reason = _train_first_model(session, settings, now)
+    if not uses_snownlp(settings):
+        return reason
+    window = digest_window(now)
+    session.info[WINDOW_KEY] = window
+    if not reason:
+        reason = (
+            '设置 engine = "snownlp"'
+            if settings.engine == "snownlp"
+            else "已训练的情感模型未启用（未胜过 snownlp；可用 govmon sentiment train 重新训练）"
+        )
+    pending = _window_backlog(session, settings, window)
+    if not pending:
+        return f"{reason}；snownlp 只为周报时段（{window.shown()}）的文本打分，本次没有新文本要打分"
+    per_text = _seconds_per_text(settings, pending)
+    return (
+        f"{reason}；本次用 snownlp 只为周报时段（{window.shown()}）的 {len(pending)} 条文本打分，"
+        f"预计约 {duration(per_text * len(pending))}；时段以外的文本暂不打分，也不计入负面统计"
+    )
+
+
+def _train_first_model(session: Session, settings: SentimentSettings, now: dt.datetime) -> str:
+    """Train on the first run when the collected comments allow; what happened, or ""."""
+    from sqlalchemy import func
+
     from analysis.sentiment.emoticons import load_emoticon_map
     from analysis.sentiment.factory import persist_outcome
     from analysis.sentiment.store import current_model_folder
     from analysis.sentiment.training import TrainingDataError, build_examples, train_and_compare
 
-    if not settings.enabled or settings.engine != "auto":
+    if settings.engine != "auto":
         return ""
     if current_model_folder(settings.model_dir) is not None:
         return ""
@@ -61,32 +151,144 @@ def first_model(session: Session, settings: SentimentSettings, now: dt.datetime)
     if (session.scalar(select(func.count()).where(public)) or 0) < settings.first_run_min_examples:
         return (
             "尚无已训练的情感模型，已采集的评论不足 "
-            f"{settings.first_run_min_examples} 条（first_run_min_examples），本次用 snownlp 打分"
+            f"{settings.first_run_min_examples} 条（first_run_min_examples），无法先训练"
         )
     comments = list(session.scalars(select(Comment.text).where(public)))
     emoticons = load_emoticon_map(settings.emoticons_file)
     examples = build_examples(
         comments, [], emoticons, settings.split_reposts, settings.max_text_chars
     )
+    del comments
     if len(examples) < settings.first_run_min_examples:
         return (
             f"尚无已训练的情感模型，已采集评论中带表情标注的样本 {len(examples)} 条，"
-            f"不足 {settings.first_run_min_examples} 条（first_run_min_examples），本次用 snownlp 打分"
+            f"不足 {settings.first_run_min_examples} 条（first_run_min_examples），无法先训练"
         )
     try:
         outcome = train_and_compare(
             examples, current_engine(settings), settings, emoticons, now, "database"
         )
     except TrainingDataError as exc:
-        return f"尚无已训练的情感模型，训练未成功（{exc}），本次用 snownlp 打分"
+        return f"尚无已训练的情感模型，训练未成功（{exc}）"
     persist_outcome(outcome, settings.model_dir)
     _engines.clear()  # the next current_engine() reads the switch
     if outcome.switch:
         return (
             f"首次分析：用已采集评论中 {len(examples)} 条带表情标注的样本训练了本部署的情感模型"
-            f"并启用，用它打分。{outcome.message}"
+            f"并启用，用它为全部文本打分。{outcome.message}"
         )
-    return f"首次分析：训练的模型未胜过 snownlp，未启用，本次用 snownlp 打分。{outcome.message}"
+    return f"首次分析：训练的模型未胜过 snownlp，未启用。{outcome.message}"
+
+
+def _window_backlog(
+    session: Session, settings: SentimentSettings, window: Window
+) -> dict[str, str]:
+    """Texts of the window (hash → text) that have no score from the current engine."""
+    name = current_engine(settings).name
+    pending: dict[str, str] = {}
+    for model, moment in ((Post, Post.published_at), (Comment, Comment.created_at)):
+        scored = (
+            select(AnalysisCache.text_hash)
+            .where(AnalysisCache.engine == name, AnalysisCache.text_hash == model.text_hash)
+            .exists()
+        )
+        rows = session.execute(
+            select(model.text_hash, model.text).where(
+                moment >= window.start, moment <= window.end, ~scored
+            )
+        )
+        for h, text in rows:
+            pending.setdefault(h or text_hash(text or ""), text or "")
+    return pending
+
+
+def _seconds_per_text(settings: SentimentSettings, pending: dict[str, str]) -> float:
+    """Seconds a text takes, timed on a few of ``pending`` once snownlp has started (its
+    model load is not per text). The sample is scored again with the rest, so that the count
+    the run reports is the count it scored."""
+    engine = current_engine(settings)
+    engine.score_batch(["路况很好"])
+    sample = list(pending.values())[:SAMPLE_TEXTS]
+    began = time.perf_counter()
+    engine.score_batch(sample)
+    return (time.perf_counter() - began) / max(1, len(sample))
+
+
+@dataclass(frozen=True)
+class SentimentRun:
+    """What one analysis scored: how many texts, by which engine, in how long."""
+
+    scored: int
+    seconds: float
+    engine: str
+    window: Window | None  # only the texts from here on (snownlp); None: every text
+
+    def describe(self) -> str:
+        if self.window is not None:
+            if not self.scored:
+                return f"情感分析：周报时段（{self.window.shown()}）内的文本都已有 snownlp 得分"
+            return (
+                f"情感分析：snownlp 为周报时段（{self.window.shown()}）的 {self.scored} 条文本"
+                f"打分，用时 {duration(self.seconds)}；时段以外未打分的文本不计入负面统计"
+            )
+        return (
+            f"情感分析：模型 {self.engine} 为 {self.scored} 条新文本打分，"
+            f"用时 {duration(self.seconds)}"
+        )
+
+
+def add_sentiment(
+    session: Session,
+    settings: SentimentSettings,
+    frames: Frames,
+    progress: StepProgress | None = None,
+) -> SentimentRun:
+    """A ``sentiment`` column (score in [0, 1], NaN when not scored) on the posts and comments
+    frames; scores missing from the database are computed, for the window only while snownlp
+    is the engine (the window first_model chose in this session, else that of the frames)."""
+    began = time.perf_counter()
+    engine = current_engine(settings)
+    window: Window | None = None
+    if uses_snownlp(settings):
+        window = session.info.get(WINDOW_KEY) or _frames_window(frames)
+    scored = 0
+    for name, frame, moment in (
+        ("帖子", frames.posts, "published_at"),
+        ("评论", frames.comments, "created_at"),
+    ):
+        if frame.empty:
+            frame["sentiment"] = pd.Series(dtype=float)
+            continue
+
+        def report(done: int, total: int, name: str = name) -> None:
+            if progress is not None:
+                progress(f"情感分析（{name}）", done, total)
+
+        only = None
+        if window is not None:
+            times = frame[moment]
+            inside = (times >= pd.Timestamp(window.start)) & (times <= pd.Timestamp(window.end))
+            only = inside.fillna(False).astype(bool)
+        scores, computed = score_frame_texts(
+            session, settings, frame["text"], frame["text_hash"], progress=report, only=only
+        )
+        frame["sentiment"] = scores.to_numpy()
+        scored += computed
+    run = SentimentRun(scored, time.perf_counter() - began, engine.name, window)
+    if scored or window is not None:
+        log.info("%s", run.describe())
+    return run
+
+
+def _frames_window(frames: Frames) -> Window | None:
+    """The digest window as of the newest text in the frames (a digest's frames end with its
+    week, so its week is inside)."""
+    times = pd.concat(
+        [frames.posts["published_at"], frames.comments["created_at"]], ignore_index=True
+    ).dropna()
+    if times.empty:
+        return None
+    return digest_window(times.max().to_pydatetime())
 
 
 def cached_scores(session: Session, engine_name: str, hashes: Iterable[str]) -> dict[str, float]:
@@ -101,6 +303,37 @@ def cached_scores(session: Session, engine_name: str, hashes: Iterable[str]) -> 
     return found
 
 
+def _score_and_store(
+    session: Session,
+    settings: SentimentSettings,
+    engine: SentimentEngine,
+    pairs: Sequence[tuple[str, str]],
+) -> dict[str, float]:
+    """Score (hash, text) pairs in one batch and store the scores; hash → score."""
+    scores = engine.score_batch([text for _, text in pairs])
+    out: dict[str, float] = {}
+    rows = []
+    for (h, _), score in zip(pairs, scores, strict=True):
+        value = min(1.0, max(0.0, float(score)))
+        out[h] = value
+        rows.append(
+            {
+                "engine": engine.name,
+                "text_hash": h,
+                "score": value,
+                "label": label_for(value, settings.negative_below, settings.positive_above),
+            }
+        )
+    upsert(
+        session.connection(),
+        AnalysisCache.__table__,  # type: ignore[arg-type]
+        rows,
+        conflict=("engine", "text_hash"),
+        update=("score", "label"),
+    )
+    return out
+
+
 def score_frame_texts(
     session: Session,
     settings: SentimentSettings,
@@ -108,41 +341,25 @@ def score_frame_texts(
     hashes: pd.Series,
     *,
     progress: Progress | None = None,
+    only: pd.Series | None = None,
 ) -> tuple[pd.Series, int]:
-    """Scores in [0, 1] aligned with ``texts``; returns (scores, how many were computed now)."""
+    """Scores in [0, 1] aligned with ``texts`` (NaN where none); returns (scores, how many
+    were computed now). ``only`` (boolean, aligned): compute missing scores for these texts
+    alone; the others get their stored score, if any."""
     engine = current_engine(settings)
     hashes = hashes.where(hashes.astype(bool), texts.map(text_hash))
     cache = cached_scores(session, engine.name, hashes)
+    wanted = [True] * len(texts) if only is None else only.tolist()
     missing: dict[str, str] = {}
-    for h, text in zip(hashes, texts, strict=True):
-        if h not in cache and h not in missing:
+    for h, text, want in zip(hashes, texts, wanted, strict=True):
+        if want and h not in cache and h not in missing:
             missing[h] = str(text)
     total = len(missing)
     done = 0
     if progress is not None:
         progress(0, total)
-    pending = list(missing.items())
-    for part in chunks(pending, settings.batch_size):
-        scores = engine.score_batch([text for _, text in part])
-        rows = []
-        for (h, _), score in zip(part, scores, strict=True):
-            value = min(1.0, max(0.0, float(score)))
-            cache[h] = value
-            rows.append(
-                {
-                    "engine": engine.name,
-                    "text_hash": h,
-                    "score": value,
-                    "label": label_for(value, settings.negative_below, settings.positive_above),
-                }
-            )
-        upsert(
-            session.connection(),
-            AnalysisCache.__table__,  # type: ignore[arg-type]
-            rows,
-            conflict=("engine", "text_hash"),
-            update=("score", "label"),
-        )
+    for part in chunks(list(missing.items()), settings.batch_size):
+        cache.update(_score_and_store(session, settings, engine, part))
         done += len(part)
         if progress is not None:
             progress(done, total)

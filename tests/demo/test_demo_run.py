@@ -4,6 +4,7 @@ became the finding it should (monitor/demo/data/expect.toml), and the outputs ex
 from __future__ import annotations
 
 import json
+import re
 import tomllib
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -16,7 +17,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from monitor.db.engine import make_engine
-from monitor.db.models import Account, Comment, Digest, FindingRow, Post, Unit
+from monitor.db.models import Account, AnalysisCache, Comment, Digest, FindingRow, Post, Unit
 from monitor.demo.content import demo_expect_file
 
 pytestmark = pytest.mark.slow
@@ -127,3 +128,19 @@ def test_outputs_exist_and_summary_names_them(demo_dir: Path, engine: Engine) ->
     assert "已解决" in mail  # the late-clarified rumour: its resolution was reported
     with Session(engine) as session:
         assert session.scalar(select(func.count()).select_from(Digest)) >= 1
+
+
+def test_demo_says_which_sentiment_path_the_first_run_took(demo_dir: Path, engine: Engine) -> None:
+    """Too few emoticon-labelled comments to train: snownlp scores the digest window only, and
+    the demo prints how many texts, matching what was stored (issue 15)."""
+    stdout = (demo_dir / "stdout.txt").read_text(encoding="utf-8")
+    said = re.findall(r"本次用 snownlp 只为周报时段（(\d+)月(\d+)日起）的 (\d+) 条文本打分", stdout)
+    assert [(m, d) for m, d, _ in said] == [("11", "16"), ("11", "23")]
+    assert "不足 2000 条（first_run_min_examples）" in stdout
+    scored = re.findall(r"情感：新打分 (\d+) 条", stdout)
+    assert scored == [n for _, _, n in said]
+    with Session(engine) as session:
+        stored = session.scalar(select(func.count()).select_from(AnalysisCache))
+        comments = session.scalar(select(func.count()).select_from(Comment))
+    assert stored == sum(int(n) for n in scored)
+    assert stored < comments  # older texts were left unscored

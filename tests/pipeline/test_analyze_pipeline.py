@@ -102,7 +102,9 @@ def test_analyze_stores_findings_caches_scores_and_resolves(
     settings = settings_from_dict({})
     first = analyze(db_engine, settings, clock=clock)
     assert first.posts == 3 and first.comments == 1
-    assert first.sentiment_scored == 4  # 3 posts + 1 comment, each distinct
+    # 2 posts + 1 comment: no trained model, so snownlp scores the digest window only (from
+    # Monday 16 November); the stale account's post of 7 November stays unscored.
+    assert first.sentiment_scored == 3
     rules = first.findings_by_rule
     assert rules["stale_account"] == 1
     assert rules["unanswered_question"] == 1

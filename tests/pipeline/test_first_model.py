@@ -1,6 +1,6 @@
 """The first `govmon analyze` without a trained model: with enough emoticon-labelled comments
 it trains the deployment's own model (held-out comparison with snownlp) and says so; with too
-few it scores with snownlp and says that."""
+few it scores the digest window with snownlp and says that."""
 
 from __future__ import annotations
 
@@ -82,7 +82,8 @@ def test_too_few_examples_score_with_snownlp_and_say_so(db_engine: Engine, tmp_p
     _seed(db_engine, 40)
     settings = _settings(tmp_path, 200)
     summary = analyze(db_engine, settings, clock=lambda: NOW)
-    assert "本次用 snownlp 打分" in summary.sentiment_note
-    assert "200" in summary.sentiment_note
+    assert "不足 200 条（first_run_min_examples）" in summary.sentiment_note
+    # The post and its 40 comments all fall inside the digest window.
+    assert "本次用 snownlp 只为周报时段（11月16日起）的 41 条文本打分" in summary.sentiment_note
+    assert summary.sentiment_scored == 41
     assert not list(settings.sentiment.model_dir.glob("trained-*"))
-    assert summary.sentiment_scored > 0
