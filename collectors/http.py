@@ -18,8 +18,8 @@ import email.utils
 import logging
 import random
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from collections.abc import Awaitable, Callable, Mapping
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Protocol
@@ -132,10 +132,8 @@ class LocalPacer:
             self._hosts[host] = gate
         return gate
 
-    @asynccontextmanager
-    async def slot(self, host: str) -> AsyncIterator[None]:
-        async with self._gate(host).semaphore:
-            yield
+    def slot(self, host: str) -> AbstractAsyncContextManager[None]:
+        return self._gate(host).semaphore  # the semaphore itself: no generator per request
 
     async def wait_turn(self, host: str) -> None:
         """Wait until this host's minimum interval since the previous request start has passed.
@@ -263,18 +261,22 @@ class PoliteClient:
         params: Mapping[str, str] | None,
         headers: Mapping[str, str] | None,
     ) -> Page:
+        # Built before taking a slot: a slot is held only for the request itself.
+        request = self._client.build_request(
+            "GET", url, params=dict(params) if params else None, headers=headers
+        )
         async with self._pacer.slot(host), self._global:
             await self._pacer.wait_turn(host)
             stats.requests += 1
             self.totals.requests += 1
-            request = self._client.build_request(
-                "GET", url, params=dict(params) if params else None, headers=headers
-            )
             response = await self._client.send(request, stream=True)
             try:
                 content = await self._read_capped(response)
             finally:
                 await response.aclose()
+        # Let the request that was waiting for this slot start before this one's page is
+        # parsed: otherwise every slot stays idle for the parsing of the previous answer.
+        await asyncio.sleep(0)
         log.debug("GET %s -> %d (%d bytes)", request.url, response.status_code, len(content))
         return Page(
             url=str(request.url),

@@ -7,14 +7,17 @@ keyed by (platform, platform id) and written with INSERT … ON CONFLICT DO UPDA
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ARRAY, String, any_, bindparam, select, update
+from sqlalchemy import ARRAY, String, any_, bindparam, func, null, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
+from sqlalchemy.sql.dml import Insert
 
 from collectors.records import CommentRecord, PostRecord, ProfileRecord
 from monitor.db.models import AccountSnapshot, Comment, Post
@@ -49,10 +52,11 @@ class IngestCounts:
     comments_deleted: int = 0
 
 
-def _existing(
-    conn: Connection, column_platform: Any, column_id: Any, keys: Sequence[tuple[str, str]]
-) -> set[tuple[str, str]]:
-    """Which (platform, id) keys are stored, queried per platform.
+def _count_stored(
+    conn: Connection, column_platform: Any, column_id: Any, keys: Iterable[tuple[str, str]]
+) -> int:
+    """How many of these (platform, id) keys are stored already, counted by the database:
+    only the new-or-seen tally needs it, so no row is read back.
 
     SQLite: plain IN lists in chunks, answered from the unique index (a row-value IN would
     scan the table). PostgreSQL: one ``= ANY(array)`` per platform — on a freshly loaded
@@ -62,20 +66,18 @@ def _existing(
     by_platform: dict[str, list[str]] = {}
     for platform, id_ in keys:
         by_platform.setdefault(platform, []).append(id_)
-    found: set[tuple[str, str]] = set()
+    found = 0
     for platform, ids in by_platform.items():
         if conn.dialect.name == "postgresql":
-            query = select(column_id).where(
+            query = select(func.count()).where(
                 column_platform == platform,
                 column_id == any_(bindparam("ids", ids, type_=ARRAY(String()))),
             )
-            found.update((platform, i) for (i,) in conn.execute(query))
+            found += conn.execute(query).scalar_one()
             continue
         for part in chunks(ids, 900):
-            rows = conn.execute(
-                select(column_id).where(column_platform == platform, column_id.in_(part))
-            )
-            found.update((platform, i) for (i,) in rows)
+            query = select(func.count()).where(column_platform == platform, column_id.in_(part))
+            found += conn.execute(query).scalar_one()
     return found
 
 
@@ -86,7 +88,7 @@ def store_posts(
     records = {(p.platform, p.platform_post_id): p for p in posts}  # last wins within a batch
     if not records:
         return 0, 0
-    existing = _existing(conn, Post.platform, Post.platform_post_id, list(records))
+    seen = _count_stored(conn, Post.platform, Post.platform_post_id, records)
     groups: dict[tuple[bool, bool, bool], list[dict[str, Any]]] = {}
     for record in records.values():
         row = {
@@ -128,8 +130,7 @@ def store_posts(
             update=update,
             keep_existing=() if exact else ("published_at",),
         )
-    new = len(records) - len(existing)
-    return new, len(existing)
+    return len(records) - seen, seen
 
 
 def store_comments(
@@ -148,16 +149,15 @@ def store_comments(
             )
         )
         post_map.update({pid: id_ for pid, id_ in rows})
-    existing = _existing(conn, Comment.platform, Comment.platform_comment_id, list(records))
-    rows_out: list[dict[str, Any]] = []
-    exact: set[str] = set()
-    orphaned = 0
-    for record in records.values():
+    # A relative time ("5分钟前") never moves a stored one; an absolute time corrects it.
+    by_precision: dict[bool, list[dict[str, Any]]] = {True: [], False: []}
+    stored: list[tuple[str, str]] = []
+    for key, record in records.items():
         post_id = post_map.get(record.post_platform_id)
         if post_id is None:
-            orphaned += 1
             continue
-        rows_out.append(
+        stored.append(key)
+        by_precision[record.time_exact].append(
             {
                 "post_id": post_id,
                 "platform": record.platform,
@@ -175,47 +175,46 @@ def store_comments(
                 "fetched_url": record.fetched_url,
                 "first_seen": now,
                 "last_seen": now,
-                "deleted_at": None,  # returned again: not (or no longer) deleted
             }
         )
-        if record.time_exact:
-            exact.add(record.platform_comment_id)
+    orphaned = len(records) - len(stored)
     if orphaned:
         log.warning("%d 条评论找不到所属帖子，未保存（平台 %s）", orphaned, platform)
-    # A relative time ("5分钟前") never moves a stored one; an absolute time corrects it.
-    for precise in (True, False):
-        _upsert_comments(
-            conn,
-            [r for r in rows_out if (r["platform_comment_id"] in exact) == precise],
-            precise,
-        )
-    stored = [(row["platform"], row["platform_comment_id"]) for row in rows_out]
-    seen = sum(1 for key in stored if key in existing)
+    seen = _count_stored(conn, Comment.platform, Comment.platform_comment_id, stored)
+    for exact, batch in by_precision.items():
+        for batch_part in chunks(batch, 5000):
+            conn.execute(_comment_upsert(conn.dialect.name, exact), list(batch_part))
     return len(stored) - seen, seen, orphaned
 
 
-def _upsert_comments(conn: Connection, rows: list[dict[str, Any]], exact: bool) -> None:
-    upsert(
-        conn,
-        Comment.__table__,  # type: ignore[arg-type]
-        rows,
-        conflict=("platform", "platform_comment_id"),
-        update=(
-            "parent_platform_id",
-            "root_platform_id",
-            "author_id",
-            "author_name",
-            "text",
-            "created_at",
-            "is_official",
-            "liked_by_author",
-            "likes",
-            "text_hash",
-            "fetched_url",
-            "last_seen",
-            "deleted_at",
-        ),
-        keep_existing=() if exact else ("created_at",),
+_COMMENT_UPDATE = (
+    "parent_platform_id",
+    "root_platform_id",
+    "author_id",
+    "author_name",
+    "text",
+    "created_at",
+    "is_official",
+    "liked_by_author",
+    "likes",
+    "text_hash",
+    "fetched_url",
+    "last_seen",
+)
+
+
+@functools.cache
+def _comment_upsert(dialect: str, exact: bool) -> Insert:
+    """INSERT … ON CONFLICT DO UPDATE for comments, built once per dialect and precision and
+    run with executemany. A comment returned again is not (or no longer) deleted: deleted_at
+    is cleared by the statement itself, not bound row by row."""
+    insert = postgresql.insert(Comment) if dialect == "postgresql" else sqlite.insert(Comment)
+    values: dict[str, Any] = {column: insert.excluded[column] for column in _COMMENT_UPDATE}
+    if not exact:  # a relative time keeps the stored one unless there is none
+        values["created_at"] = func.coalesce(Comment.created_at, insert.excluded.created_at)
+    values["deleted_at"] = null()
+    return insert.on_conflict_do_update(
+        index_elements=["platform", "platform_comment_id"], set_=values
     )
 
 
