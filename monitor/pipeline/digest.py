@@ -32,9 +32,10 @@ from alerts.settings import OUTBOX
 from analysis.activity import Period
 from analysis.compliance.text_flags import TextScorer
 from analysis.compliance.unanswered_questions import match_answers
-from analysis.digest import build_digests, parse_week, week_label
+from analysis.digest import build_digests, digest_units, parse_week, week_label
 from analysis.digest_inputs import DigestFinding, DigestInputs, DigestLimits, TopicFinder
 from analysis.digest_model import SYSTEM_SCOPE, DigestData
+from analysis.digest_tokens import RunFeaturizer
 from analysis.labels import closure_label
 from analysis.rumours import find_rumours
 from analysis.topics.features import load_featurizer
@@ -213,10 +214,12 @@ def load_inputs(
     finder: TopicFinder | None = None
     if settings.topics.enabled:
         topic_settings = weekly_settings(settings.topics, settings.digest.topic_baseline_days)
-        featurizer = load_featurizer(
-            settings.topics.userdict_path,
-            settings.topics.stopwords_path,
-            settings.topics.topic_stopwords_path,
+        featurizer = RunFeaturizer(
+            load_featurizer(
+                settings.topics.userdict_path,
+                settings.topics.stopwords_path,
+                settings.topics.topic_stopwords_path,
+            )
         )
 
         def finder(posts: pd.DataFrame, comments: pd.DataFrame, accounts: pd.DataFrame) -> Any:
@@ -460,10 +463,11 @@ def run_digest(
     root = (out_dir or settings.digest.out_dir) / week
     with sessions() as session:
         tree = load_tree(session, settings)
-    digests = list(build_digests(inputs, unit_ids))
-    for index, data in enumerate(digests):
+    # Built and written one at a time: a digest's data and charts are dropped once it is stored.
+    total = len(unit_ids) if unit_ids is not None else 1 + len(digest_units(inputs))
+    for index, data in enumerate(build_digests(inputs, unit_ids)):
         if progress is not None:
-            progress("生成周报", index, len(digests))
+            progress("生成周报", index, total)
         folder = root / scope_folder(data.scope)
         rendered, files = render_files(data, settings, folder)
         hash_ = content_hash(data, rendered)
@@ -477,7 +481,7 @@ def run_digest(
             BuiltDigest(data.scope, data.unit_id, folder, files, hash_, changed, data.summary())
         )
     if progress is not None:
-        progress("生成周报", len(digests), len(digests))
+        progress("生成周报", total, total)
     log.info("digest: %s", summary.describe())
     return summary
 
