@@ -32,9 +32,10 @@ from alerts.settings import OUTBOX
 from analysis.activity import Period
 from analysis.compliance.text_flags import TextScorer
 from analysis.compliance.unanswered_questions import match_answers
-from analysis.digest import build_digests, parse_week, week_label
+from analysis.digest import build_digests, digest_units, parse_week, week_label
 from analysis.digest_inputs import DigestFinding, DigestInputs, DigestLimits, TopicFinder
 from analysis.digest_model import SYSTEM_SCOPE, DigestData
+from analysis.digest_tokens import RunFeaturizer
 from analysis.labels import closure_label
 from analysis.rumours import find_rumours
 from analysis.topics.features import load_featurizer
@@ -48,6 +49,7 @@ from monitor.pipeline.analyze import add_sentiment, text_cache
 from monitor.settings import Settings
 from monitor.store.collection_state import load_gaps
 from monitor.store.frames import load_frames
+from monitor.store.topic_tokens import stored_featurizer
 
 log = logging.getLogger(__name__)
 
@@ -174,7 +176,7 @@ def _limits(settings: Settings) -> DigestLimits:
 
 
 def load_inputs(
-    sessions: sessionmaker[Session],
+    engine: Engine,
     settings: Settings,
     week: str,
     progress: Progress | None = None,
@@ -182,6 +184,7 @@ def load_inputs(
 ) -> DigestInputs:
     """``now``: when the digest is built (default: the week's end); data read up to
     min(now, week's end) tells which accounts' week is incomplete."""
+    sessions = sessionmaker(engine, expire_on_commit=False)
     year, number = parse_week(week)
     period = Period.iso_week(year, number)
     previous = Period(period.start - dt.timedelta(days=7), period.start)
@@ -213,14 +216,23 @@ def load_inputs(
     finder: TopicFinder | None = None
     if settings.topics.enabled:
         topic_settings = weekly_settings(settings.topics, settings.digest.topic_baseline_days)
-        featurizer = load_featurizer(
-            settings.topics.userdict_path,
-            settings.topics.stopwords_path,
-            settings.topics.topic_stopwords_path,
+        # Tokens the analysis stored are read, not segmented again; new ones are stored.
+        stored, tokens = stored_featurizer(
+            engine,
+            load_featurizer(
+                settings.topics.userdict_path,
+                settings.topics.stopwords_path,
+                settings.topics.topic_stopwords_path,
+            ),
         )
+        featurizer = RunFeaturizer(stored)
 
         def finder(posts: pd.DataFrame, comments: pd.DataFrame, accounts: pd.DataFrame) -> Any:
-            return weekly_topics(posts, comments, accounts, period, topic_settings, featurizer)
+            found = weekly_topics(posts, comments, accounts, period, topic_settings, featurizer)
+            if tokens.computed:
+                with engine.begin() as conn:
+                    tokens.save(conn, dt.datetime.now(dt.UTC))
+            return found
 
     return DigestInputs(
         week=week,
@@ -456,14 +468,15 @@ def run_digest(
     if unit is not None:
         with sessions() as session:
             unit_ids = [_unit_id(session, unit)]
-    inputs = load_inputs(sessions, settings, week, progress, now=now)
+    inputs = load_inputs(engine, settings, week, progress, now=now)
     root = (out_dir or settings.digest.out_dir) / week
     with sessions() as session:
         tree = load_tree(session, settings)
-    digests = list(build_digests(inputs, unit_ids))
-    for index, data in enumerate(digests):
+    # Built and written one at a time: a digest's data and charts are dropped once it is stored.
+    total = len(unit_ids) if unit_ids is not None else 1 + len(digest_units(inputs))
+    for index, data in enumerate(build_digests(inputs, unit_ids)):
         if progress is not None:
-            progress("生成周报", index, len(digests))
+            progress("生成周报", index, total)
         folder = root / scope_folder(data.scope)
         rendered, files = render_files(data, settings, folder)
         hash_ = content_hash(data, rendered)
@@ -477,7 +490,7 @@ def run_digest(
             BuiltDigest(data.scope, data.unit_id, folder, files, hash_, changed, data.summary())
         )
     if progress is not None:
-        progress("生成周报", len(digests), len(digests))
+        progress("生成周报", total, total)
     log.info("digest: %s", summary.describe())
     return summary
 

@@ -151,7 +151,7 @@ def walked(db_engine: Engine, tmp_path: Path) -> dict[str, Any]:
     run_check(db_engine, settings, clock=lambda: MONDAY)  # every finding alerted
     _resolve_half(db_engine, MONDAY + dt.timedelta(days=2))  # resolved mid-week
     run_check(db_engine, settings, clock=lambda: MONDAY + dt.timedelta(days=2, hours=1))
-    inputs = load_inputs(sessionmaker(db_engine, expire_on_commit=False), settings, WEEK)
+    inputs = load_inputs(db_engine, settings, WEEK)
     digests = list(build_digests(inputs))
     return {"engine": db_engine, "digests": digests}
 

@@ -1,0 +1,35 @@
+"""Text tokens kept for one digest run, so that every scope reuses them.
+
+The system's digest and each unit's look for hot topics among overlapping texts (a unit's texts
+are also its parent's and the system's). The featurizer's own store keeps only the most
+recently used texts, fewer than a province week holds, so without this every scope would
+segment its texts again with jieba. The run's featurizer keeps every text of the run, keyed by
+the text itself (the frames' own string objects: no hash to compute per scope, no extra key
+to hold), and is dropped with the run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from analysis.topics.features import Featurizer, TextTokens
+
+
+class RunFeaturizer(Featurizer):
+    """``base``'s segmenter, word lists and store, with every text of the run kept in front.
+
+    Tokens depend only on the text, so a text seen by one scope is not segmented again for
+    another; a text new to the run goes through ``base``'s store (which a persistent store
+    may already hold)."""
+
+    def __init__(self, base: Featurizer) -> None:
+        super().__init__(base.segmenter, base.stopwords, store=base.store)
+        self._run: dict[str, TextTokens] = {}
+
+    def tokens(self, texts: Sequence[str]) -> list[TextTokens]:
+        run = self._run
+        # The texts new to the run in one call: a persistent store looks them up at once.
+        missing = list(dict.fromkeys(t for t in texts if t not in run))
+        if missing:
+            run.update(zip(missing, super().tokens(missing), strict=True))
+        return [run[text] for text in texts]
