@@ -8,7 +8,8 @@ The analysis side keys each result ``<kind>:<word lists' fingerprint>:<text hash
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, MutableMapping
+from collections.abc import Collection, Iterable, Iterator, MutableMapping
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
@@ -58,42 +59,46 @@ class StoredTextCache(MutableMapping[str, tuple[object, ...]]):
                 wanted.setdefault(scorer, set()).add(text_hash)
         found = 0
         for scorer, hashes in wanted.items():
-            query = select(TextResult.text_hash, TextResult.result).where(
-                TextResult.scorer == scorer
-            )
-            # Looked up by primary key, 900 at a time: the table keeps every text ever seen,
-            # so a pass over all of a scorer's rows would grow with the history.
-            parts = [
-                query.where(TextResult.text_hash.in_(part)) for part in chunks(sorted(hashes), 900)
-            ]
-            for part_query in parts:
-                for text_hash, result in conn.execute(part_query):
-                    if text_hash in hashes:
-                        self.memory[f"{scorer}:{text_hash}"] = tuple(result)
-                        found += 1
+            for text_hash, result in read_results(conn, scorer, hashes):
+                self.memory[f"{scorer}:{text_hash}"] = tuple(result)
+                found += 1
         return found
 
     def save(self, conn: Connection, now: dt.datetime) -> int:
         """Store what was computed since the last save; returns how many."""
-        rows = []
-        for key in sorted(self.computed):
-            if key not in self.memory:
-                continue
-            scorer, text_hash = _split(key)
-            rows.append(
-                {
-                    "scorer": scorer,
-                    "text_hash": text_hash,
-                    "result": list(self.memory[key]),
-                    "computed_at": now,
-                }
-            )
-        upsert(
-            conn,
-            TextResult.__table__,  # type: ignore[arg-type]
-            rows,
-            conflict=("scorer", "text_hash"),
-            update=("result", "computed_at"),
-        )
+        rows = [
+            (*_split(key), list(self.memory[key]))
+            for key in sorted(self.computed)
+            if key in self.memory
+        ]
+        write_results(conn, rows, now)
         self.computed.clear()
         return len(rows)
+
+
+def read_results(
+    conn: Connection, scorer: str, hashes: Collection[str]
+) -> Iterator[tuple[str, list[Any]]]:
+    """The stored results of ``scorer`` for those of ``hashes`` that have one."""
+    query = select(TextResult.text_hash, TextResult.result).where(TextResult.scorer == scorer)
+    # By primary key, 900 at a time: the table keeps every text ever seen, so a pass over all
+    # of a scorer's rows would grow with the history.
+    for part in chunks(sorted(hashes), 900):
+        for text_hash, result in conn.execute(query.where(TextResult.text_hash.in_(part))):
+            yield str(text_hash), list(result)
+
+
+def write_results(
+    conn: Connection, rows: Iterable[tuple[str, str, list[Any]]], now: dt.datetime
+) -> None:
+    """Store (scorer, text hash, result) rows, replacing older results of the same keys."""
+    upsert(
+        conn,
+        TextResult.__table__,  # type: ignore[arg-type]
+        [
+            {"scorer": scorer, "text_hash": text_hash, "result": result, "computed_at": now}
+            for scorer, text_hash, result in rows
+        ],
+        conflict=("scorer", "text_hash"),
+        update=("result", "computed_at"),
+    )

@@ -14,12 +14,11 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from sys import intern
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 from sqlalchemy.engine import Connection
 
 from analysis.topics.features import BIGRAM_MARK, Featurizer, TextTokens
-from monitor.db.models import TextResult
-from monitor.store.upsert import chunks, upsert
+from monitor.store.text_results import read_results, write_results
 
 _SEP = "\x1f"  # a control character: cleaned out of every collected text
 
@@ -71,19 +70,10 @@ class StoredTokenStore:
     def load(self, conn: Connection, hashes: Iterable[str]) -> int:
         """Fetch the stored tokens of ``hashes``; returns how many were found."""
         wanted = {h for h in hashes if h not in self._items}
-        if not wanted:
-            return 0
-        query = select(TextResult.text_hash, TextResult.result).where(
-            TextResult.scorer == self.scorer
-        )
-        # By primary key, 900 at a time (the table keeps every text ever seen).
-        parts = [query.where(TextResult.text_hash.in_(p)) for p in chunks(sorted(wanted), 900)]
         found = 0
-        for part in parts:
-            for text_hash, result in conn.execute(part):
-                if text_hash in wanted:
-                    self._items[text_hash] = _decode(result)
-                    found += 1
+        for text_hash, result in read_results(conn, self.scorer, wanted):
+            self._items[text_hash] = _decode(result)
+            found += 1
         return found
 
     def forget(self) -> None:
@@ -92,22 +82,8 @@ class StoredTokenStore:
 
     def save(self, conn: Connection, now: dt.datetime) -> int:
         """Store the tokens segmented since the last save; returns how many."""
-        rows = [
-            {
-                "scorer": self.scorer,
-                "text_hash": key,
-                "result": _encode(self._items[key]),
-                "computed_at": now,
-            }
-            for key in sorted(self._new)
-        ]
-        upsert(
-            conn,
-            TextResult.__table__,  # type: ignore[arg-type]
-            rows,
-            conflict=("scorer", "text_hash"),
-            update=("result", "computed_at"),
-        )
+        rows = [(self.scorer, key, _encode(self._items[key])) for key in sorted(self._new)]
+        write_results(conn, rows, now)
         self._new.clear()
         return len(rows)
 

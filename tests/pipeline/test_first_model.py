@@ -8,9 +8,9 @@ import datetime as dt
 from pathlib import Path
 
 from sqlalchemy import Engine
+from testkit.one_account import one_weibo_account
 
 from collectors.records import CommentRecord, PostRecord
-from monitor.db.models import Account, Unit
 from monitor.pipeline.analyze import analyze
 from monitor.settings import Settings, settings_from_dict
 from monitor.store.ingest import store_comments, store_posts
@@ -34,16 +34,7 @@ def _settings(tmp_path: Path, min_examples: int) -> Settings:
 
 def _seed(engine: Engine, count: int) -> None:
     with engine.begin() as conn:
-        unit = conn.execute(
-            Unit.__table__.insert().values(
-                name="江东省交通运输厅", head="甲", deputy="乙", editor="丙"
-            )
-        ).inserted_primary_key[0]  # type: ignore[index]
-        conn.execute(
-            Account.__table__.insert().values(
-                id=1, unit_id=unit, platform="weibo", platform_id="1", name="江东交通"
-            )
-        )
+        one_weibo_account(conn)
         post = PostRecord("weibo", "p1", "https://m.weibo.cn/", NOW, published_at=NOW, text="路况")
         store_posts(conn, 1, [post], NOW)
         comments = []

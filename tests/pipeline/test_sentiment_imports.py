@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import Result
+from testkit.one_account import one_weibo_account
 
 from analysis.sentiment.linear import fit_linear_model
 from analysis.sentiment.store import activate_model, save_model
 from collectors.records import CommentRecord, PostRecord
 from monitor.db.engine import make_engine
-from monitor.db.models import Account, Unit
 from monitor.settings import load_settings
 from monitor.store.ingest import store_comments, store_posts
 
@@ -46,16 +46,7 @@ def _seed(config: Path) -> None:
     settings = load_settings(config)
     engine = make_engine(settings.database_url())
     with engine.begin() as conn:
-        unit = conn.execute(
-            Unit.__table__.insert().values(
-                name="江东省交通运输厅", head="甲", deputy="乙", editor="丙"
-            )
-        ).inserted_primary_key[0]  # type: ignore[index]
-        conn.execute(
-            Account.__table__.insert().values(
-                id=1, unit_id=unit, platform="weibo", platform_id="1", name="江东交通"
-            )
-        )
+        one_weibo_account(conn)
         post = PostRecord("weibo", "p1", "https://m.weibo.cn/", NOW, published_at=NOW, text="路况")
         store_posts(conn, 1, [post], NOW)
         comments = [

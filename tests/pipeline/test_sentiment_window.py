@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
+from testkit.one_account import one_weibo_account
 
 from analysis.texthash import text_hash
 from collectors.records import CommentRecord, PostRecord
-from monitor.db.models import Account, AnalysisCache, Unit
+from monitor.db.models import AnalysisCache
 from monitor.pipeline.analyze import analyze
 from monitor.pipeline.digest import last_week
 from monitor.pipeline.sentiment import digest_window
@@ -38,16 +39,7 @@ def _settings(tmp_path: Path) -> Settings:
 
 def _account(engine: Engine) -> None:
     with engine.begin() as conn:
-        unit = conn.execute(
-            Unit.__table__.insert().values(
-                name="江东省交通运输厅", head="甲", deputy="乙", editor="丙"
-            )
-        ).inserted_primary_key[0]  # type: ignore[index]
-        conn.execute(
-            Account.__table__.insert().values(
-                id=1, unit_id=unit, platform="weibo", platform_id="1", name="江东交通"
-            )
-        )
+        one_weibo_account(conn)
 
 
 def _thread(engine: Engine, post_id: str, at: dt.datetime, texts: list[str]) -> list[str]:
