@@ -21,7 +21,7 @@ import pandas as pd
 from analysis.findings import Evidence, Finding, Severity, make_key
 from analysis.topics.burst import bursts, growth_of
 from analysis.topics.cluster import centres, cluster_texts, nearest
-from analysis.topics.features import Featurizer, load_featurizer
+from analysis.topics.features import Featurizer, featurizer_for
 from analysis.topics.labels import distinctive_words, label_of
 from analysis.topics.settings import TopicsSettings
 from analysis.topics.texts import texts_between
@@ -135,9 +135,7 @@ def find_hot_topics(
     ``featurizer`` defaults to the one of the settings' word files (tokens cached per text).
     """
     settings = settings or TopicsSettings()
-    featurizer = featurizer or load_featurizer(
-        settings.userdict_path, settings.stopwords_path, settings.topic_stopwords_path
-    )
+    featurizer = featurizer or featurizer_for(settings)
     window = dt.timedelta(hours=settings.window_hours)
     baseline_span = dt.timedelta(days=settings.baseline_days)
     window_start = now - window

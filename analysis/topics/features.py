@@ -28,6 +28,7 @@ from analysis.compliance.wordlists import terms_fingerprint
 from analysis.segment import Segmenter, clean_text, default_config_file, load_segmenter
 from analysis.texthash import text_hash
 from analysis.textmatch import read_wordlist
+from analysis.topics.settings import TopicsSettings
 
 _HAN_RUN = re.compile(r"[\u4e00-\u9fff]+")
 # Bigram features are kept apart from words of the same two characters: the word 大桥 and the
@@ -162,3 +163,10 @@ def load_featurizer(
     """One featurizer (and so one in-process token store) per set of word files."""
     segmenter = load_segmenter(userdict_path, stopwords_path)
     return Featurizer(segmenter, read_wordlist(topic_stopwords_file(topic_stopwords_path)))
+
+
+def featurizer_for(settings: TopicsSettings) -> Featurizer:
+    """The featurizer of the word files these settings name (the shipped ones when empty)."""
+    return load_featurizer(
+        settings.userdict_path, settings.stopwords_path, settings.topic_stopwords_path
+    )

@@ -227,7 +227,7 @@ def _complete(
     from analysis.findings import Finding
     from analysis.rumours import find_rumours, rumour_findings
     from analysis.topics import find_hot_topics, hot_topic_findings
-    from analysis.topics.features import load_featurizer
+    from analysis.topics.features import featurizer_for
     from analysis.workdays import SHANGHAI
     from monitor.calendar import work_calendar
     from monitor.pipeline.sentiment import first_model
@@ -304,11 +304,7 @@ def _complete(
             progress("热点话题", 0, 1)
         featurizer, topic_tokens = stored_featurizer(
             engine,
-            load_featurizer(
-                settings.topics.userdict_path,
-                settings.topics.stopwords_path,
-                settings.topics.topic_stopwords_path,
-            ),
+            featurizer_for(settings.topics),
         )
         topics = find_hot_topics(
             frames.posts,

@@ -38,7 +38,7 @@ from analysis.digest_model import SYSTEM_SCOPE, DigestData
 from analysis.digest_tokens import RunFeaturizer
 from analysis.labels import closure_label
 from analysis.rumours import find_rumours
-from analysis.topics.features import load_featurizer
+from analysis.topics.features import featurizer_for
 from analysis.topics.weekly import weekly_settings, weekly_topics
 from analysis.workdays import SHANGHAI
 from monitor.calendar import work_calendar
@@ -219,11 +219,7 @@ def load_inputs(
         # Tokens the analysis stored are read, not segmented again; new ones are stored.
         stored, tokens = stored_featurizer(
             engine,
-            load_featurizer(
-                settings.topics.userdict_path,
-                settings.topics.stopwords_path,
-                settings.topics.topic_stopwords_path,
-            ),
+            featurizer_for(settings.topics),
         )
         featurizer = RunFeaturizer(stored)
 
