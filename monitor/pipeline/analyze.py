@@ -3,9 +3,10 @@
 Incremental where it costs: sentiment scores and per-text rule results (question? ad words?)
 are stored in the database by text hash (and kept in memory by a long-running daemon), so a run
 after a few new comments — in a fresh process too — scores only those; the window-level rules
-then run over the stored per-text results. A run with nothing new before the next deadline or
-clock hour skips altogether (monitor/pipeline/analyze_state.py). A finding no longer found is
-resolved.
+then run over the stored per-text results, and so do the topic tokens. A run with nothing new
+before the next clock hour skips altogether (monitor/pipeline/analyze_state.py), or, when a
+question's deadline or an account's silence moved meanwhile, reruns just those clock rules for
+just those (monitor/pipeline/analyze_clock.py). A finding no longer found is resolved.
 
 The analysis packages (pandas, jieba, scikit-learn) are imported only when a run does work.
 """
@@ -146,15 +147,22 @@ def add_sentiment(
     return score(session, settings.sentiment, frames, progress).scored
 
 
-def _skipped(now: dt.datetime, previous_run: Previous) -> AnalyzeSummary:
+def _carried(now: dt.datetime, previous_run: Previous) -> AnalyzeSummary:
+    """The last complete run's counts, as a run that does not redo the window reports them."""
     counts = previous_run.summary
-    summary = AnalyzeSummary(now=now, unchanged_since=previous_run.ran_at)
+    summary = AnalyzeSummary(now=now)
     summary.posts = int(counts.get("posts", 0))
     summary.comments = int(counts.get("comments", 0))
     summary.findings_by_rule = Counter(
         {str(k): int(v) for k, v in dict(counts.get("findings_by_rule", {})).items()}
     )
     summary.rules = previous_run.rules
+    return summary
+
+
+def _skipped(now: dt.datetime, previous_run: Previous) -> AnalyzeSummary:
+    summary = _carried(now, previous_run)
+    summary.unchanged_since = previous_run.ran_at
     log.info("analyze: 自 %s 以来没有新内容，也未到新的期限，沿用上次结果", previous_run.ran_at)
     return summary
 
@@ -198,8 +206,7 @@ def _clock_only(
     new, new_by_rule = refresh(
         engine, settings, now, window_start(settings, now, None), questions, accounts
     )
-    summary = _skipped(now, previous_run)
-    summary.unchanged_since = None
+    summary = _carried(now, previous_run)
     summary.clock_only = (len(questions), len(accounts))
     summary.findings_by_rule.update(new_by_rule)
     summary.new_findings = new
