@@ -30,10 +30,12 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from week import (
+    TextPools,
     add_new_texts,
     dataset_texts,
     store_comments_of,
@@ -43,6 +45,9 @@ from week import (
 
 from monitor.db import migrate
 from monitor.db.engine import make_engine
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 ROOT = Path(__file__).resolve().parent.parent
 FORMAT = 1  # bump when the stored week changes shape
@@ -70,13 +75,12 @@ def machine() -> str:
     return f"{os.cpu_count()} cores, {model}, load average {load:.1f} at start"
 
 
-def build(args: argparse.Namespace, path: Path) -> dt.datetime:
-    """The week, stored through govmon's ingest into ``path``; returns the week's end."""
-    now = dt.datetime.now(dt.UTC).replace(minute=0, second=0, microsecond=0)
-    pools = dataset_texts(Path(args.datasets))
-    if not pools.comments:
-        print(f"warning: no datasets in {args.datasets}: template texts only", file=sys.stderr)
-    frames = synthetic_week(
+def province_week(
+    args: argparse.Namespace, now: dt.datetime, pools: TextPools
+) -> dict[str, pd.DataFrame]:
+    """The synthetic week of the arguments' size: 15 % of texts questions, 5 % official replies
+    (the same week for building and for growing it, as the week's texts are seeded)."""
+    return synthetic_week(
         args.accounts,
         args.posts,
         args.comments,
@@ -85,6 +89,15 @@ def build(args: argparse.Namespace, path: Path) -> dt.datetime:
         official_share=0.05,
         pools=pools,
     )
+
+
+def build(args: argparse.Namespace, path: Path) -> dt.datetime:
+    """The week, stored through govmon's ingest into ``path``; returns the week's end."""
+    now = dt.datetime.now(dt.UTC).replace(minute=0, second=0, microsecond=0)
+    pools = dataset_texts(Path(args.datasets))
+    if not pools.comments:
+        print(f"warning: no datasets in {args.datasets}: template texts only", file=sys.stderr)
+    frames = province_week(args, now, pools)
     tmp = path.with_suffix(".building")
     tmp.unlink(missing_ok=True)
     engine = make_engine(f"sqlite:///{tmp}")
@@ -187,15 +200,7 @@ def digest_steps(week: str, config: Path) -> dict[str, Step]:
 
 def grow(db: Path, share: float, now: dt.datetime, args: argparse.Namespace) -> int:
     """``share`` new comments (texts not seen before) through govmon's ingest."""
-    frames = synthetic_week(
-        args.accounts,
-        args.posts,
-        args.comments,
-        now=now,
-        question_share=0.15 / 0.95,
-        official_share=0.05,
-        pools=dataset_texts(Path(args.datasets)),
-    )
+    frames = province_week(args, now, dataset_texts(Path(args.datasets)))
     grown = add_new_texts({"comments": frames["comments"], "posts": frames["posts"]}, share)
     new = grown["comments"].iloc[len(frames["comments"]) :]
     engine = make_engine(f"sqlite:///{db}")
