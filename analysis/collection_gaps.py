@@ -1,8 +1,10 @@
 """Which accounts govmon could not see (STYLE 18: absence of data is not evidence).
 
-One function, :func:`collection_gaps`, decides it for every output: the activity rules skip
-these accounts (no "未更新" for an account that was not read), the ranking gives them no
-silence penalty, the digest shows them as "采集失败，数据不完整" and `govmon status` lists them.
+One function, :func:`collection_gaps`, decides it for every output: the rules that conclude
+from what was not seen (:data:`SILENCE_RULES`) skip these accounts (no "未更新" for an account
+that was not read, no question overdue whose answer could not be seen) and their open findings
+of those rules are carried as they were, neither escalated nor resolved; the ranking gives them
+no silence penalty, the digest shows them as "采集失败，数据不完整" and `govmon status` lists them.
 """
 
 from __future__ import annotations
@@ -15,6 +17,9 @@ from typing import Literal
 GapKind = Literal["never", "failing", "no_collector", "gone"]
 
 INCOMPLETE = "采集失败，数据不完整"
+
+# Rules whose findings say something was not seen: no post, no repost, no answer.
+SILENCE_RULES = ("stale_account", "superior_post_not_reposted", "unanswered_question")
 
 GAP_LABELS: dict[str, str] = {
     "never": "从未采集成功",

@@ -74,7 +74,13 @@ def run_analysis(
         *harmful_comment(scored_comments, posts, accounts, rules),
         *negative_surge(comments, posts, accounts, now=now, settings=rules),
         *unanswered_questions(
-            answers, posts, accounts, now=now, calendar=calendar, settings=questions
+            answers,
+            posts,
+            accounts,
+            now=now,
+            calendar=calendar,
+            settings=questions,
+            blind=blind,
         ),
     ]
     activity = account_activity(

@@ -13,6 +13,7 @@ never resolved — neither was answered, and neither is announced as 已解决.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 
 import numpy as np
 import pandas as pd
@@ -124,11 +125,19 @@ def unanswered_questions(
     now: dt.datetime,
     calendar: WorkCalendar,
     settings: QuestionsSettings,
+    blind: Collection[str] = frozenset(),
 ) -> list[Finding]:
     """Questions without an official reply past the warning (or overdue) deadline, and those
-    closed unanswered: aged past ``max_age_days``, or deleted by their author once due."""
+    closed unanswered: aged past ``max_age_days``, or deleted by their author once due.
+
+    Questions under accounts in ``blind`` (keys of
+    :func:`analysis.collection_gaps.collection_gaps`) are skipped: an answer given while govmon
+    could not read the account would not have been seen."""
     if not settings.enabled or answers.empty:
         return []
+    if blind:
+        keys = accounts.set_index("account_id")["account_key"]
+        answers = answers[~answers["account_id"].map(keys).isin(list(blind))]
     now_ts = pd.Timestamp(now)
     unanswered = answers[answers["answered_at"].isna() & (answers["created_at"] <= now_ts)]
     deleted_at = _deleted_at(unanswered)

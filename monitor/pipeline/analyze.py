@@ -228,6 +228,7 @@ def _complete(
     progress: Progress | None,
 ) -> AnalyzeSummary:
     from analysis.activity import Period
+    from analysis.collection_gaps import SILENCE_RULES
     from analysis.compliance.engine import run_analysis
     from analysis.compliance.registry_rules import check_registry
     from analysis.compliance.text_flags import TextScorer
@@ -240,7 +241,7 @@ def _complete(
     from monitor.pipeline.sentiment import first_model
     from monitor.store.closures import close_findings
     from monitor.store.collection_state import load_gaps
-    from monitor.store.findings import resolve_absent, save_findings
+    from monitor.store.findings import carried_keys, resolve_absent, save_findings
     from monitor.store.frames import load_frames
     from monitor.store.text_results import StoredTextCache
     from monitor.store.topic_tokens import stored_featurizer
@@ -354,7 +355,10 @@ def _complete(
         new, _updated = save_findings(session, findings, now)
         close_findings(session, findings, now)  # closed unanswered: not solved
         summary.new_findings = new
-        summary.resolved = resolve_absent(session, rules, [f.dedup_key for f in findings], now)
+        # What govmon could not see is carried as it was (STYLE 18), not resolved.
+        present = [f.dedup_key for f in findings]
+        present += carried_keys(session, SILENCE_RULES, blind)
+        summary.resolved = resolve_absent(session, rules, present, now)
         if since is None:  # a run over part of the window says nothing about the whole
             save_state(
                 session,

@@ -188,6 +188,7 @@ def refresh(
             now=now,
             calendar=calendar,
             settings=settings.questions,
+            blind=blind,
         ),
     ]
     new_by_rule: Counter[str] = Counter()

@@ -167,3 +167,16 @@ def resolve_absent(
             .execution_options(synchronize_session="fetch")
         )
     return len(gone)
+
+
+def carried_keys(session: Session, rules: Collection[str], accounts: Collection[str]) -> list[str]:
+    """Dedup keys of the open findings of ``rules`` about these accounts (by key): a run that
+    could not look at them must neither resolve nor change those findings."""
+    if not accounts:
+        return []
+    query = (
+        select(FindingRow.dedup_key, Account.platform, Account.platform_id)
+        .join(Account, Account.id == FindingRow.account_id)
+        .where(FindingRow.rule.in_(list(rules)), FindingRow.state == "open")
+    )
+    return [key for key, platform, uid in session.execute(query) if f"{platform}:{uid}" in accounts]

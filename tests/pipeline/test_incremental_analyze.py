@@ -120,10 +120,14 @@ def _ingest(engine: Engine, *, extra: bool) -> None:
         for account, post in _posts(0, 24, EARLIER):
             store_posts(conn, account, [post], EARLIER)
         store_comments(conn, "weibo", _comments(0, 240, 24, EARLIER), EARLIER)
+        collected = EARLIER
         if extra:
             for account, post in _posts(24, 2, NOW):
                 store_posts(conn, account, [post], NOW)
             store_comments(conn, "weibo", _comments(240, 12, 26, NOW), NOW)
+            collected = NOW
+        # As a collection would: what was read, and when (STYLE 18: else nothing was seen).
+        conn.execute(Account.__table__.update().values(last_collected_at=collected))
 
 
 def _fresh(path: Path, settings: Settings, at: dt.datetime) -> AnalyzeSummary:
