@@ -1,6 +1,6 @@
 """What a text is made of for topic clustering: its words and its Chinese character bigrams.
 
-Words come from jieba (with the transport user dictionary); bigrams are taken over runs of
+Words come from jieba's cutting (rjieba, with the transport user dictionary); bigrams are taken over runs of
 Chinese characters, so a claim written with different word boundaries (G25封路 / G25 封了路)
 still shares most of its features. Question and opinion scaffolding (如何、看待、评价 …, the
 editable list config/wordlists/topic_stopwords.txt) is dropped from both: it says how people
@@ -22,10 +22,8 @@ from pathlib import Path
 from sys import intern
 from typing import Protocol
 
-import jieba
-
 from analysis.compliance.wordlists import terms_fingerprint
-from analysis.segment import Segmenter, clean_text, default_config_file, load_segmenter
+from analysis.segment import ENGINE, Segmenter, clean_text, default_config_file, load_segmenter
 from analysis.texthash import text_hash
 from analysis.textmatch import read_wordlist
 from analysis.topics.settings import TopicsSettings
@@ -119,7 +117,7 @@ class Featurizer:
             userdict,
             list(segmenter.stopwords),
             list(self.stopwords),
-            [TOKENS_FORMAT, str(jieba.__version__)],
+            [TOKENS_FORMAT, ENGINE],
         )
 
     def with_store(self, store: TokenStore) -> Featurizer:
