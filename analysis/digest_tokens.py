@@ -26,10 +26,14 @@ class RunFeaturizer(Featurizer):
         super().__init__(base.segmenter, base.stopwords, store=base.store)
         self._run: dict[str, TextTokens] = {}
 
-    def tokens(self, texts: Sequence[str]) -> list[TextTokens]:
+    def tokens(self, texts: Sequence[str], keys: Sequence[str] | None = None) -> list[TextTokens]:
         run = self._run
         # The texts new to the run in one call: a persistent store looks them up at once.
-        missing = list(dict.fromkeys(t for t in texts if t not in run))
+        missing: dict[str, str] = {}  # text → its hash ("" when not given)
+        for i, text in enumerate(texts):
+            if text not in run and text not in missing:
+                missing[text] = keys[i] if keys is not None else ""
         if missing:
-            run.update(zip(missing, super().tokens(missing), strict=True))
+            hashes = None if keys is None else list(missing.values())
+            run.update(zip(missing, super().tokens(list(missing), hashes), strict=True))
         return [run[text] for text in texts]

@@ -151,7 +151,7 @@ def find_hot_topics(
     in_window = (texts["at"] >= split).to_numpy(dtype=bool)
     if int(in_window.sum()) < settings.min_volume:
         return []
-    tokens = featurizer.tokens(texts["text"].astype(str).tolist())
+    tokens = featurizer.tokens(texts["text"].astype(str).tolist(), texts["text_hash"].tolist())
     window_tokens = [t for t, w in zip(tokens, in_window, strict=True) if w]
     baseline_tokens = [t for t, w in zip(tokens, in_window, strict=True) if not w]
     window_texts = texts[in_window].reset_index(drop=True)

@@ -139,9 +139,11 @@ class Featurizer:
         )
         return TextTokens(words, bigrams)
 
-    def tokens(self, texts: Sequence[str]) -> list[TextTokens]:
-        """The tokens of each text, from the store when it has them."""
-        keys = [text_hash(text) for text in texts]
+    def tokens(self, texts: Sequence[str], keys: Sequence[str] | None = None) -> list[TextTokens]:
+        """The tokens of each text, from the store when it has them. ``keys``: the texts'
+        ``text_hash`` where known (the stored comments carry it), saving the hashing."""
+        if keys is None:
+            keys = [text_hash(text) for text in texts]
         known = self.store.get_many(keys)
         out: list[TextTokens] = []
         for key, text in zip(keys, texts, strict=True):

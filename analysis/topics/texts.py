@@ -10,6 +10,8 @@ import datetime as dt
 
 import pandas as pd
 
+from analysis.texthash import text_hash
+
 TEXT_COLUMNS = [
     "text_id",  # "post:<post_id>" or "comment:<comment_id>"
     "kind",  # "post" or "comment"
@@ -20,7 +22,14 @@ TEXT_COLUMNS = [
     "author",  # who wrote it: the account key for a post, the comment's author id
     "is_official",  # written by the monitored account itself
     "sentiment",  # float in [0, 1] or NaN
+    "text_hash",  # analysis.texthash.text_hash of ``text`` (a comment's stored one when given)
 ]
+
+
+def _hashes(texts: list[str], stored: pd.Series | None = None) -> list[str]:
+    """The text hash of each text: the stored one where there is one, else computed."""
+    given = [""] * len(texts) if stored is None else stored.fillna("").astype(str).tolist()
+    return [h or text_hash(t) for t, h in zip(texts, given, strict=True)]
 
 
 def _utc(value: dt.datetime) -> pd.Timestamp:
@@ -71,6 +80,7 @@ def texts_between(
                     "author": chosen["account_id"].map(keys).fillna("").astype(str),
                     "is_official": True,
                     "sentiment": _sentiment(chosen),
+                    "text_hash": _hashes(text),
                 }
             )
         )
@@ -80,18 +90,20 @@ def texts_between(
         post_urls = (
             dict(zip(posts["post_id"], posts["url"].fillna(""), strict=False)) if len(posts) else {}
         )
+        comment_texts = chosen["text"].fillna("").astype(str)
         parts.append(
             pd.DataFrame(
                 {
                     "text_id": "comment:" + chosen["comment_id"].astype(str),
                     "kind": "comment",
-                    "text": chosen["text"].fillna("").astype(str),
+                    "text": comment_texts,
                     "at": at[chosen.index],
                     "url": chosen["post_id"].map(post_urls).fillna("").astype(str),
                     "account_id": chosen["account_id"],
                     "author": chosen["author_id"].fillna("").astype(str),
                     "is_official": chosen["is_official"].fillna(False).astype(bool),
                     "sentiment": _sentiment(chosen),
+                    "text_hash": _hashes(comment_texts.tolist(), chosen.get("text_hash")),
                 }
             )
         )

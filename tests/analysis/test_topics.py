@@ -360,6 +360,22 @@ def test_tokens_are_cached_by_text_hash(featurizer: Featurizer) -> None:
     assert first[0] == first[1] == again[0] == store.get(text_hash("G25团雾封闭"))
 
 
+def test_comments_are_looked_up_by_their_stored_hash(featurizer: Featurizer) -> None:
+    """A stored comment carries its text hash (monitor/store/ingest.py): topic detection looks
+    its tokens up by it instead of hashing ~200k texts again; posts, whose title and text are
+    joined here, are hashed."""
+    stream = routine_stream(days=1)
+    plant(stream, JAM, 6, hours_ago=3)
+    posts, comments = stream.frames()
+    comments = comments.assign(text_hash=[f"stored-{i}" for i in range(len(comments))])
+    store = CountingStore()
+    cached = Featurizer(featurizer.segmenter, featurizer.stopwords, store)
+    find_hot_topics(posts, comments, accounts_frame(), NOW, TopicsSettings(), featurizer=cached)
+    stored = {k for k in store.puts if k.startswith("stored-")}
+    assert len(stored) == len(comments)
+    assert text_hash(str(posts["text"].iloc[0])) in store.puts
+
+
 def test_single_pass_beyond_the_bound_finds_the_same_events(featurizer: Featurizer) -> None:
     stream = routine_stream()
     plant(stream, JAM, 24, hours_ago=10)
