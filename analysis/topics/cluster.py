@@ -23,7 +23,9 @@ from sklearn.preprocessing import normalize
 from analysis.topics.features import TextTokens
 
 SINGLE_PASS_BATCH = 256
-NEAREST_BLOCK = 2048
+# Rows compared with every centre at a time: the block is dense (rows × centres, and a province
+# window has thousands of centres), 2048 rows cost ~90 MiB at the peak of a cold analysis.
+NEAREST_BLOCK = 512
 
 
 def _identity(features: tuple[str, ...]) -> tuple[str, ...]:
