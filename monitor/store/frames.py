@@ -194,10 +194,11 @@ def load_comments(
         query = query.where(Post.account_id.in_(list(account_ids)))
     rows = session.execute(query)
     # In chunks: a province's 200,000 comments as one list of row tuples would briefly take
-    # about as much memory again as the frame itself.
+    # about as much memory again as the frame itself. Plain tuples: pandas builds a frame from
+    # them in half the time it takes over SQLAlchemy's Row objects.
     return _comment_frame(
         [
-            _comment_part(pd.DataFrame(chunk, columns=_COMMENT_FRAME))
+            _comment_part(pd.DataFrame([tuple(r) for r in chunk], columns=_COMMENT_FRAME))
             for chunk in rows.partitions(20_000)
         ]
     )
