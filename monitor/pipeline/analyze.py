@@ -244,7 +244,6 @@ def _complete(
     from monitor.store.findings import carried_keys, resolve_absent, save_findings
     from monitor.store.frames import load_frames
     from monitor.store.text_results import StoredTextCache
-    from monitor.store.topic_tokens import stored_featurizer
 
     calendar = work_calendar(settings)
     summary = AnalyzeSummary(now=now)
@@ -310,26 +309,17 @@ def _complete(
     if settings.topics.enabled:
         if progress is not None:
             progress("热点话题", 0, 1)
-        featurizer, topic_tokens = stored_featurizer(
-            engine,
-            featurizer_for(settings.topics),
-        )
         topics = find_hot_topics(
             frames.posts,
             frames.comments,
             frames.accounts,
             now,
             settings.topics,
-            featurizer=featurizer,
+            featurizer=featurizer_for(settings.topics),
             previous=previous_topics,
         )
         findings += hot_topic_findings(topics, settings.topics)
         rules.append("hot_topic")
-        # Stored now and let go: right whatever the rest of the run does, and their memory
-        # is better spent on the rumours.
-        with engine.begin() as conn:
-            topic_tokens.save(conn, now)
-        topic_tokens.forget()
     if settings.rumours.enabled:
         if progress is not None:
             progress("谣言与辟谣", 0, 1)
