@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 import rjieba
-from scipy.sparse import csr_matrix, diags, hstack
+from scipy.sparse import csr_matrix, hstack
 
 from analysis.sentiment.emoticons import EmoticonMap
 from analysis.sentiment.engine import edge_score, sigmoid
@@ -75,9 +75,11 @@ def _tfidf(counts: csr_matrix, idf: npt.NDArray[np.float32]) -> csr_matrix:
     """Sublinear tf × idf, each row scaled to unit length (as TfidfVectorizer does)."""
     from sklearn.preprocessing import normalize
 
-    counts = counts.tocsr()
-    counts.data = 1.0 + np.log(counts.data)
-    weighted: csr_matrix = counts @ diags(idf)
+    weighted: csr_matrix = counts.tocsr()
+    # Each stored count times its column's idf, in place: a product with diags(idf) built a
+    # 2^20-diagonal matrix for every batch scored (a third of scoring's CPU).
+    weighted.data = (1.0 + np.log(weighted.data)) * idf[weighted.indices]
+    weighted.eliminate_zeros()  # features dropped by min_df (idf 0), as the product dropped them
     return normalize(weighted, copy=False)
 
 
