@@ -347,7 +347,9 @@ def score_frame_texts(
     were computed now). ``only`` (boolean, aligned): compute missing scores for these texts
     alone; the others get their stored score, if any."""
     engine = current_engine(settings)
-    hashes = hashes.where(hashes.astype(bool), texts.map(text_hash))
+    known = hashes.fillna("").astype(bool)
+    if not known.all():  # hashed only where none is stored (mapping all texts cost ~2 s)
+        hashes = hashes.where(known, texts[~known].map(text_hash))
     cache = cached_scores(session, engine.name, hashes)
     wanted = [True] * len(texts) if only is None else only.tolist()
     missing: dict[str, str] = {}
