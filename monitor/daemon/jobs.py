@@ -283,13 +283,23 @@ def weekly_digest(settings: Settings, engine: Engine, now: dt.datetime) -> JobOu
 
 def prune_job_runs(settings: Settings, engine: Engine, now: dt.datetime) -> JobOutcome:
     """Forget job runs older than ``daemon.job_runs_keep_days`` (one tick every few minutes
-    would otherwise grow the table by a quarter of a million rows a year)."""
+    would otherwise grow the table by a quarter of a million rows a year), and per-text
+    results computed before the analysis window began, a week to spare (about one row per
+    comment ever collected, never read again once their texts left the window)."""
     from monitor.db.models import JobRun
+    from monitor.pipeline.analyze import window_start
+    from monitor.store.text_results import prune_results
 
     before = now - dt.timedelta(days=settings.daemon.job_runs_keep_days)
+    results_before = window_start(settings, now, None) - dt.timedelta(days=7)
     with engine.begin() as conn:
         deleted = conn.execute(delete(JobRun).where(JobRun.started_at < before)).rowcount
-    return JobOutcome(f"清理 {deleted} 条 {settings.daemon.job_runs_keep_days} 天前的任务记录")
+        results = prune_results(conn, results_before)
+    days = (now - results_before).days
+    return JobOutcome(
+        f"清理 {deleted} 条 {settings.daemon.job_runs_keep_days} 天前的任务记录，"
+        f"{results} 条 {days} 天前算出的逐条文本结果（其文本已在分析窗口之外）"
+    )
 
 
 # -- the schedule ----------------------------------------------------------------------------
@@ -337,4 +347,4 @@ ALERTS = register(Job("alerts", "评估告警", check_alerts, _alerts_schedule))
 SEND = register(Job("send", "发送消息", send_outbox, _send_schedule))
 SNAPSHOTS = register(Job("snapshots", "补采粉丝数快照", snapshot_missing, _snapshot_schedule))
 DIGEST = register(Job("digest", "每周舆情周报", weekly_digest, _digest_schedule))
-PRUNE = register(Job("prune", "清理任务记录", prune_job_runs, _prune_schedule))
+PRUNE = register(Job("prune", "清理任务记录和过期缓存", prune_job_runs, _prune_schedule))

@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Collection, Iterable, Iterator, MutableMapping
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.engine import Connection
 
 from monitor.db.models import TextResult
@@ -102,3 +102,10 @@ def write_results(
         conflict=("scorer", "text_hash"),
         update=("result", "computed_at"),
     )
+
+
+def prune_results(conn: Connection, before: dt.datetime) -> int:
+    """Forget results computed before ``before``; returns how many. A text still read later
+    is only computed again: these rows are a cache, about one per comment ever seen, and
+    would otherwise grow as fast as the comments themselves."""
+    return int(conn.execute(delete(TextResult).where(TextResult.computed_at < before)).rowcount)

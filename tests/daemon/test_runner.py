@@ -17,7 +17,9 @@ from monitor.daemon.runner import JobRunner
 from monitor.daemon.scheduler import build_scheduler
 from monitor.db.models import JobRun
 from monitor.errors import SettingsError
+from monitor.pipeline.analyze import window_start
 from monitor.settings import Settings, settings_from_dict
+from monitor.store.text_results import read_results, write_results
 
 NOW = dt.datetime(2026, 11, 30, 0, 30, tzinfo=dt.UTC)  # Monday 08:30 in Shanghai
 
@@ -133,13 +135,24 @@ def test_collect_tick_with_no_due_account(db_engine: Engine) -> None:
     assert jobs.snapshot_missing(settings, db_engine, NOW).summary == "今天的粉丝数快照已齐全"
 
 
-def test_prune_forgets_old_runs(db_engine: Engine) -> None:
+def test_prune_forgets_old_runs_and_text_results_out_of_the_window(db_engine: Engine) -> None:
     old = runs.start_run(db_engine, "collect", NOW - dt.timedelta(days=31))
     runs.finish_run(db_engine, old, outcome="ok", finished_at=NOW - dt.timedelta(days=31))
     runs.start_run(db_engine, "collect", NOW - dt.timedelta(days=1))
+    # Results computed a week before the analysis window began (44 days by default) go.
+    cutoff = (NOW - window_start(Settings(), NOW, None)).days + 7
+    ages = {"a" * 64: cutoff + 1, "b" * 64: cutoff - 1, "c" * 64: 0}
+    with db_engine.begin() as conn:
+        for text_hash, days in ages.items():
+            write_results(conn, [("flags:x", text_hash, [True])], NOW - dt.timedelta(days=days))
     outcome = jobs.prune_job_runs(Settings(), db_engine, NOW)
-    assert outcome.summary == "清理 1 条 30 天前的任务记录"
+    assert outcome.summary == (
+        "清理 1 条 30 天前的任务记录，1 条 44 天前算出的逐条文本结果（其文本已在分析窗口之外）"
+    )
     assert len(_runs(db_engine, "collect")) == 1
+    with db_engine.connect() as conn:
+        kept = {h for h, _r in read_results(conn, "flags:x", ages)}
+    assert kept == {"b" * 64, "c" * 64}
 
 
 def test_schedule_has_every_job_with_the_required_options(db_engine: Engine) -> None:
