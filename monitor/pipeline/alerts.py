@@ -207,6 +207,29 @@ class _Stored:
     rules_present: set[str]
     gone: dict[str, Finding]  # findings no longer open, of alerts that may now resolve
     closed: dict[str, str]  # findings closed unsolved: dedup key → why (no "已解决" for them)
+    units: dict[int, str]  # unit id → name
+    accounts: dict[int, str]  # account id → account key
+
+    def unit_of(self, row: Any) -> str | None:
+        return self.units.get(row.unit_id) if row.unit_id is not None else None
+
+    def account_of(self, row: Any) -> str | None:
+        return self.accounts.get(row.account_id) if row.account_id is not None else None
+
+
+# What deciding needs of an open finding; the rest (summary, evidence, data…) is read only
+# for the findings a message tells of (``_told_findings``): mostly none of ~50k in a run.
+_DECIDING = (
+    "id",
+    "dedup_key",
+    "rule",
+    "article",
+    "subject_type",
+    "subject_key",
+    "severity",
+    "unit_id",
+    "account_id",
+)
 
 
 def _read(session: Session) -> _Stored:
@@ -227,10 +250,24 @@ def _read(session: Session) -> _Stored:
         return accounts.get(row.account_id) if row.account_id is not None else None
 
     findings_table = FindingRow.__table__
+    columns = [findings_table.c[name] for name in _DECIDING]
     open_rows = session.execute(
-        select(findings_table).where(findings_table.c.state == "open").order_by(findings_table.c.id)
+        select(*columns).where(findings_table.c.state == "open").order_by(findings_table.c.id)
     ).all()
-    findings = [finding_from_row(r, unit_of(r), account_of(r)) for r in open_rows]
+    findings = [
+        Finding(
+            rule=r.rule,
+            article=r.article,
+            subject_type=r.subject_type,
+            subject_key=r.subject_key,
+            dedup_key=r.dedup_key,
+            severity=r.severity,
+            summary="",
+            unit=unit_of(r),
+            account=account_of(r),
+        )
+        for r in open_rows
+    ]
     # The alerts that can change: unresolved ones, and resolved ones whose finding is back.
     query = (
         select(
@@ -272,7 +309,31 @@ def _read(session: Session) -> _Stored:
         rules_present=rules_present,
         gone=gone,
         closed=closed,
+        units=units,
+        accounts=accounts,
     )
+
+
+def _told_findings(session: Session, decisions: list[Decision], stored: _Stored) -> list[Decision]:
+    """The decisions that notify, with their findings read whole (a message restates them)."""
+    ids = {
+        stored.finding_ids[d.finding.dedup_key]: d.finding.dedup_key
+        for d in decisions
+        if d.notify is not None and d.finding is not None
+    }
+    if not ids:
+        return decisions
+    table = FindingRow.__table__
+    whole: dict[str, Finding] = {}
+    for part in chunks(sorted(ids), 900):
+        for r in session.execute(select(table).where(table.c.id.in_(part))):
+            whole[r.dedup_key] = finding_from_row(r, stored.unit_of(r), stored.account_of(r))
+    return [
+        dataclasses.replace(d, finding=whole[d.finding.dedup_key])
+        if d.notify is not None and d.finding is not None and d.finding.dedup_key in whole
+        else d
+        for d in decisions
+    ]
 
 
 # -- writing ---------------------------------------------------------------------------------
@@ -408,7 +469,7 @@ def check_in_session(
         evaluated_rules=rules,
         closures=stored.closed,
     )
-    decisions = _persist(session, decisions, stored)
+    decisions = _persist(session, _told_findings(session, decisions, stored), stored)
     outgoing = plan(decisions, tree, settings.alerts, now, stored.account_names, stored.gone)
     summary = CheckSummary(findings=len(stored.findings))
     summary.actions.update(d.action for d in decisions)
