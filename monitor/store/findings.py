@@ -6,19 +6,21 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import asdict
+from dataclasses import fields
 from typing import Any, NamedTuple, cast
 
 from sqlalchemy import Table, func, or_, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from analysis.findings import Finding
+from analysis.findings import Evidence, Finding
 from monitor.db.models import Account, FindingRow, FindingSweep, Unit
 from monitor.store.upsert import chunks, upsert
 
 
 def _json_safe(value: Any) -> Any:
+    if value is None or type(value) in (str, int, bool):  # most values: asked first
+        return value
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()
     if isinstance(value, dict):
@@ -75,6 +77,7 @@ _VALUE_COLUMNS = (
     "since",
     "deadline",
 )
+_EVIDENCE_FIELDS = tuple(f.name for f in fields(Evidence))
 _SEEN_COLUMNS = ("fingerprint", "last_seen", "seen_in_sweep")
 
 
@@ -90,6 +93,11 @@ def fingerprint(values: dict[str, Any]) -> str:
     return hashlib.blake2b(text.encode("utf-8"), digest_size=20).hexdigest()
 
 
+def _evidence(evidence: Evidence) -> dict[str, Any]:
+    """As ``dataclasses.asdict`` made JSON-safe, without its deep copies (~50k per run)."""
+    return {name: _json_safe(getattr(evidence, name)) for name in _EVIDENCE_FIELDS}
+
+
 def _values(finding: Finding, index: SubjectIndex) -> dict[str, Any]:
     unit_id, account_id = index.ids(finding)
     values = {
@@ -101,7 +109,7 @@ def _values(finding: Finding, index: SubjectIndex) -> dict[str, Any]:
         "account_id": account_id,
         "severity": finding.severity,
         "summary": finding.summary,
-        "evidence": [_json_safe(asdict(e)) for e in finding.evidence],
+        "evidence": [_evidence(e) for e in finding.evidence],
         "data": _json_safe(finding.data),
         "since": finding.since,
         "deadline": finding.deadline,
