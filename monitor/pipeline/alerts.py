@@ -314,34 +314,37 @@ def _read(session: Session) -> _Stored:
     )
 
 
-def _told_findings(session: Session, decisions: list[Decision], stored: _Stored) -> list[Decision]:
-    """The decisions that notify, with their findings read whole (a message restates them)."""
-    ids = {
-        stored.finding_ids[d.finding.dedup_key]: d.finding.dedup_key
-        for d in decisions
-        if d.notify is not None and d.finding is not None
+def _told_findings(
+    session: Session, decisions: list[Decision], stored: _Stored
+) -> dict[str, Finding]:
+    """The findings of the decisions that notify, read whole (a message restates them), by
+    dedup key: by id, or all open ones in one query when most of them are told (a first
+    check)."""
+    keys = {
+        d.finding.dedup_key for d in decisions if d.notify is not None and d.finding is not None
     }
-    if not ids:
-        return decisions
+    if not keys:
+        return {}
     table = FindingRow.__table__
+    if len(keys) * 2 > len(stored.finding_ids):
+        parts: Iterable[Any] = [table.c.state == "open"]
+    else:
+        ids = sorted(stored.finding_ids[key] for key in keys)
+        parts = (table.c.id.in_(part) for part in chunks(ids, 900))
     whole: dict[str, Finding] = {}
-    for part in chunks(sorted(ids), 900):
-        for r in session.execute(select(table).where(table.c.id.in_(part))):
-            whole[r.dedup_key] = finding_from_row(r, stored.unit_of(r), stored.account_of(r))
-    return [
-        dataclasses.replace(d, finding=whole[d.finding.dedup_key])
-        if d.notify is not None and d.finding is not None and d.finding.dedup_key in whole
-        else d
-        for d in decisions
-    ]
+    for where in parts:
+        for r in session.execute(select(table).where(where)):
+            if r.dedup_key in keys:
+                whole[r.dedup_key] = finding_from_row(r, stored.unit_of(r), stored.account_of(r))
+    return whole
 
 
-# -- writing ---------------------------------------------------------------------------------
-
-
-def _persist(session: Session, decisions: list[Decision], stored: _Stored) -> list[Decision]:
+def _persist(
+    session: Session, decisions: list[Decision], stored: _Stored, told: dict[str, Finding]
+) -> list[Decision]:
     """Store each decision's alert — changed ones in one bulk UPDATE, new ones in one bulk
-    INSERT — and return the decisions with the row ids filled in."""
+    INSERT — and return the decisions with the row ids filled in, and the findings ``told``
+    in place of the ones read for deciding."""
     updates: list[dict[str, Any]] = []
     inserts: list[dict[str, Any]] = []
     for decision in decisions:
@@ -385,10 +388,11 @@ def _persist(session: Session, decisions: list[Decision], stored: _Stored) -> li
         alert_id = stored.alert_ids.get(state.dedup_key)
         if alert_id is None:
             continue
+        alert = state if state.id == alert_id else dataclasses.replace(state, id=alert_id)
+        finding = told.get(state.dedup_key, decision.finding)
+        unchanged = alert is state and finding is decision.finding
         out.append(
-            dataclasses.replace(decision, alert=dataclasses.replace(state, id=alert_id))
-            if state.id != alert_id
-            else decision
+            decision if unchanged else dataclasses.replace(decision, alert=alert, finding=finding)
         )
     return out
 
@@ -469,7 +473,7 @@ def check_in_session(
         evaluated_rules=rules,
         closures=stored.closed,
     )
-    decisions = _persist(session, _told_findings(session, decisions, stored), stored)
+    decisions = _persist(session, decisions, stored, _told_findings(session, decisions, stored))
     outgoing = plan(decisions, tree, settings.alerts, now, stored.account_names, stored.gone)
     summary = CheckSummary(findings=len(stored.findings))
     summary.actions.update(d.action for d in decisions)
