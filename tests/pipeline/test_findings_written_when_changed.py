@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import pytest
 from sqlalchemy import Engine, event, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -179,9 +180,10 @@ def test_last_seen_stays_when_a_finding_is_not_found_again(
 # -- through `govmon analyze` --------------------------------------------------------------
 
 SATURDAY = dt.datetime(2026, 3, 7, 14, 0, tzinfo=dt.UTC)  # 22:00 in Shanghai: no working hour
+WEDNESDAY = dt.datetime(2026, 3, 4, 2, 0, tzinfo=dt.UTC)  # 10:00 in Shanghai: working hours
 
 
-def _week(engine: Engine) -> None:
+def _week(engine: Engine, now: dt.datetime) -> None:
     with engine.begin() as conn:
         unit = conn.execute(
             Unit.__table__.insert().values(name="江东省交通运输厅", head="甲", deputy="乙")
@@ -192,7 +194,7 @@ def _week(engine: Engine) -> None:
             )
         )
         for i in range(6):
-            at = SATURDAY - dt.timedelta(days=i, hours=3)
+            at = now - dt.timedelta(days=i, hours=3)
             post = PostRecord(
                 "weibo", f"p{i}", "https://m.weibo.cn/", at, published_at=at, text=f"路况 {i}"
             )
@@ -203,27 +205,32 @@ def _week(engine: Engine) -> None:
                 f"c{i}",
                 f"p{i % 6}",
                 "https://m.weibo.cn/",
-                SATURDAY,
+                now,
                 author_id=str(i),
                 author_name="网友",
                 text=f"请问{i}号收费站什么时候恢复通行？",
-                created_at=SATURDAY - dt.timedelta(days=i % 6, hours=2),
+                created_at=now - dt.timedelta(days=i % 6, hours=2),
             )
             for i in range(18)
         ]
-        store_comments(conn, "weibo", comments, SATURDAY)
-        conn.execute(Account.__table__.update().values(last_collected_at=SATURDAY))
+        store_comments(conn, "weibo", comments, now)
+        conn.execute(Account.__table__.update().values(last_collected_at=now))
 
 
-def test_an_analysis_that_finds_the_same_writes_no_finding_row(db_engine: Engine) -> None:
+@pytest.mark.parametrize("now", [SATURDAY, WEDNESDAY], ids=["saturday night", "working hours"])
+def test_an_analysis_that_finds_the_same_writes_no_finding_row(
+    db_engine: Engine, now: dt.datetime
+) -> None:
+    """Half an hour later, nothing new: no deadline passed, and no finding holds a figure that
+    grows with the clock (the hours a question waited), so nothing is written."""
     settings = settings_from_dict({})
-    _week(db_engine)
-    since = (SATURDAY - dt.timedelta(days=6)).date()  # a run with `since` is never skipped
-    first = analyze(db_engine, settings, clock=lambda: SATURDAY, since=since)
+    _week(db_engine, now)
+    since = (now - dt.timedelta(days=6)).date()  # a run with `since` is never skipped
+    first = analyze(db_engine, settings, clock=lambda: now, since=since)
     assert first.findings_by_rule["unanswered_question"] > 0
     with db_engine.connect() as conn:
         before = conn.execute(select(FindingRow.dedup_key, FindingRow.data)).all()
-    later = SATURDAY + dt.timedelta(minutes=30)
+    later = now + dt.timedelta(minutes=30)
     with _finding_writes(db_engine) as writes:
         second = analyze(db_engine, settings, clock=lambda: later, since=since)
     assert second.findings_by_rule == first.findings_by_rule and second.new_findings == 0
