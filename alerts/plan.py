@@ -19,6 +19,7 @@ from alerts.render import render
 from alerts.routing import Route, UnitTree, alert_routes
 from alerts.settings import AlertsSettings
 from analysis.findings import Finding
+from analysis.labels import is_operator_rule
 
 
 @dataclass(frozen=True)
@@ -53,12 +54,20 @@ def plan(
     "已解决" line restates what was resolved."""
     # Ordered sets (dicts): tens of thousands of items must not be compared pairwise.
     buckets: dict[Route, dict[AlertItem, None]] = {}
+    # The routes depend on the unit, the level and whether the rule is the operator's: worked
+    # out once for each, not for each of tens of thousands of alerts.
+    routes: dict[tuple[bool, str | None, int], list[Route]] = {}
     for decision in decisions:
         if decision.notify is None:
             continue
         item = item_from(decision, tree, account_names, gone)
         alert = decision.alert
-        for route in alert_routes(alert.rule, alert.unit, alert.escalation_level, settings, tree):
+        where = (is_operator_rule(alert.rule), alert.unit, alert.escalation_level)
+        if where not in routes:
+            routes[where] = alert_routes(
+                alert.rule, alert.unit, alert.escalation_level, settings, tree
+            )
+        for route in routes[where]:
             buckets.setdefault(route, {})[item] = None
     hold = quiet_until(now, settings.quiet_start, settings.quiet_end)
     outgoing: list[Outgoing] = []

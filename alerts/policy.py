@@ -25,7 +25,7 @@ import dataclasses
 import datetime as dt
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, Protocol
 
 from alerts.routing import UnitTree
 from alerts.rules import URGENT_BY_DEFAULT
@@ -73,6 +73,25 @@ class Decision:
         return self.alert.dedup_key
 
 
+class Deadlines(Protocol):
+    def add_workdays_at(self, start: dt.datetime, days: int) -> dt.datetime: ...
+
+
+class _SameDeadlines:
+    """A calendar's deadlines, each worked out once per run: tens of thousands of alerts
+    share a few opening and sending times, and each deadline walks the holiday tables."""
+
+    def __init__(self, calendar: Deadlines) -> None:
+        self.calendar = calendar
+        self.known: dict[tuple[dt.datetime, int], dt.datetime] = {}
+
+    def add_workdays_at(self, start: dt.datetime, days: int) -> dt.datetime:
+        key = (start, days)
+        if key not in self.known:
+            self.known[key] = self.calendar.add_workdays_at(start, days)
+        return self.known[key]
+
+
 def rule_severity(finding: Finding, settings: AlertsSettings) -> Severity:
     return settings.rule(finding.rule).severity or finding.severity
 
@@ -86,7 +105,7 @@ def escalation_level(
     opened_at: dt.datetime,
     now: dt.datetime,
     severity: Severity,
-    calendar: WorkCalendar,
+    calendar: Deadlines,
     settings: AlertsSettings,
     max_level: int,
 ) -> int:
@@ -101,7 +120,7 @@ def escalation_level(
 
 
 def resend_due(
-    alert: AlertState, now: dt.datetime, calendar: WorkCalendar, settings: AlertsSettings
+    alert: AlertState, now: dt.datetime, calendar: Deadlines, settings: AlertsSettings
 ) -> bool:
     interval = settings.resend_interval_workdays
     if interval <= 0 or alert.last_sent_at is None:
@@ -126,6 +145,7 @@ def evaluate(
     findings closed unsolved (dedup key → why, e.g. "逾期未答复（已过追踪期）").
     """
     closures = closures or {}
+    deadlines = _SameDeadlines(calendar)
     decisions: list[Decision] = []
     holding: set[str] = set()
     for finding in findings:
@@ -135,7 +155,7 @@ def evaluate(
         if not settings.rule(finding.rule).enabled:
             continue
         decisions.append(
-            _holding(finding, alerts.get(finding.dedup_key), now, calendar, settings, tree)
+            _holding(finding, alerts.get(finding.dedup_key), now, deadlines, settings, tree)
         )
     for key, alert in alerts.items():
         if (key in holding and settings.rule(alert.rule).enabled) or alert.state == "resolved":
@@ -168,7 +188,7 @@ def _holding(
     finding: Finding,
     alert: AlertState | None,
     now: dt.datetime,
-    calendar: WorkCalendar,
+    calendar: Deadlines,
     settings: AlertsSettings,
     tree: UnitTree,
 ) -> Decision:
@@ -190,23 +210,29 @@ def _holding(
         if alert is None:
             return Decision("open", fresh, "alert", "新发现的问题", finding)
         return Decision("reopen", fresh, "alert", "已解除的问题再次出现", finding)
-    current = dataclasses.replace(alert, severity=severity, urgent=urgent, unit=finding.unit)
+    current = (
+        alert
+        if (alert.severity, alert.urgent, alert.unit) == (severity, urgent, finding.unit)
+        else dataclasses.replace(alert, severity=severity, urgent=urgent, unit=finding.unit)
+    )
     if alert.state == "acknowledged":
         return Decision("keep", current, None, "已确认，不再重发或升级", finding)
     # An operator alert has no unit chain to climb: it is the operator's already.
     top = 0 if is_operator_rule(finding.rule) else tree.max_level(finding.unit)
     level = escalation_level(alert.opened_at, now, severity, calendar, settings, top)
-    sent = dataclasses.replace(current, last_sent_at=now, send_count=alert.send_count + 1)
+    sends = alert.send_count + 1  # the alert as sent again: made only when it is
     if level > alert.escalation_level:
         chain = tree.chain(finding.unit)
-        escalated = dataclasses.replace(sent, escalation_level=level)
+        escalated = dataclasses.replace(
+            current, escalation_level=level, last_sent_at=now, send_count=sends
+        )
         return Decision(
             "escalate", escalated, "alert", f"逾期未解决，升级至{chain[level]}", finding
         )
     if resend_due(alert, now, calendar, settings):
         return Decision(
             "resend",
-            sent,
+            dataclasses.replace(current, last_sent_at=now, send_count=sends),
             "alert",
             f"仍未解决，每 {settings.resend_interval_workdays} 个工作日提醒一次",
             finding,

@@ -34,6 +34,9 @@ class RuleAlertSettings(BaseModel):
     )
 
 
+_RULE_DEFAULTS = RuleAlertSettings()  # frozen: one for every rule not configured (asked per alert)
+
+
 def _default_escalation() -> dict[Severity, int]:
     return {"info": 0, "warning": 5, "overdue": 3, "critical": 1}
 
@@ -177,4 +180,4 @@ class AlertsSettings(BaseModel):
         return build_channel(self.channel_url(name), context)
 
     def rule(self, name: str) -> RuleAlertSettings:
-        return self.rules.get(name, RuleAlertSettings())
+        return self.rules.get(name, _RULE_DEFAULTS)

@@ -156,7 +156,6 @@ def unanswered_questions(
     overdue_at = add_workdays_at(open_q["created_at"], settings.overdue_after_workdays, calendar)
     late = (overdue_at <= until).to_numpy()
     waited_days = _workdays_between(open_q["created_at"], until, calendar)
-    waited_hours = np.nan_to_num(working_hours(open_q["created_at"], until, calendar)).round(1)
     asked = py_datetimes(open_q["created_at"])
     deadlines = py_datetimes(overdue_at.where(late, warn_at))
     ends = py_datetimes(until)
@@ -194,9 +193,10 @@ def unanswered_questions(
                 f"{label} 网民提问已等待 {waited} 个工作日未答复{seen}"
                 f"（第十六条要求及时答复）：{quoted}"
             )
+        # Nothing that grows with the clock (hours waited): the finding would change, and be
+        # stored again, on every run; the days waited change once a day, like the summary.
         data: dict[str, object] = {
             "waited_workdays": waited,
-            "waited_working_hours": float(waited_hours[i]),
             "author": str(row["author_name"]),
             "liked_by_author": bool(row["liked_by_author"]),
             "post_id": int(row["post_id"]),

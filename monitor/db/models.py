@@ -22,8 +22,11 @@ from sqlalchemy import (
     UniqueConstraint,
     false,
     func,
+    select,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.ext.hybrid import hybrid_property
+from sqlalchemy.orm import DeclarativeBase, Mapped, column_property, mapped_column, relationship
+from sqlalchemy.sql import ColumnElement
 
 from monitor.db.types import UTCDateTime
 
@@ -182,6 +185,16 @@ class AccountSnapshot(Base):
     name_seen: Mapped[str] = mapped_column(String(200), default="")
 
 
+class FindingSweep(Base):
+    """The time of the latest complete analysis of a rule: the ``last_seen`` of the findings
+    it found again (``FindingRow.seen_in_sweep``)."""
+
+    __tablename__ = "finding_sweeps"
+
+    rule: Mapped[str] = mapped_column(String(60), primary_key=True)
+    swept_at: Mapped[dt.datetime]
+
+
 class FindingRow(Base):
     """A stored finding, one row per stable dedup key."""
 
@@ -203,8 +216,36 @@ class FindingRow(Base):
     deadline: Mapped[dt.datetime | None]
     state: Mapped[str] = mapped_column(String(20), default="open", index=True)  # open, resolved
     first_seen: Mapped[dt.datetime] = mapped_column(default=utcnow)
-    last_seen: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # When the finding was last found. Stored in the row, except while ``seen_in_sweep`` (found
+    # by the latest complete analysis of its rule): then it is that analysis' time, kept once
+    # per rule in ``finding_sweeps``, so that a run does not rewrite every finding it found
+    # again unchanged. Read and set it as ``last_seen``.
+    stored_last_seen: Mapped[dt.datetime] = mapped_column("last_seen", default=utcnow)
+    seen_in_sweep: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # A hash of the values saving a finding writes (store/findings.py): unchanged, not written.
+    fingerprint: Mapped[str] = mapped_column(String(40), default="", server_default="")
     resolved_at: Mapped[dt.datetime | None]
+    swept_last_seen: Mapped[dt.datetime | None] = column_property(
+        select(FindingSweep.swept_at)
+        .where(FindingSweep.rule == rule, seen_in_sweep.is_(True))
+        .correlate_except(FindingSweep)
+        .scalar_subquery()
+    )
+
+    @hybrid_property
+    def last_seen(self) -> dt.datetime:
+        swept = self.swept_last_seen  # None until the row is flushed and read
+        return swept if swept is not None else self.stored_last_seen
+
+    @last_seen.inplace.setter
+    def _last_seen_setter(self, value: dt.datetime) -> None:
+        self.stored_last_seen = value
+        self.seen_in_sweep = False
+
+    @last_seen.inplace.expression
+    @classmethod
+    def _last_seen_expression(cls) -> ColumnElement[dt.datetime]:
+        return func.coalesce(cls.swept_last_seen, cls.stored_last_seen)
 
 
 class Alert(Base):

@@ -207,6 +207,29 @@ class _Stored:
     rules_present: set[str]
     gone: dict[str, Finding]  # findings no longer open, of alerts that may now resolve
     closed: dict[str, str]  # findings closed unsolved: dedup key → why (no "已解决" for them)
+    units: dict[int, str]  # unit id → name
+    accounts: dict[int, str]  # account id → account key
+
+    def unit_of(self, row: Any) -> str | None:
+        return self.units.get(row.unit_id) if row.unit_id is not None else None
+
+    def account_of(self, row: Any) -> str | None:
+        return self.accounts.get(row.account_id) if row.account_id is not None else None
+
+
+# What deciding needs of an open finding; the rest (summary, evidence, data…) is read only
+# for the findings a message tells of (``_told_findings``): mostly none of ~50k in a run.
+_DECIDING = (
+    "id",
+    "dedup_key",
+    "rule",
+    "article",
+    "subject_type",
+    "subject_key",
+    "severity",
+    "unit_id",
+    "account_id",
+)
 
 
 def _read(session: Session) -> _Stored:
@@ -227,10 +250,24 @@ def _read(session: Session) -> _Stored:
         return accounts.get(row.account_id) if row.account_id is not None else None
 
     findings_table = FindingRow.__table__
+    columns = [findings_table.c[name] for name in _DECIDING]
     open_rows = session.execute(
-        select(findings_table).where(findings_table.c.state == "open").order_by(findings_table.c.id)
+        select(*columns).where(findings_table.c.state == "open").order_by(findings_table.c.id)
     ).all()
-    findings = [finding_from_row(r, unit_of(r), account_of(r)) for r in open_rows]
+    findings = [
+        Finding(
+            rule=r.rule,
+            article=r.article,
+            subject_type=r.subject_type,
+            subject_key=r.subject_key,
+            dedup_key=r.dedup_key,
+            severity=r.severity,
+            summary="",
+            unit=unit_of(r),
+            account=account_of(r),
+        )
+        for r in open_rows
+    ]
     # The alerts that can change: unresolved ones, and resolved ones whose finding is back.
     query = (
         select(
@@ -272,15 +309,42 @@ def _read(session: Session) -> _Stored:
         rules_present=rules_present,
         gone=gone,
         closed=closed,
+        units=units,
+        accounts=accounts,
     )
 
 
-# -- writing ---------------------------------------------------------------------------------
+def _told_findings(
+    session: Session, decisions: list[Decision], stored: _Stored
+) -> dict[str, Finding]:
+    """The findings of the decisions that notify, read whole (a message restates them), by
+    dedup key: by id, or all open ones in one query when most of them are told (a first
+    check)."""
+    keys = {
+        d.finding.dedup_key for d in decisions if d.notify is not None and d.finding is not None
+    }
+    if not keys:
+        return {}
+    table = FindingRow.__table__
+    if len(keys) * 2 > len(stored.finding_ids):
+        parts: Iterable[Any] = [table.c.state == "open"]
+    else:
+        ids = sorted(stored.finding_ids[key] for key in keys)
+        parts = (table.c.id.in_(part) for part in chunks(ids, 900))
+    whole: dict[str, Finding] = {}
+    for where in parts:
+        for r in session.execute(select(table).where(where)):
+            if r.dedup_key in keys:
+                whole[r.dedup_key] = finding_from_row(r, stored.unit_of(r), stored.account_of(r))
+    return whole
 
 
-def _persist(session: Session, decisions: list[Decision], stored: _Stored) -> list[Decision]:
+def _persist(
+    session: Session, decisions: list[Decision], stored: _Stored, told: dict[str, Finding]
+) -> list[Decision]:
     """Store each decision's alert — changed ones in one bulk UPDATE, new ones in one bulk
-    INSERT — and return the decisions with the row ids filled in."""
+    INSERT — and return the decisions with the row ids filled in, and the findings ``told``
+    in place of the ones read for deciding."""
     updates: list[dict[str, Any]] = []
     inserts: list[dict[str, Any]] = []
     for decision in decisions:
@@ -324,10 +388,11 @@ def _persist(session: Session, decisions: list[Decision], stored: _Stored) -> li
         alert_id = stored.alert_ids.get(state.dedup_key)
         if alert_id is None:
             continue
+        alert = state if state.id == alert_id else dataclasses.replace(state, id=alert_id)
+        finding = told.get(state.dedup_key, decision.finding)
+        unchanged = alert is state and finding is decision.finding
         out.append(
-            dataclasses.replace(decision, alert=dataclasses.replace(state, id=alert_id))
-            if state.id != alert_id
-            else decision
+            decision if unchanged else dataclasses.replace(decision, alert=alert, finding=finding)
         )
     return out
 
@@ -408,7 +473,7 @@ def check_in_session(
         evaluated_rules=rules,
         closures=stored.closed,
     )
-    decisions = _persist(session, decisions, stored)
+    decisions = _persist(session, decisions, stored, _told_findings(session, decisions, stored))
     outgoing = plan(decisions, tree, settings.alerts, now, stored.account_names, stored.gone)
     summary = CheckSummary(findings=len(stored.findings))
     summary.actions.update(d.action for d in decisions)

@@ -342,7 +342,7 @@ def _complete(
     moved = transitions(question_at, stale_at, findings, frames.accounts, now, next_hour(now))
     with sessions.begin() as session:
         cache.save(session.connection(), now)
-        new, _updated = save_findings(session, findings, now)
+        new, _updated = save_findings(session, findings, now, complete=True)
         close_findings(session, findings, now)  # closed unanswered: not solved
         summary.new_findings = new
         # What govmon could not see is carried as it was (STYLE 18), not resolved.

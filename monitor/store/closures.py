@@ -11,29 +11,46 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from analysis.findings import Finding
 from monitor.db.models import FindingRow
+from monitor.store.upsert import chunks
 
 
 def close_findings(session: Session, findings: Iterable[Finding], now: dt.datetime) -> int:
-    """Mark stored findings that carry a closure as ``closed`` at their closing time."""
+    """Mark stored findings that carry a closure as ``closed`` at their closing time; only
+    the rows not already so are written (one bulk UPDATE). Returns how many stored findings
+    carry a closure."""
     closing = {f.dedup_key: f for f in findings if f.data.get("closed_as")}
     if not closing:
         return 0
-    keys = list(closing)
-    closed = 0
-    for part in range(0, len(keys), 500):
-        rows = session.scalars(
-            select(FindingRow).where(FindingRow.dedup_key.in_(keys[part : part + 500]))
-        )
-        for row in rows:
-            when = closing[row.dedup_key].data.get("closed_at")
-            row.state = "closed"
-            row.resolved_at = when if isinstance(when, dt.datetime) else now
-            closed += 1
     session.flush()
-    return closed
+    conn = session.connection()
+    table = cast(Table, FindingRow.__table__)
+    stored = 0
+    changes: list[dict[str, Any]] = []
+    for part in chunks(list(closing), 900):
+        query = select(table.c.id, table.c.dedup_key, table.c.state, table.c.resolved_at).where(
+            table.c.dedup_key.in_(part)
+        )
+        for id_, key, state, resolved_at in conn.execute(query):
+            stored += 1
+            when = closing[key].data.get("closed_at")
+            when = when if isinstance(when, dt.datetime) else now
+            if state != "closed" or resolved_at != when:
+                changes.append({"row_id": id_, "closed_at": when})
+    if changes:
+        statement = (
+            update(table)
+            .where(table.c.id == bindparam("row_id"))
+            .values(state="closed", resolved_at=bindparam("closed_at"))
+        )
+        conn.execute(statement, changes)
+        for obj in list(session.identity_map.values()):  # loaded before: not the old values
+            if isinstance(obj, FindingRow):
+                session.expire(obj)
+    return stored

@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Iterable
-from dataclasses import asdict
-from typing import Any
+import hashlib
+import json
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import fields
+from typing import Any, NamedTuple, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import Table, func, or_, select, update
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from analysis.findings import Finding
-from monitor.db.models import Account, FindingRow, Unit
+from analysis.findings import Evidence, Finding
+from monitor.db.models import Account, FindingRow, FindingSweep, Unit
 from monitor.store.upsert import chunks, upsert
 
 
 def _json_safe(value: Any) -> Any:
+    if value is None or type(value) in (str, int, bool):  # most values: asked first
+        return value
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()
     if isinstance(value, dict):
@@ -52,8 +57,12 @@ class SubjectIndex:
         return unit_id, account_id
 
 
+_FINDINGS = cast(Table, FindingRow.__table__)
+_SWEEPS = cast(Table, FindingSweep.__table__)
+
 STAYS_CLOSED = frozenset({"dismissed", "closed"})
 
+# What saving a finding writes that a later run can change: the fingerprint hashes these.
 _VALUE_COLUMNS = (
     "rule",
     "article",
@@ -67,8 +76,105 @@ _VALUE_COLUMNS = (
     "data",
     "since",
     "deadline",
-    "last_seen",
 )
+_EVIDENCE_FIELDS = tuple(f.name for f in fields(Evidence))
+_SEEN_COLUMNS = ("fingerprint", "last_seen", "seen_in_sweep")
+
+
+def fingerprint(values: dict[str, Any]) -> str:
+    """A hash of a finding's stored values (``_VALUE_COLUMNS``, JSON-safe but for times)."""
+    text = json.dumps(
+        [values[name] for name in _VALUE_COLUMNS],
+        ensure_ascii=False,
+        sort_keys=True,
+        separators=(",", ":"),
+        default=_json_safe,
+    )
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=20).hexdigest()
+
+
+def _evidence(evidence: Evidence) -> dict[str, Any]:
+    """As ``dataclasses.asdict`` made JSON-safe, without its deep copies (~50k per run)."""
+    return {name: _json_safe(getattr(evidence, name)) for name in _EVIDENCE_FIELDS}
+
+
+def _values(finding: Finding, index: SubjectIndex) -> dict[str, Any]:
+    unit_id, account_id = index.ids(finding)
+    values = {
+        "rule": finding.rule,
+        "article": finding.article,
+        "subject_type": finding.subject_type,
+        "subject_key": finding.subject_key,
+        "unit_id": unit_id,
+        "account_id": account_id,
+        "severity": finding.severity,
+        "summary": finding.summary,
+        "evidence": [_evidence(e) for e in finding.evidence],
+        "data": _json_safe(finding.data),
+        "since": finding.since,
+        "deadline": finding.deadline,
+    }
+    values["fingerprint"] = fingerprint(values)
+    return values
+
+
+class _Stored(NamedTuple):
+    id: int
+    fingerprint: str
+    state: str
+    seen_in_sweep: bool
+    rule: str
+
+
+_STORED = (
+    FindingRow.id,
+    FindingRow.dedup_key,
+    FindingRow.fingerprint,
+    FindingRow.state,
+    FindingRow.seen_in_sweep,
+    FindingRow.rule,
+)
+
+
+def _rows(result: Iterable[Sequence[Any]]) -> dict[str, _Stored]:
+    return {
+        str(key): _Stored(int(id_), str(fp), str(state), bool(swept), str(rule))
+        for id_, key, fp, state, swept, rule in result
+    }
+
+
+def _stored(conn: Connection, keys: Collection[str], rules: Collection[str]) -> dict[str, _Stored]:
+    """The stored rows of these keys; with ``rules``, also every open row of those rules and
+    every row their latest sweep found (one query; then the few keys it did not cover)."""
+    found: dict[str, _Stored] = {}
+    if rules:
+        query = select(*_STORED).where(
+            FindingRow.rule.in_(list(rules)),
+            or_(FindingRow.state == "open", FindingRow.seen_in_sweep.is_(True)),
+        )
+        found = _rows(conn.execute(query))
+    missing = [key for key in keys if key not in found]
+    for part in chunks(missing, 900):
+        query = select(*_STORED).where(FindingRow.dedup_key.in_(part))
+        found.update(_rows(conn.execute(query)))
+    return found
+
+
+def _seen_as_stored() -> dict[str, Any]:
+    """SET values that keep a row's last_seen when it leaves its rule's sweep: the sweep's
+    time, written into the row."""
+    rows, sweeps = _FINDINGS.c, _SWEEPS.c
+    swept = (
+        select(sweeps.swept_at)
+        .where(sweeps.rule == rows.rule, rows.seen_in_sweep.is_(True))
+        .scalar_subquery()
+    )
+    return {"last_seen": func.coalesce(swept, rows.last_seen), "seen_in_sweep": False}
+
+
+def _update_ids(conn: Connection, ids: Sequence[int], values: dict[str, Any]) -> None:
+    for part in chunks(ids, 900):
+        conn.execute(update(_FINDINGS).where(_FINDINGS.c.id.in_(part)).values(values))
 
 
 def save_findings(
@@ -77,64 +183,85 @@ def save_findings(
     now: dt.datetime,
     *,
     index: SubjectIndex | None = None,
+    complete: bool = False,
 ) -> tuple[int, int]:
-    """Upsert findings by dedup key (one bulk INSERT … ON CONFLICT, not ORM objects: a
-    province has tens of thousands); a resolved finding found again is reopened.
-    Returns (new, updated)."""
+    """Store findings by dedup key, found at ``now``; a resolved finding found again is
+    reopened, one closed for good stays closed. Returns (new, updated): updated counts every
+    finding that was stored before, written or not.
+
+    Written in bulk Core statements, not ORM objects (a province has tens of thousands).
+    ``complete``: these are all the findings of their rules, from an analysis of the whole
+    window. Then a finding found again unchanged (same fingerprint) is not written at all:
+    its ``last_seen`` is its rule's sweep time (``finding_sweeps``), moved once per rule.
+    Otherwise (a few findings: one account collected, a deadline passed) each is written.
+    """
     by_key = {f.dedup_key: f for f in findings}  # one row per key (the last wins)
     if not by_key:
         return 0, 0
     index = index or SubjectIndex(session)
     session.flush()
     conn = session.connection()
-    existing: dict[str, str] = {}  # dedup key → state
-    for part in chunks(list(by_key), 900):
-        query = select(FindingRow.dedup_key, FindingRow.state).where(FindingRow.dedup_key.in_(part))
-        existing.update((str(key), str(state)) for key, state in conn.execute(query))
-    rows = []
+    rules = sorted({f.rule for f in by_key.values()})
+    stored = _stored(conn, list(by_key), rules if complete else ())
+    reopen: list[dict[str, Any]] = []
+    kept: list[dict[str, Any]] = []
     for key, finding in by_key.items():
-        unit_id, account_id = index.ids(finding)
-        rows.append(
-            {
-                "dedup_key": key,
-                "rule": finding.rule,
-                "article": finding.article,
-                "subject_type": finding.subject_type,
-                "subject_key": finding.subject_key,
-                "unit_id": unit_id,
-                "account_id": account_id,
-                "severity": finding.severity,
-                "summary": finding.summary,
-                "evidence": [_json_safe(asdict(e)) for e in finding.evidence],
-                "data": _json_safe(finding.data),
-                "since": finding.since,
-                "deadline": finding.deadline,
-                "state": "open",
-                "first_seen": now,
-                "last_seen": now,
-                "resolved_at": None,
-            }
-        )
-    # A finding closed for good stays closed when found again: by a person (误报, 已线下答复:
-    # store/dismissals.py) or by the analysis (a question past tracking: store/closures.py).
-    kept = [r for r in rows if existing.get(r["dedup_key"]) in STAYS_CLOSED]
-    reopen = [r for r in rows if existing.get(r["dedup_key"]) not in STAYS_CLOSED]
-    table = FindingRow.__table__
+        values = _values(finding, index)
+        old = stored.get(key)
+        if old is not None:
+            stays = old.state == "open" or old.state in STAYS_CLOSED
+            if (
+                complete
+                and stays
+                and old.seen_in_sweep
+                and old.fingerprint == values["fingerprint"]
+            ):
+                continue  # found again as it was: nothing to write
+        values |= {
+            "dedup_key": key,
+            "state": "open",
+            "first_seen": now,
+            "last_seen": now,
+            "seen_in_sweep": complete,
+            "resolved_at": None,
+        }
+        # A finding closed for good stays closed when found again: by a person (误报,
+        # 已线下答复: store/dismissals.py) or by the analysis (a question past tracking:
+        # store/closures.py).
+        (kept if old is not None and old.state in STAYS_CLOSED else reopen).append(values)
+    if complete:
+        # The rows this sweep did not find keep their time as they leave it (they are
+        # resolved, carried or closed: still "last found" at the rule's previous sweep).
+        gone = [
+            row.id
+            for key, row in stored.items()
+            if row.seen_in_sweep and row.rule in rules and key not in by_key
+        ]
+        _update_ids(conn, gone, _seen_as_stored())
     if reopen:
         upsert(
             conn,
-            table,  # type: ignore[arg-type]
+            _FINDINGS,
             reopen,
             conflict=("dedup_key",),
-            update=(*_VALUE_COLUMNS, "state", "resolved_at"),  # first_seen stays
+            update=(*_VALUE_COLUMNS, *_SEEN_COLUMNS, "state", "resolved_at"),  # first_seen stays
         )
     if kept:
-        upsert(conn, table, kept, conflict=("dedup_key",), update=_VALUE_COLUMNS)  # type: ignore[arg-type]
-    for obj in list(session.identity_map.values()):  # loaded before: must not show old values
+        update_columns = (*_VALUE_COLUMNS, *_SEEN_COLUMNS)
+        upsert(conn, _FINDINGS, kept, conflict=("dedup_key",), update=update_columns)
+    if complete:
+        swept = [{"rule": rule, "swept_at": now} for rule in rules]
+        upsert(conn, _SWEEPS, swept, conflict=("rule",), update=("swept_at",))
+    _expire_loaded(session)
+    new = sum(1 for key in by_key if key not in stored)
+    return new, len(by_key) - new
+
+
+def _expire_loaded(session: Session) -> None:
+    """Finding objects loaded before a Core write must not show their old values."""
+    for obj in list(session.identity_map.values()):
         if isinstance(obj, FindingRow):
             session.expire(obj)
-    new = len(by_key) - len(existing)
-    return new, len(by_key) - new
 
 
 def resolve_absent(
@@ -149,23 +276,19 @@ def resolve_absent(
 
     ``subject_keys`` limits it to the subjects this run looked at (a collection of some
     accounts must not resolve the findings of the others). Returns how many were resolved.
+    Only those rows are written.
     """
     present = set(present_keys)
     query = select(FindingRow.id, FindingRow.dedup_key, FindingRow.subject_key).where(
         FindingRow.rule.in_(list(rules)), FindingRow.state == "open"
     )
-    gone = [
-        id_
-        for id_, key, subject in session.execute(query)
-        if key not in present and (subject_keys is None or subject in subject_keys)
-    ]
-    for part in chunks(gone, 900):
-        session.execute(
-            update(FindingRow)
-            .where(FindingRow.id.in_(part))
-            .values(state="resolved", resolved_at=now)
-            .execution_options(synchronize_session="fetch")
-        )
+    if subject_keys is not None:
+        query = query.where(FindingRow.subject_key.in_(list(subject_keys)))
+    gone = [id_ for id_, key, _subject in session.execute(query) if key not in present]
+    values = {"state": "resolved", "resolved_at": now, **_seen_as_stored()}
+    session.flush()
+    _update_ids(session.connection(), gone, values)
+    _expire_loaded(session)
     return len(gone)
 
 
