@@ -172,8 +172,12 @@ class FakePlatform:
             self._idle.wait_for(lambda: self._in_flight == 0, timeout=settle)
             return [r for r in self._log if path is None or r.path == path]
 
-    def clear_log(self) -> None:
-        with self._lock:
+    def clear_log(self, *, settle: float = 2.0) -> None:
+        """Forget the recorded requests, once those being answered are recorded (as in
+        :meth:`requests`): else a request of the call before, recorded just after the clear,
+        would count as one of the next (seen on a loaded machine)."""
+        with self._idle:
+            self._idle.wait_for(lambda: self._in_flight == 0, timeout=settle)
             self._log.clear()
 
     # -- answering ---------------------------------------------------------------------------
