@@ -97,29 +97,36 @@ def single_pass(
             (batch @ normalize(sums).T).toarray() if sums is not None else np.zeros((len(rows), 0))
         )
         within = (batch @ batch.T).toarray()
-        seeds: list[int] = []  # positions in the batch that started a new cluster
-        for p, row in enumerate(rows):
+        # Each row's nearest old centre at once; only the batch's new seeds go row by row.
+        old_best = to_old.argmax(axis=1) if k else None
+        seeds = np.empty(len(rows), dtype=np.int64)  # positions that started a new cluster
+        n_seeds = 0
+        for p, row in enumerate(rows.tolist()):
             best, best_sim = -1, min_similarity
-            if k:
-                j = int(np.argmax(to_old[p]))
+            if old_best is not None:
+                j = int(old_best[p])
                 if to_old[p, j] >= best_sim:
                     best, best_sim = j, float(to_old[p, j])
-            for s, seed in enumerate(seeds):
-                if within[p, seed] >= best_sim:
-                    best, best_sim = k + s, float(within[p, seed])
+            if n_seeds:
+                # The last seed of the highest similarity, as a scan keeping ties' later one.
+                sims = within[p, seeds[:n_seeds]]
+                top = sims.max()
+                if top >= best_sim:
+                    best = k + n_seeds - 1 - int(np.argmax(sims[::-1] == top))
             if best < 0:
-                best = k + len(seeds)
-                seeds.append(p)
+                best = k + n_seeds
+                seeds[n_seeds] = p
+                n_seeds += 1
             labels[row] = best
         members = sparse.csr_matrix(
             (np.ones(len(rows), dtype=np.float32), (labels[rows], np.arange(len(rows)))),
-            shape=(k + len(seeds), len(rows)),
+            shape=(k + n_seeds, len(rows)),
         )
         added = members @ batch
         if sums is None:
             sums = sparse.csr_matrix(added)
         else:
-            grown = sparse.vstack([sums, sparse.csr_matrix((len(seeds), sums.shape[1]))])
+            grown = sparse.vstack([sums, sparse.csr_matrix((n_seeds, sums.shape[1]))])
             sums = sparse.csr_matrix(grown + added)
     return labels
 
