@@ -12,7 +12,7 @@ import datetime as dt
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import cast
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -36,6 +36,9 @@ POSITIVE_ABOVE = 0.6
 SAME_TOPIC_OVERLAP = 0.5
 EXAMPLE_CHARS = 200
 TOPIC_TERMS = 10  # distinctive words kept with a topic (its label is the first few)
+# A bursting cluster before it becomes a topic: (rank, label, cluster, account keys, its rows
+# in the window, its account ids).
+_Candidate = tuple[float, tuple[str, ...], int, tuple[str, ...], np.ndarray, list[Any]]
 
 
 @dataclass(frozen=True)
@@ -179,20 +182,30 @@ def find_hot_topics(
     ]
     words = distinctive_words(window_tokens, labels, bursting, TOPIC_TERMS)
 
-    topics: list[HotTopic] = []
+    # What ranks a topic is known before its examples and sentiment: those are worked out
+    # for the topics kept only (a province week bursts in thousands of small clusters).
+    candidates: list[_Candidate] = []
     for index in bursting:
         volume = int(sizes[index])
         expected = float(baseline_counts[index]) * scale
         if not words[index]:
             continue
         rows = np.flatnonzero(labels == index)
-        chosen = window_texts.iloc[rows]
-        ids = sorted(set(chosen["account_id"].dropna()), key=str)
+        ids = sorted(set(window_texts["account_id"].iloc[rows].dropna()), key=str)
         keys = tuple(sorted({str(account_keys.get(a, a)) for a in ids}))
         if len(keys) < settings.min_accounts:
             continue
-        units = tuple(sorted({str(unit_names[a]) for a in ids if a in unit_names}))
         label = label_of(words[index], settings.label_terms)
+        rank = -volume * math.log(growth_of(volume, expected) + 1.0)
+        candidates.append((rank, label, index, keys, rows, ids))
+    candidates.sort(key=lambda c: (c[0], c[1]))  # stable: equal ranks keep cluster order
+
+    topics: list[HotTopic] = []
+    for _rank, label, index, keys, rows, ids in candidates[: settings.max_topics]:
+        volume = int(sizes[index])
+        expected = float(baseline_counts[index]) * scale
+        chosen = window_texts.iloc[rows]
+        units = tuple(sorted({str(unit_names[a]) for a in ids if a in unit_names}))
         closeness = (clustering.matrix[rows] @ centre_rows[index].T).toarray().ravel()
         topics.append(
             HotTopic(
@@ -213,7 +226,6 @@ def find_hot_topics(
                 comments=int((chosen["kind"] == "comment").sum()),
             )
         )
-    topics.sort(key=lambda t: (-t.volume * math.log(t.growth + 1.0), t.label))
     return _unique_keys(topics[: settings.max_topics])
 
 
