@@ -11,7 +11,7 @@ a new cluster started in the batch is represented by its first text until the ba
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -22,6 +22,9 @@ from sklearn.preprocessing import normalize
 
 from analysis.topics.features import TextTokens
 
+# Texts' tokens → their TF-IDF rows, as ``vectorize`` gives them (a caller clustering many
+# overlapping sets of texts may count their features once, analysis/digest_vectors.py).
+Vectors = Callable[[Sequence[TextTokens]], sparse.csr_matrix]
 SINGLE_PASS_BATCH = 256
 NEAREST_BLOCK = 2048
 
@@ -172,6 +175,7 @@ def cluster_texts(
     centre_similarity: float,
     agglomerative_max: int,
     baseline: Sequence[TextTokens] = (),
+    vectors: Vectors | None = None,
 ) -> Clustering:
     """Cluster texts (oldest first): average link up to ``agglomerative_max``, single pass beyond.
 
@@ -179,7 +183,8 @@ def cluster_texts(
     words that are common in the baseline (a place always talked about) then weigh less than
     what is new in the window, and baseline texts of another event stay away from the centres.
     """
-    _vec, both = vectorize([*tokens, *baseline])
+    texts = [*tokens, *baseline]
+    both = vectorize(texts)[1] if vectors is None else vectors(texts)
     matrix = sparse.csr_matrix(both[: len(tokens)])
     if len(tokens) <= agglomerative_max:
         raw = agglomerative(matrix, max_distance)

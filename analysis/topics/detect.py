@@ -20,7 +20,7 @@ import pandas as pd
 
 from analysis.findings import Evidence, Finding, Severity, make_key
 from analysis.topics.burst import bursts, growth_of
-from analysis.topics.cluster import centres, cluster_texts, nearest
+from analysis.topics.cluster import Vectors, centres, cluster_texts, nearest
 from analysis.topics.features import Featurizer, featurizer_for
 from analysis.topics.labels import distinctive_words, label_of
 from analysis.topics.settings import TopicsSettings
@@ -129,13 +129,15 @@ def find_hot_topics(
     *,
     featurizer: Featurizer | None = None,
     previous: Mapping[str, Sequence[str]] | None = None,
+    vectors: Vectors | None = None,
 ) -> list[HotTopic]:
     """Hot topics of the window ending at ``now``, largest first.
 
     ``posts``/``comments``/``accounts`` have the columns of ``analysis.frames`` (an optional
     ``sentiment`` column in [0, 1] gives the sentiment mix). ``previous`` maps the dedup keys of
     topics still open to their label words, so a topic found again keeps its key.
-    ``featurizer`` defaults to the one of the settings' word files (tokens cached per text).
+    ``featurizer`` defaults to the one of the settings' word files (tokens cached per text);
+    ``vectors`` to ``cluster.vectorize``.
     """
     settings = settings or TopicsSettings()
     featurizer = featurizer or featurizer_for(settings)
@@ -165,6 +167,7 @@ def find_hot_topics(
         centre_similarity=settings.centre_similarity,
         agglomerative_max=settings.agglomerative_max_texts,
         baseline=baseline_tokens,
+        vectors=vectors,
     )
     labels, count = clustering.labels, clustering.count
     sizes = np.bincount(labels[labels >= 0], minlength=count)
