@@ -22,7 +22,7 @@ from analysis.findings import Evidence, Finding, Severity, make_key
 from analysis.topics.burst import bursts, growth_of
 from analysis.topics.cluster import Vectors, centres, cluster_texts, nearest
 from analysis.topics.features import Featurizer, featurizer_for
-from analysis.topics.labels import distinctive_words, label_of
+from analysis.topics.labels import WordsHeld, distinctive_words, label_of
 from analysis.topics.settings import TopicsSettings
 from analysis.topics.texts import texts_between
 
@@ -130,6 +130,7 @@ def find_hot_topics(
     featurizer: Featurizer | None = None,
     previous: Mapping[str, Sequence[str]] | None = None,
     vectors: Vectors | None = None,
+    words_held: WordsHeld | None = None,
 ) -> list[HotTopic]:
     """Hot topics of the window ending at ``now``, largest first.
 
@@ -137,7 +138,7 @@ def find_hot_topics(
     ``sentiment`` column in [0, 1] gives the sentiment mix). ``previous`` maps the dedup keys of
     topics still open to their label words, so a topic found again keeps its key.
     ``featurizer`` defaults to the one of the settings' word files (tokens cached per text);
-    ``vectors`` to ``cluster.vectorize``.
+    ``vectors`` to ``cluster.vectorize``, ``words_held`` to ``labels.words_held``.
     """
     settings = settings or TopicsSettings()
     featurizer = featurizer or featurizer_for(settings)
@@ -183,7 +184,7 @@ def find_hot_topics(
         for c in np.flatnonzero(sizes >= settings.min_volume).tolist()
         if bursts(int(sizes[c]), float(baseline_counts[c]) * scale, settings)
     ]
-    words = distinctive_words(window_tokens, labels, bursting, TOPIC_TERMS)
+    words = distinctive_words(window_tokens, labels, bursting, TOPIC_TERMS, words_held)
 
     # What ranks a topic is known before its examples and sentiment: those are worked out
     # for the topics kept only (a province week bursts in thousands of small clusters).
