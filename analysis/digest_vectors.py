@@ -23,6 +23,7 @@ from sklearn.feature_extraction.text import TfidfTransformer
 
 from analysis.topics.cluster import vectorize
 from analysis.topics.features import TextTokens
+from analysis.topics.labels import words_held
 
 
 class RunVectors:
@@ -42,6 +43,11 @@ class RunVectors:
         self._ids = array("i")
         self._counts = array("f")
         self._arrays: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+        # The same for the words alone (the topics' labels count which texts hold a word).
+        self._word_ids: dict[str, int] = {}
+        self._word_starts = array("q", [0])
+        self._words = array("i")
+        self._word_arrays: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None
 
     def _row(self, tokens: TextTokens) -> int:
         row = self._rows.get(id(tokens))
@@ -53,6 +59,10 @@ class RunVectors:
         self._ids.extend([new_id(feature, len(self._term_ids)) for feature in counted])
         self._counts.extend(counted.values())
         self._starts.append(len(self._ids))
+        self._word_arrays = None
+        new_word = self._word_ids.setdefault
+        self._words.extend([new_word(w, len(self._word_ids)) for w in dict.fromkeys(tokens.words)])
+        self._word_starts.append(len(self._words))
         row = self._rows[id(tokens)] = len(self._held)
         self._held.append(tokens)
         return row
@@ -71,21 +81,21 @@ class RunVectors:
                 self._alphabetical[order] = np.arange(len(order))
         return self._arrays
 
-    def __call__(self, tokens: Sequence[TextTokens]) -> sparse.csr_matrix:
+    def _rows_of(self, tokens: Sequence[TextTokens]) -> np.ndarray:
         known = self._rows.get
         found_rows = [known(id(t)) for t in tokens]
         if None in found_rows:
             found_rows = [self._row(t) for t in tokens]
-        rows = np.asarray(found_rows, dtype=np.int64)
+        return np.asarray(found_rows, dtype=np.int64)
+
+    def __call__(self, tokens: Sequence[TextTokens]) -> sparse.csr_matrix:
+        rows = self._rows_of(tokens)
         starts, ids, counts = self._as_arrays()
         lengths = starts[rows + 1] - starts[rows]
         if len(rows) < 2 or not lengths.any():
             return vectorize(tokens)[1]  # sklearn's own answer where it has no vocabulary
-        # Every entry of the scope's texts, text after text.
-        offsets = np.repeat(starts[rows] - np.cumsum(lengths) + lengths, lengths)
-        entries = offsets + np.arange(int(lengths.sum()))
+        entries, owner = _entries(starts, rows, lengths)
         terms, values = ids[entries], counts[entries]
-        owner = np.repeat(np.arange(len(rows)), lengths)
         # sklearn's numbering: the order in which the texts first show each term.
         found, first = np.unique(terms, return_index=True)
         met = np.empty(len(found), dtype=np.int64)
@@ -115,3 +125,38 @@ class RunVectors:
         weights = TfidfTransformer(norm="l2", use_idf=True, smooth_idf=True, sublinear_tf=True)
         weights.fit(counted)
         return sparse.csr_matrix(weights.transform(counted, copy=False))
+
+    def words_held(self, tokens: Sequence[TextTokens]) -> tuple[sparse.csr_matrix, np.ndarray]:
+        """``labels.words_held(tokens)``: which words each text holds, columns alphabetical."""
+        rows = self._rows_of(tokens)
+        if self._word_arrays is None:
+            words = np.array(list(self._word_ids), dtype=object)  # in the order of their ids
+            order = np.array(sorted(range(len(words)), key=words.__getitem__), dtype=np.int64)
+            rank = np.empty(len(order), dtype=np.int64)
+            rank[order] = np.arange(len(order))
+            self._word_arrays = (
+                np.frombuffer(self._word_starts, dtype=np.int64),
+                np.frombuffer(self._words, dtype=np.int32),
+                rank,
+                words[order],
+            )
+        starts, ids, rank, alphabetical = self._word_arrays
+        lengths = starts[rows + 1] - starts[rows]
+        if not lengths.any():
+            return words_held(tokens)  # sklearn's own answer where it has no vocabulary
+        entries, owner = _entries(starts, rows, lengths)
+        ranks = rank[ids[entries]]
+        shown = np.unique(ranks)  # the scope's words, alphabetical
+        vocabulary = alphabetical[shown]
+        held = sparse.csr_matrix(
+            (np.ones(len(ranks)), (owner, np.searchsorted(shown, ranks))),
+            shape=(len(rows), len(shown)),
+        )
+        return held, vocabulary
+
+
+def _entries(starts: np.ndarray, rows: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Positions of the rows' entries, row after row, and the row (0 …) each belongs to."""
+    offsets = np.repeat(starts[rows] - np.cumsum(lengths) + lengths, lengths)
+    entries = offsets + np.arange(int(lengths.sum()))
+    return entries, np.repeat(np.arange(len(rows)), lengths)

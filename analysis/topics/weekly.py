@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.activity import Period
-from analysis.topics.cluster import Vectors
+from analysis.digest_vectors import RunVectors
 from analysis.topics.detect import HotTopic, find_hot_topics
 from analysis.topics.features import Featurizer
 from analysis.topics.settings import TopicsSettings
@@ -29,9 +29,16 @@ def weekly_topics(
     period: Period,
     settings: TopicsSettings,
     featurizer: Featurizer,
-    vectors: Vectors | None = None,
+    vectors: RunVectors | None = None,
 ) -> list[HotTopic]:
     """The week's hot topics among these texts, largest first."""
     return find_hot_topics(
-        posts, comments, accounts, period.end, settings, featurizer=featurizer, vectors=vectors
+        posts,
+        comments,
+        accounts,
+        period.end,
+        settings,
+        featurizer=featurizer,
+        vectors=vectors,
+        words_held=None if vectors is None else vectors.words_held,
     )

@@ -12,6 +12,7 @@ from scipy import sparse
 from analysis.digest_vectors import RunVectors
 from analysis.topics.cluster import vectorize
 from analysis.topics.features import BIGRAM_MARK, TextTokens
+from analysis.topics.labels import words_held
 
 
 def _tokens(words: str, bigrams: str = "") -> TextTokens:
@@ -50,19 +51,31 @@ def _same(a: sparse.csr_matrix, b: sparse.csr_matrix) -> None:
     assert np.array_equal(a.data, b.data)
 
 
+_SCOPES = [
+    _TEXTS,  # the system
+    [_TEXTS[i] for i in (4, 1, 5, 0)],  # a unit, its texts in another order
+    [_TEXTS[i] for i in (2, 3, 7, 6)],  # another unit, with an empty text
+    _TEXTS[:2],  # a small unit
+    [_TEXTS[1], _TEXTS[2]],  # no term in both texts: sklearn's fallback
+    [_TEXTS[3]],  # one text
+    [*_TEXTS[:3], *_TEXTS[:3]],  # window and baseline holding the same texts
+]
+
+
 def test_each_scope_gets_the_rows_vectorize_gives_it_alone() -> None:
     run = RunVectors()
-    scopes = [
-        _TEXTS,  # the system
-        [_TEXTS[i] for i in (4, 1, 5, 0)],  # a unit, its texts in another order
-        [_TEXTS[i] for i in (2, 3, 7, 6)],  # another unit, with an empty text
-        _TEXTS[:2],  # a small unit
-        [_TEXTS[1], _TEXTS[2]],  # no term in both texts: sklearn's fallback
-        [_TEXTS[3]],  # one text
-        [*_TEXTS[:3], *_TEXTS[:3]],  # window and baseline holding the same texts
-    ]
-    for texts in scopes:
+    for texts in _SCOPES:
         _same(run(texts), sparse.csr_matrix(vectorize(texts)[1]))
+
+
+def test_each_scope_gets_the_words_its_labels_count_alone() -> None:
+    run = RunVectors()
+    for texts in [*_SCOPES, [_TEXTS[6], _TEXTS[0]]]:
+        held, vocabulary = run.words_held(texts)
+        alone, alone_vocabulary = words_held(texts)
+        assert list(vocabulary) == list(alone_vocabulary)
+        assert held.dtype == alone.dtype
+        assert np.array_equal(held.toarray(), alone.toarray())
 
 
 def test_a_text_is_counted_once_per_run() -> None:
