@@ -11,7 +11,7 @@ a new cluster started in the batch is represented by its first text until the ba
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -22,6 +22,9 @@ from sklearn.preprocessing import normalize
 
 from analysis.topics.features import TextTokens
 
+# Texts' tokens → their TF-IDF rows, as ``vectorize`` gives them (a caller clustering many
+# overlapping sets of texts may count their features once, analysis/digest_vectors.py).
+Vectors = Callable[[Sequence[TextTokens]], sparse.csr_matrix]
 SINGLE_PASS_BATCH = 256
 # Rows compared with every centre at a time: the block is dense (rows × centres, and a province
 # window has thousands of centres), 2048 rows cost ~90 MiB at the peak of a cold analysis.
@@ -99,29 +102,36 @@ def single_pass(
             (batch @ normalize(sums).T).toarray() if sums is not None else np.zeros((len(rows), 0))
         )
         within = (batch @ batch.T).toarray()
-        seeds: list[int] = []  # positions in the batch that started a new cluster
-        for p, row in enumerate(rows):
+        # Each row's nearest old centre at once; only the batch's new seeds go row by row.
+        old_best = to_old.argmax(axis=1) if k else None
+        seeds = np.empty(len(rows), dtype=np.int64)  # positions that started a new cluster
+        n_seeds = 0
+        for p, row in enumerate(rows.tolist()):
             best, best_sim = -1, min_similarity
-            if k:
-                j = int(np.argmax(to_old[p]))
+            if old_best is not None:
+                j = int(old_best[p])
                 if to_old[p, j] >= best_sim:
                     best, best_sim = j, float(to_old[p, j])
-            for s, seed in enumerate(seeds):
-                if within[p, seed] >= best_sim:
-                    best, best_sim = k + s, float(within[p, seed])
+            if n_seeds:
+                # The last seed of the highest similarity, as a scan keeping ties' later one.
+                sims = within[p, seeds[:n_seeds]]
+                top = sims.max()
+                if top >= best_sim:
+                    best = k + n_seeds - 1 - int(np.argmax(sims[::-1] == top))
             if best < 0:
-                best = k + len(seeds)
-                seeds.append(p)
+                best = k + n_seeds
+                seeds[n_seeds] = p
+                n_seeds += 1
             labels[row] = best
         members = sparse.csr_matrix(
             (np.ones(len(rows), dtype=np.float32), (labels[rows], np.arange(len(rows)))),
-            shape=(k + len(seeds), len(rows)),
+            shape=(k + n_seeds, len(rows)),
         )
         added = members @ batch
         if sums is None:
             sums = sparse.csr_matrix(added)
         else:
-            grown = sparse.vstack([sums, sparse.csr_matrix((len(seeds), sums.shape[1]))])
+            grown = sparse.vstack([sums, sparse.csr_matrix((n_seeds, sums.shape[1]))])
             sums = sparse.csr_matrix(grown + added)
     return labels
 
@@ -167,6 +177,7 @@ def cluster_texts(
     centre_similarity: float,
     agglomerative_max: int,
     baseline: Sequence[TextTokens] = (),
+    vectors: Vectors | None = None,
 ) -> Clustering:
     """Cluster texts (oldest first): average link up to ``agglomerative_max``, single pass beyond.
 
@@ -174,7 +185,8 @@ def cluster_texts(
     words that are common in the baseline (a place always talked about) then weigh less than
     what is new in the window, and baseline texts of another event stay away from the centres.
     """
-    _vec, both = vectorize([*tokens, *baseline])
+    texts = [*tokens, *baseline]
+    both = vectorize(texts)[1] if vectors is None else vectors(texts)
     matrix = sparse.csr_matrix(both[: len(tokens)])
     if len(tokens) <= agglomerative_max:
         raw = agglomerative(matrix, max_distance)

@@ -12,7 +12,7 @@ import datetime as dt
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import cast
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -20,9 +20,9 @@ import pandas as pd
 
 from analysis.findings import Evidence, Finding, Severity, make_key
 from analysis.topics.burst import bursts, growth_of
-from analysis.topics.cluster import centres, cluster_texts, nearest
+from analysis.topics.cluster import Vectors, centres, cluster_texts, nearest
 from analysis.topics.features import Featurizer, featurizer_for
-from analysis.topics.labels import distinctive_words, label_of
+from analysis.topics.labels import WordsHeld, distinctive_words, label_of
 from analysis.topics.settings import TopicsSettings
 from analysis.topics.texts import texts_between
 
@@ -36,6 +36,9 @@ POSITIVE_ABOVE = 0.6
 SAME_TOPIC_OVERLAP = 0.5
 EXAMPLE_CHARS = 200
 TOPIC_TERMS = 10  # distinctive words kept with a topic (its label is the first few)
+# A bursting cluster before it becomes a topic: (rank, label, cluster, account keys, its rows
+# in the window, its account ids).
+_Candidate = tuple[float, tuple[str, ...], int, tuple[str, ...], np.ndarray, list[Any]]
 
 
 @dataclass(frozen=True)
@@ -126,13 +129,16 @@ def find_hot_topics(
     *,
     featurizer: Featurizer | None = None,
     previous: Mapping[str, Sequence[str]] | None = None,
+    vectors: Vectors | None = None,
+    words_held: WordsHeld | None = None,
 ) -> list[HotTopic]:
     """Hot topics of the window ending at ``now``, largest first.
 
     ``posts``/``comments``/``accounts`` have the columns of ``analysis.frames`` (an optional
     ``sentiment`` column in [0, 1] gives the sentiment mix). ``previous`` maps the dedup keys of
     topics still open to their label words, so a topic found again keeps its key.
-    ``featurizer`` defaults to the one of the settings' word files (tokens cached per text).
+    ``featurizer`` defaults to the one of the settings' word files (tokens cached per text);
+    ``vectors`` to ``cluster.vectorize``, ``words_held`` to ``labels.words_held``.
     """
     settings = settings or TopicsSettings()
     featurizer = featurizer or featurizer_for(settings)
@@ -162,6 +168,7 @@ def find_hot_topics(
         centre_similarity=settings.centre_similarity,
         agglomerative_max=settings.agglomerative_max_texts,
         baseline=baseline_tokens,
+        vectors=vectors,
     )
     labels, count = clustering.labels, clustering.count
     sizes = np.bincount(labels[labels >= 0], minlength=count)
@@ -177,22 +184,32 @@ def find_hot_topics(
         for c in np.flatnonzero(sizes >= settings.min_volume).tolist()
         if bursts(int(sizes[c]), float(baseline_counts[c]) * scale, settings)
     ]
-    words = distinctive_words(window_tokens, labels, bursting, TOPIC_TERMS)
+    words = distinctive_words(window_tokens, labels, bursting, TOPIC_TERMS, words_held)
 
-    topics: list[HotTopic] = []
+    # What ranks a topic is known before its examples and sentiment: those are worked out
+    # for the topics kept only (a province week bursts in thousands of small clusters).
+    candidates: list[_Candidate] = []
     for index in bursting:
         volume = int(sizes[index])
         expected = float(baseline_counts[index]) * scale
         if not words[index]:
             continue
         rows = np.flatnonzero(labels == index)
-        chosen = window_texts.iloc[rows]
-        ids = sorted(set(chosen["account_id"].dropna()), key=str)
+        ids = sorted(set(window_texts["account_id"].iloc[rows].dropna()), key=str)
         keys = tuple(sorted({str(account_keys.get(a, a)) for a in ids}))
         if len(keys) < settings.min_accounts:
             continue
-        units = tuple(sorted({str(unit_names[a]) for a in ids if a in unit_names}))
         label = label_of(words[index], settings.label_terms)
+        rank = -volume * math.log(growth_of(volume, expected) + 1.0)
+        candidates.append((rank, label, index, keys, rows, ids))
+    candidates.sort(key=lambda c: (c[0], c[1]))  # stable: equal ranks keep cluster order
+
+    topics: list[HotTopic] = []
+    for _rank, label, index, keys, rows, ids in candidates[: settings.max_topics]:
+        volume = int(sizes[index])
+        expected = float(baseline_counts[index]) * scale
+        chosen = window_texts.iloc[rows]
+        units = tuple(sorted({str(unit_names[a]) for a in ids if a in unit_names}))
         closeness = (clustering.matrix[rows] @ centre_rows[index].T).toarray().ravel()
         topics.append(
             HotTopic(
@@ -213,7 +230,6 @@ def find_hot_topics(
                 comments=int((chosen["kind"] == "comment").sum()),
             )
         )
-    topics.sort(key=lambda t: (-t.volume * math.log(t.growth + 1.0), t.label))
     return _unique_keys(topics[: settings.max_topics])
 
 

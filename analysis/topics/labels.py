@@ -10,7 +10,7 @@ system's accounts).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 from scipy import sparse
@@ -19,14 +19,28 @@ from sklearn.feature_extraction.text import CountVectorizer
 from analysis.topics.features import TextTokens
 
 MIN_LIFT = 2.0  # a word's share of the cluster's texts against its share of the others'
+# Texts' tokens → which words each holds (1.0, float64) and the words of the columns,
+# alphabetical, as ``words_held`` gives them (a caller labelling many overlapping sets of texts
+# may count their words once, analysis/digest_vectors.py).
+WordsHeld = Callable[[Sequence[TextTokens]], tuple[sparse.csr_matrix, np.ndarray]]
 
 
 def _words(tokens: TextTokens) -> list[str]:
     return list(tokens.words)
 
 
+def words_held(tokens: Sequence[TextTokens]) -> tuple[sparse.csr_matrix, np.ndarray]:
+    """Which words each text holds, and the words of the columns (texts with a word only)."""
+    vec = CountVectorizer(analyzer=_words, binary=True, dtype=np.float64)
+    return sparse.csr_matrix(vec.fit_transform(tokens)), vec.get_feature_names_out()
+
+
 def distinctive_words(
-    tokens: Sequence[TextTokens], labels: np.ndarray, clusters: Sequence[int], limit: int
+    tokens: Sequence[TextTokens],
+    labels: np.ndarray,
+    clusters: Sequence[int],
+    limit: int,
+    held_by: WordsHeld | None = None,
 ) -> dict[int, list[str]]:
     """Up to ``limit`` words of each of ``clusters``, most distinctive first.
 
@@ -36,9 +50,7 @@ def distinctive_words(
     out: dict[int, list[str]] = {c: [] for c in clusters}
     if not out or not any(t.words for t in tokens):
         return out
-    vec = CountVectorizer(analyzer=_words, binary=True, dtype=np.float64)
-    held = sparse.csr_matrix(vec.fit_transform(tokens))
-    vocabulary = vec.get_feature_names_out()
+    held, vocabulary = (held_by or words_held)(tokens)
     clustered = labels >= 0
     count = int(labels.max()) + 1 if clustered.any() else 1
     # A: the average number of (text, word) pairs per cluster, over every cluster.

@@ -2,7 +2,8 @@
 
 Every scope (the system, each unit's subtree) looks for its own bursts, so a unit's digest
 holds only its own texts. Segmenting is what costs; the featurizer keeps each text's tokens
-by text hash, so a text is segmented once for all the scopes of a run.
+by text hash, so a text is segmented once for all the scopes of a run, and ``vectors`` (the
+run's analysis.digest_vectors.RunVectors) counts each text's features once for them all.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.activity import Period
+from analysis.digest_vectors import RunVectors
 from analysis.topics.detect import HotTopic, find_hot_topics
 from analysis.topics.features import Featurizer
 from analysis.topics.settings import TopicsSettings
@@ -27,6 +29,16 @@ def weekly_topics(
     period: Period,
     settings: TopicsSettings,
     featurizer: Featurizer,
+    vectors: RunVectors | None = None,
 ) -> list[HotTopic]:
     """The week's hot topics among these texts, largest first."""
-    return find_hot_topics(posts, comments, accounts, period.end, settings, featurizer=featurizer)
+    return find_hot_topics(
+        posts,
+        comments,
+        accounts,
+        period.end,
+        settings,
+        featurizer=featurizer,
+        vectors=vectors,
+        words_held=None if vectors is None else vectors.words_held,
+    )

@@ -36,6 +36,7 @@ from analysis.digest import build_digests, digest_units, parse_week, week_label
 from analysis.digest_inputs import DigestFinding, DigestInputs, DigestLimits, TopicFinder
 from analysis.digest_model import SYSTEM_SCOPE, DigestData
 from analysis.digest_tokens import RunFeaturizer
+from analysis.digest_vectors import RunVectors
 from analysis.labels import closure_label
 from analysis.rumours import find_rumours
 from analysis.topics.features import featurizer_for
@@ -222,9 +223,13 @@ def load_inputs(
             featurizer_for(settings.topics),
         )
         featurizer = RunFeaturizer(stored)
+        # Each text's features counted once for every scope (the TF-IDF stays per scope).
+        vectors = RunVectors()
 
         def finder(posts: pd.DataFrame, comments: pd.DataFrame, accounts: pd.DataFrame) -> Any:
-            found = weekly_topics(posts, comments, accounts, period, topic_settings, featurizer)
+            found = weekly_topics(
+                posts, comments, accounts, period, topic_settings, featurizer, vectors
+            )
             if tokens.computed:
                 with engine.begin() as conn:
                     tokens.save(conn, dt.datetime.now(dt.UTC))

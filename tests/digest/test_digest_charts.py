@@ -3,14 +3,16 @@ Simplified Chinese face of a CJK collection, found without matplotlib's findfont
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from pathlib import Path
+from typing import Any
 
 import pytest
 from matplotlib.figure import Figure
 
 from alerts import charts, digest_fonts
-from analysis.digest_model import RankRow
+from analysis.digest_model import DayRow, QuestionRow, RankRow
 
 WQY = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")  # fonts-wqy-microhei (CI)
 
@@ -69,3 +71,55 @@ def test_installed_cjk_font_draws_without_findfont_warnings(
         assert not warned, [r.getMessage() for r in warned]
     finally:
         digest_fonts.chinese_font.cache_clear()
+
+
+def _charts_of_a_busy_week() -> tuple[list[DayRow], list[RankRow], list[QuestionRow]]:
+    days = [
+        DayRow(dt.date(2026, 11, 23) + dt.timedelta(days=i), 3 + i, 40_000 + 1_000 * i, 0.5, 0.2)
+        for i in range(7)
+    ]
+    ranking = [_row(rank, 100.0 - rank) for rank in range(1, 21)]
+    questions = [
+        QuestionRow(f"weibo:{n}", f"账号{n}", "江东港航", 10, 8, 2, 1, 0.8, 4.0 + n)
+        for n in range(20)
+    ]
+    return days, ranking, questions
+
+
+def test_titles_sit_where_matplotlib_would_place_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The title is placed at the top of the axes instead of measured at each drawing: the
+    same pixels as matplotlib's own placement (nothing of these charts sits above the axes)."""
+    font = digest_fonts.chinese_font()
+    days, ranking, questions = _charts_of_a_busy_week()
+    drawn = [c.png for c in charts.digest_charts(days, ranking, questions)]
+    assert len(drawn) == 4
+    monkeypatch.setattr(charts, "_title", lambda ax, text: ax.set_title(text))
+    measured = [
+        charts.daily_chart(days, font),
+        charts.sentiment_chart(days, font),
+        charts.ranking_chart(ranking, font),
+        charts.response_chart(questions, font),
+    ]
+    assert drawn == measured
+
+
+def test_scopes_showing_the_same_rows_draw_a_chart_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The system and a top unit holding every account show the same charts: drawn once."""
+    charts._chart_png.cache_clear()
+    drawn: list[int] = []
+    draw = charts._png
+
+    def counted(*args: Any, **kwargs: Any) -> bytes:
+        drawn.append(1)
+        return draw(*args, **kwargs)
+
+    monkeypatch.setattr(charts, "_png", counted)
+    days, ranking, questions = _charts_of_a_busy_week()
+    system = charts.digest_charts(days, ranking, questions)
+    assert len(drawn) == 4
+    # A unit whose first 15 accounts are the system's: the same ranking chart (it shows 15).
+    unit = charts.digest_charts(days, ranking[:15], questions)
+    assert len(drawn) == 4
+    assert unit == system
+    charts.digest_charts(days[:6], ranking, questions)  # another week's days: drawn again
+    assert len(drawn) == 6

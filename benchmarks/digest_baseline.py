@@ -1,0 +1,65 @@
+"""`govmon digest` the way it ran before issue 15, the in-run baseline of benchmarks/scale.py:
+
+- every scope segments its texts again, with Python jieba, through the featurizer's own bounded
+  in-memory store (no tokens kept for the run, none read from the analysis's store);
+- every scope counts its texts' topic features itself (scikit-learn's vectorizer);
+- every chart is drawn, its title placed by matplotlib's measuring.
+
+Everything else runs as now, so the ratio is, if anything, in the old code's favour (the loop
+speed-ups in analysis/topics, single pass and topic building, are shared).
+
+    python benchmarks/digest_baseline.py digest --week 2026-W48   (GOVMON_CONFIG as for govmon)
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import jieba
+
+
+def _jieba_cut(self: Any, cleaned: str) -> list[str]:
+    """Segmenter._cut with Python jieba and the segmenter's user words, as before rjieba."""
+    tokenizer = self.__dict__.get("_baseline_jieba")
+    if tokenizer is None:
+        jieba.initialize()
+        tokenizer = jieba.Tokenizer()
+        tokenizer.FREQ = dict(jieba.dt.FREQ)
+        tokenizer.total = jieba.dt.total
+        tokenizer.initialized = True
+        for word, freq, tag in getattr(self, "userdict", ()):
+            tokenizer.add_word(word, freq, tag)
+        self.__dict__["_baseline_jieba"] = tokenizer
+    return list(tokenizer.lcut(cleaned))
+
+
+def patch() -> None:
+    import alerts.charts as charts
+    import monitor.pipeline.digest as digest
+    from analysis.segment import Segmenter
+
+    digest.RunFeaturizer = lambda base: base  # type: ignore[assignment,misc,return-value]
+    digest.stored_featurizer = lambda engine, base: (  # type: ignore[assignment]
+        base,
+        type("NoStore", (), {"computed": 0})(),
+    )
+    digest.RunVectors = lambda: None  # type: ignore[assignment,misc,return-value]
+    charts._chart_png = charts._chart_png.__wrapped__  # type: ignore[attr-defined]
+    charts._title = lambda ax, text: ax.set_title(text)  # type: ignore[assignment]
+    # Segmentation goes through Segmenter._cut once it segments with rjieba (issue 15); the
+    # baseline keeps Python jieba. Before that change there is no _cut and jieba is used anyway.
+    if hasattr(Segmenter, "_cut"):
+        Segmenter._cut = _jieba_cut  # type: ignore[method-assign]
+
+
+def main() -> None:
+    from monitor.cli.main import main as govmon
+
+    patch()
+    sys.argv[0] = "govmon"
+    govmon()
+
+
+if __name__ == "__main__":
+    main()
