@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from functools import lru_cache
-from importlib import metadata, resources
+from importlib import resources
 from pathlib import Path
 
 import rjieba
@@ -28,8 +28,6 @@ _EMOTICON = re.compile(r"\[[^\[\]\s]{1,8}\]")
 _REPOST_CHAIN = re.compile(r"//@.*$", re.S)
 _HAS_WORD_CHAR = re.compile(r"[\u4e00-\u9fffA-Za-z]")
 _ONLY_DIGITS = re.compile(r"^[\d.,:%/\-]+$")
-# What cuts the words, for fingerprints of stored tokens: another version may cut otherwise.
-ENGINE = f"rjieba {metadata.version('rjieba')}"
 
 
 def clean_text(text: str) -> str:

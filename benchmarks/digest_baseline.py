@@ -1,7 +1,7 @@
 """`govmon digest` the way it ran before issue 15, the in-run baseline of benchmarks/scale.py:
 
 - every scope segments its texts again, with Python jieba, through the featurizer's own bounded
-  in-memory store (no tokens kept for the run, none read from the analysis's store);
+  in-memory store (no tokens kept for the run);
 - every scope counts its texts' topic features itself (scikit-learn's vectorizer);
 - every chart is drawn, its title placed by matplotlib's measuring.
 
@@ -40,10 +40,6 @@ def patch() -> None:
     from analysis.segment import Segmenter
 
     digest.RunFeaturizer = lambda base: base  # type: ignore[assignment,misc,return-value]
-    digest.stored_featurizer = lambda engine, base: (  # type: ignore[assignment]
-        base,
-        type("NoStore", (), {"computed": 0})(),
-    )
     digest.RunVectors = lambda: None  # type: ignore[assignment,misc,return-value]
     charts._chart_png = charts._chart_png.__wrapped__  # type: ignore[attr-defined]
     charts._title = lambda ax, text: ax.set_title(text)  # type: ignore[assignment]

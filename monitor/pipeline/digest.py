@@ -50,7 +50,6 @@ from monitor.pipeline.analyze import add_sentiment, text_cache
 from monitor.settings import Settings
 from monitor.store.collection_state import load_gaps
 from monitor.store.frames import load_frames
-from monitor.store.topic_tokens import stored_featurizer
 
 log = logging.getLogger(__name__)
 
@@ -217,23 +216,15 @@ def load_inputs(
     finder: TopicFinder | None = None
     if settings.topics.enabled:
         topic_settings = weekly_settings(settings.topics, settings.digest.topic_baseline_days)
-        # Tokens the analysis stored are read, not segmented again; new ones are stored.
-        stored, tokens = stored_featurizer(
-            engine,
-            featurizer_for(settings.topics),
-        )
-        featurizer = RunFeaturizer(stored)
+        # Each text cut once for every scope of the run.
+        featurizer = RunFeaturizer(featurizer_for(settings.topics))
         # Each text's features counted once for every scope (the TF-IDF stays per scope).
         vectors = RunVectors()
 
         def finder(posts: pd.DataFrame, comments: pd.DataFrame, accounts: pd.DataFrame) -> Any:
-            found = weekly_topics(
+            return weekly_topics(
                 posts, comments, accounts, period, topic_settings, featurizer, vectors
             )
-            if tokens.computed:
-                with engine.begin() as conn:
-                    tokens.save(conn, dt.datetime.now(dt.UTC))
-            return found
 
     return DigestInputs(
         week=week,
