@@ -5,16 +5,14 @@ them one by one."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
-from sqlalchemy import Engine, event, func, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
+from testkit.statements import recorded_writes, toll_station_account
 
 from analysis.findings import Finding, make_key
-from monitor.db.models import Account, Alert, Delivery, FindingRow, Unit
+from monitor.db.models import Alert, Delivery, FindingRow
 from monitor.pipeline.alerts import run_check
 from monitor.settings import settings_from_dict
 from monitor.store.findings import resolve_absent, save_findings
@@ -37,37 +35,13 @@ def _finding(i: int) -> Finding:
     )
 
 
-@contextmanager
-def _writes(engine: Engine) -> Iterator[list[str]]:
-    """The INSERT / UPDATE statements executed (one per executemany)."""
-    seen: list[str] = []
-
-    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        if statement.lstrip().upper().startswith(("INSERT", "UPDATE")):
-            seen.append(statement)
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
-
-
-def _seed(sessions: sessionmaker[Session]) -> None:
-    with sessions.begin() as session:
-        unit = Unit(name="城东收费站")
-        session.add(unit)
-        session.flush()
-        session.add(Account(unit=unit, platform="weibo", platform_id="1", name="城东收费站微博"))
-
-
 def test_saving_and_resolving_findings_takes_a_fixed_number_of_statements(
     db_engine: Engine, db_sessions: sessionmaker[Session]
 ) -> None:
-    _seed(db_sessions)
+    toll_station_account(db_sessions)
     with db_sessions.begin() as session:
         assert save_findings(session, [_finding(i) for i in range(5)], NOW) == (5, 0)
-    with _writes(db_engine) as writes, db_sessions.begin() as session:
+    with recorded_writes(db_engine) as writes, db_sessions.begin() as session:
         later = NOW + dt.timedelta(hours=1)
         found = [_finding(i) for i in range(3, 120)]
         assert save_findings(session, found, later) == (115, 2)
@@ -95,11 +69,11 @@ def test_saving_and_resolving_findings_takes_a_fixed_number_of_statements(
 def test_alerts_check_writes_new_alerts_in_bulk(
     db_engine: Engine, db_sessions: sessionmaker[Session], tmp_path: Path
 ) -> None:
-    _seed(db_sessions)
+    toll_station_account(db_sessions)
     with db_sessions.begin() as session:
         save_findings(session, [_finding(i) for i in range(150)], NOW)
     settings = settings_from_dict({"alerts": {"outbox_dir": str(tmp_path / "outbox")}})
-    with _writes(db_engine) as writes:
+    with recorded_writes(db_engine) as writes:
         summary = run_check(db_engine, settings, clock=lambda: NOW)
     alert_writes = [w for w in writes if "alerts" in w.split("(")[0]]
     assert summary.actions["open"] == 150
@@ -117,7 +91,7 @@ def test_alerts_check_writes_new_alerts_in_bulk(
 def test_a_finding_loaded_before_saving_shows_the_saved_values(
     db_sessions: sessionmaker[Session],
 ) -> None:
-    _seed(db_sessions)
+    toll_station_account(db_sessions)
     with db_sessions.begin() as session:
         save_findings(session, [_finding(1)], NOW)
     with db_sessions.begin() as session:

@@ -6,13 +6,12 @@ that found the finding, closed findings stay closed, changed ones are rewritten.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, event, func, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
+from testkit.statements import recorded_writes, toll_station_account
 
 from analysis.findings import Finding, make_key
 from collectors.records import CommentRecord, PostRecord
@@ -50,31 +49,6 @@ def _key(i: int) -> str:
     return make_key(RULE, f"weibo:c{i}")
 
 
-@contextmanager
-def _finding_writes(engine: Engine) -> Iterator[list[str]]:
-    """The INSERT / UPDATE statements on the findings table (one per executemany)."""
-    seen: list[str] = []
-
-    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        words = statement.split()
-        if words[0].upper() in ("INSERT", "UPDATE") and "findings" in words[:3]:
-            seen.append(statement)
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
-
-
-def _seed(sessions: sessionmaker[Session]) -> None:
-    with sessions.begin() as session:
-        unit = Unit(name="城东收费站")
-        session.add(unit)
-        session.flush()
-        session.add(Account(unit=unit, platform="weibo", platform_id="1", name="城东收费站微博"))
-
-
 def _rows(sessions: sessionmaker[Session]) -> dict[str, FindingRow]:
     with sessions() as session:
         return {r.dedup_key: r for r in session.scalars(select(FindingRow))}
@@ -83,7 +57,7 @@ def _rows(sessions: sessionmaker[Session]) -> dict[str, FindingRow]:
 def test_findings_found_again_unchanged_are_not_written_and_show_the_new_run(
     db_engine: Engine, db_sessions: sessionmaker[Session]
 ) -> None:
-    _seed(db_sessions)
+    toll_station_account(db_sessions)
     with db_sessions.begin() as session:
         assert save_findings(session, [_finding(i) for i in range(40)], NOW, complete=True) == (
             40,
@@ -91,7 +65,7 @@ def test_findings_found_again_unchanged_are_not_written_and_show_the_new_run(
         )
     before = _rows(db_sessions)
     later = NOW + HOUR
-    with _finding_writes(db_engine) as writes, db_sessions.begin() as session:
+    with recorded_writes(db_engine, "findings") as writes, db_sessions.begin() as session:
         found = [_finding(i) for i in range(40)]
         assert save_findings(session, found, later, complete=True) == (0, 40)
         assert resolve_absent(session, [RULE], [f.dedup_key for f in found], later) == 0
@@ -114,7 +88,7 @@ def test_findings_found_again_unchanged_are_not_written_and_show_the_new_run(
 def test_a_changed_finding_is_rewritten_and_only_it(
     db_engine: Engine, db_sessions: sessionmaker[Session]
 ) -> None:
-    _seed(db_sessions)
+    toll_station_account(db_sessions)
     with db_sessions.begin() as session:
         save_findings(session, [_finding(i) for i in range(10)], NOW, complete=True)
     before = _rows(db_sessions)
@@ -122,7 +96,7 @@ def test_a_changed_finding_is_rewritten_and_only_it(
     found = [_finding(i) for i in range(10)]
     found[3] = _finding(3, severity="warning", data={"n": 33})
     found[4] = _finding(4, deadline=NOW + 2 * HOUR)
-    with _finding_writes(db_engine) as writes, db_sessions.begin() as session:
+    with recorded_writes(db_engine, "findings") as writes, db_sessions.begin() as session:
         assert save_findings(session, found, later, complete=True) == (0, 10)
     assert len(writes) == 1  # one bulk upsert, of the two changed rows
     after = _rows(db_sessions)
@@ -138,7 +112,7 @@ def test_last_seen_stays_when_a_finding_is_not_found_again(
     db_engine: Engine, db_sessions: sessionmaker[Session]
 ) -> None:
     """Each row's last_seen and state as writing every found row every time gave them."""
-    _seed(db_sessions)
+    toll_station_account(db_sessions)
     t1, t2, t3, t4 = (NOW + n * HOUR for n in range(1, 5))
     with db_sessions.begin() as session:
         save_findings(session, [_finding(i) for i in range(6)], NOW, complete=True)
@@ -231,7 +205,7 @@ def test_an_analysis_that_finds_the_same_writes_no_finding_row(
     with db_engine.connect() as conn:
         before = conn.execute(select(FindingRow.dedup_key, FindingRow.data)).all()
     later = now + dt.timedelta(minutes=30)
-    with _finding_writes(db_engine) as writes:
+    with recorded_writes(db_engine, "findings") as writes:
         second = analyze(db_engine, settings, clock=lambda: later, since=since)
     assert second.findings_by_rule == first.findings_by_rule and second.new_findings == 0
     assert writes == []
