@@ -49,10 +49,6 @@ class TokenStore(Protocol):
 
     def get(self, key: str) -> TextTokens | None: ...
 
-    def get_many(self, keys: Sequence[str]) -> dict[str, TextTokens]:
-        """Those of ``keys`` the store has (one look-up for a persistent store)."""
-        ...
-
     def put(self, key: str, tokens: TextTokens) -> None: ...
 
 
@@ -68,14 +64,6 @@ class MemoryTokenStore:
         if found is not None:
             self._items.move_to_end(key)
         return found
-
-    def get_many(self, keys: Sequence[str]) -> dict[str, TextTokens]:
-        out: dict[str, TextTokens] = {}
-        for key in keys:
-            found = self.get(key)
-            if found is not None:
-                out[key] = found
-        return out
 
     def put(self, key: str, tokens: TextTokens) -> None:
         self._items[key] = tokens
@@ -131,14 +119,12 @@ class Featurizer:
         ``text_hash`` where known (the stored comments carry it), saving the hashing."""
         if keys is None:
             keys = [text_hash(text) for text in texts]
-        known = self.store.get_many(keys)
         out: list[TextTokens] = []
         for key, text in zip(keys, texts, strict=True):
-            found = known.get(key)
+            found = self.store.get(key)
             if found is None:
                 found = self.tokenize(text)
                 self.store.put(key, found)
-                known[key] = found  # the same text twice in one call is segmented once
             out.append(found)
         return out
 

@@ -3,12 +3,13 @@
 Incremental where it costs: sentiment scores and per-text rule results (question? ad words?)
 are stored in the database by text hash (and kept in memory by a long-running daemon), so a run
 after a few new comments — in a fresh process too — scores only those; the window-level rules
-then run over the stored per-text results, and so do the topic tokens. A run with nothing new
-before the next clock hour skips altogether (monitor/pipeline/analyze_state.py), or, when a
-question's deadline or an account's silence moved meanwhile, reruns just those clock rules for
-just those (monitor/pipeline/analyze_clock.py). A finding no longer found is resolved.
+then run over the stored per-text results (topic tokens are cut again: as cheap as reading
+them back). A run with nothing new before the next clock hour skips altogether
+(monitor/pipeline/analyze_state.py), or, when a question's deadline or an account's silence
+moved meanwhile, reruns just those clock rules for just those
+(monitor/pipeline/analyze_clock.py). A finding no longer found is resolved.
 
-The analysis packages (pandas, jieba, scikit-learn) are imported only when a run does work.
+The analysis packages (pandas, rjieba, scikit-learn) are imported only when a run does work.
 """
 
 from __future__ import annotations
