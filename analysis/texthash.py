@@ -21,3 +21,9 @@ def normalize_text(text: str) -> str:
 def text_hash(text: str) -> str:
     """Hex sha256 (64 characters) of the normalised text."""
     return hashlib.sha256(normalize_text(text).encode("utf-8")).hexdigest()
+
+
+def stored_or_hashed(text: str | None, stored: object) -> str:
+    """The text's stored hash (ingest keeps one per post and comment) where it has one, else
+    :func:`text_hash` of the text: a window's texts are not hashed again."""
+    return stored if isinstance(stored, str) and stored else text_hash(text or "")

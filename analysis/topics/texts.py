@@ -10,7 +10,7 @@ import datetime as dt
 
 import pandas as pd
 
-from analysis.texthash import text_hash
+from analysis.texthash import stored_or_hashed
 
 TEXT_COLUMNS = [
     "text_id",  # "post:<post_id>" or "comment:<comment_id>"
@@ -24,12 +24,6 @@ TEXT_COLUMNS = [
     "sentiment",  # float in [0, 1] or NaN
     "text_hash",  # analysis.texthash.text_hash of ``text`` (a comment's stored one when given)
 ]
-
-
-def _hashes(texts: list[str], stored: pd.Series | None = None) -> list[str]:
-    """The text hash of each text: the stored one where there is one, else computed."""
-    given = [""] * len(texts) if stored is None else stored.fillna("").astype(str).tolist()
-    return [h or text_hash(t) for t, h in zip(texts, given, strict=True)]
 
 
 def _utc(value: dt.datetime) -> pd.Timestamp:
@@ -80,7 +74,7 @@ def texts_between(
                     "author": chosen["account_id"].map(keys).fillna("").astype(str),
                     "is_official": True,
                     "sentiment": _sentiment(chosen),
-                    "text_hash": _hashes(text),
+                    "text_hash": [stored_or_hashed(t, None) for t in text],
                 }
             )
         )
@@ -91,6 +85,7 @@ def texts_between(
             dict(zip(posts["post_id"], posts["url"].fillna(""), strict=False)) if len(posts) else {}
         )
         comment_texts = chosen["text"].fillna("").astype(str)
+        stored = chosen["text_hash"] if "text_hash" in chosen else [None] * len(chosen)
         parts.append(
             pd.DataFrame(
                 {
@@ -103,7 +98,9 @@ def texts_between(
                     "author": chosen["author_id"].fillna("").astype(str),
                     "is_official": chosen["is_official"].fillna(False).astype(bool),
                     "sentiment": _sentiment(chosen),
-                    "text_hash": _hashes(comment_texts.tolist(), chosen.get("text_hash")),
+                    "text_hash": [
+                        stored_or_hashed(t, h) for t, h in zip(comment_texts, stored, strict=True)
+                    ],
                 }
             )
         )

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from analysis.sentiment.engine import SentimentEngine, label_for
 from analysis.sentiment.factory import build_engine
 from analysis.sentiment.settings import SentimentSettings
-from analysis.texthash import text_hash
+from analysis.texthash import stored_or_hashed
 from analysis.workdays import SHANGHAI
 from monitor.db.models import AnalysisCache, Comment, Post
 from monitor.store.upsert import chunks, upsert
@@ -198,7 +198,7 @@ def _window_backlog(
             )
         )
         for h, text in rows:
-            pending.setdefault(h or text_hash(text or ""), text or "")
+            pending.setdefault(stored_or_hashed(text, h), text or "")
     return pending
 
 
@@ -347,9 +347,9 @@ def score_frame_texts(
     were computed now). ``only`` (boolean, aligned): compute missing scores for these texts
     alone; the others get their stored score, if any."""
     engine = current_engine(settings)
-    known = hashes.fillna("").astype(bool)
-    if not known.all():  # hashed only where none is stored (mapping all texts cost ~2 s)
-        hashes = hashes.where(known, texts[~known].map(text_hash))
+    hashes = pd.Series(
+        [stored_or_hashed(t, h) for t, h in zip(texts, hashes, strict=True)], index=hashes.index
+    )
     cache = cached_scores(session, engine.name, hashes)
     wanted = [True] * len(texts) if only is None else only.tolist()
     missing: dict[str, str] = {}
