@@ -39,14 +39,20 @@ def text_hash(text: str) -> str:
 
 def hashes(frame: pd.DataFrame, column: str = "text") -> pd.Series:
     """The frame's ``text_hash`` where given, else the hash of ``column``."""
-    # 64-bit vectorised hash of the text (pandas' fixed key: stable across runs and machines).
-    computed = pd.util.hash_pandas_object(frame[column].fillna("").astype(str), index=False).map(
-        "{:016x}".format
+    given = (
+        frame["text_hash"].fillna("").astype(str)
+        if "text_hash" in frame.columns
+        else pd.Series("", index=frame.index, dtype=object)
     )
-    if "text_hash" in frame.columns:
-        given = frame["text_hash"].fillna("").astype(str)
-        return given.where(given != "", computed)
-    return computed
+    missing = given == ""
+    if not missing.any():
+        return given
+    # 64-bit vectorised hash of the text (pandas' fixed key: stable across runs and machines),
+    # of the texts without a stored hash only.
+    computed = pd.util.hash_pandas_object(
+        frame.loc[missing, column].fillna("").astype(str), index=False
+    ).map("{:016x}".format)
+    return given.where(~missing, computed)
 
 
 @dataclass(frozen=True)
