@@ -28,7 +28,7 @@ def _jieba_cut(self: Any, cleaned: str) -> list[str]:
         tokenizer.FREQ = dict(jieba.dt.FREQ)
         tokenizer.total = jieba.dt.total
         tokenizer.initialized = True
-        for word, freq, tag in getattr(self, "userdict", ()):
+        for word, freq, tag in self.userdict:
             tokenizer.add_word(word, freq, tag)
         self.__dict__["_baseline_jieba"] = tokenizer
     return list(tokenizer.lcut(cleaned))
@@ -43,10 +43,9 @@ def patch() -> None:
     digest.RunVectors = lambda: None  # type: ignore[assignment,misc,return-value]
     charts._chart_png = charts._chart_png.__wrapped__  # type: ignore[attr-defined]
     charts._title = lambda ax, text: ax.set_title(text)  # type: ignore[assignment]
-    # Segmentation goes through Segmenter._cut once it segments with rjieba (issue 15); the
-    # baseline keeps Python jieba. Before that change there is no _cut and jieba is used anyway.
-    if hasattr(Segmenter, "_cut"):
-        Segmenter._cut = _jieba_cut  # type: ignore[method-assign]
+    # Every word is cut in Segmenter._cut, with rjieba since issue 15; the baseline cuts with
+    # Python jieba, as before.
+    Segmenter._cut = _jieba_cut  # type: ignore[method-assign]
 
 
 def main() -> None:

@@ -281,7 +281,7 @@ def weekly_digest(settings: Settings, engine: Engine, now: dt.datetime) -> JobOu
     return JobOutcome(f"周报：{describe(result)}", ("send",) if settings.alerts.enabled else ())
 
 
-def prune_job_runs(settings: Settings, engine: Engine, now: dt.datetime) -> JobOutcome:
+def prune_old_rows(settings: Settings, engine: Engine, now: dt.datetime) -> JobOutcome:
     """Forget job runs older than ``daemon.job_runs_keep_days`` (one tick every few minutes
     would otherwise grow the table by a quarter of a million rows a year), and per-text
     results computed before the analysis window began, a week to spare (about one row per
@@ -347,4 +347,4 @@ ALERTS = register(Job("alerts", "评估告警", check_alerts, _alerts_schedule))
 SEND = register(Job("send", "发送消息", send_outbox, _send_schedule))
 SNAPSHOTS = register(Job("snapshots", "补采粉丝数快照", snapshot_missing, _snapshot_schedule))
 DIGEST = register(Job("digest", "每周舆情周报", weekly_digest, _digest_schedule))
-PRUNE = register(Job("prune", "清理任务记录和过期缓存", prune_job_runs, _prune_schedule))
+PRUNE = register(Job("prune", "清理任务记录和过期缓存", prune_old_rows, _prune_schedule))

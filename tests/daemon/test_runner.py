@@ -145,7 +145,7 @@ def test_prune_forgets_old_runs_and_text_results_out_of_the_window(db_engine: En
     with db_engine.begin() as conn:
         for text_hash, days in ages.items():
             write_results(conn, [("flags:x", text_hash, [True])], NOW - dt.timedelta(days=days))
-    outcome = jobs.prune_job_runs(Settings(), db_engine, NOW)
+    outcome = jobs.prune_old_rows(Settings(), db_engine, NOW)
     assert outcome.summary == (
         "清理 1 条 30 天前的任务记录，1 条 44 天前算出的逐条文本结果（其文本已在分析窗口之外）"
     )
