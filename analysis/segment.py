@@ -94,10 +94,11 @@ class Segmenter:
 
     def words(self, text: str) -> list[str]:
         """All jieba words of the cleaned text, stopwords included (for phrase building)."""
-        cleaned = clean_text(text or "")
-        if not cleaned.strip():
-            return []
-        return [w.strip() for w in self._cut(cleaned) if w.strip()]
+        return [w.strip() for w in self.pieces(clean_text(text or "")) if w.strip()]
+
+    def pieces(self, cleaned: str) -> list[str]:
+        """jieba's pieces of an already cleaned text, unstripped (whitespace pieces included)."""
+        return self._cut(cleaned) if cleaned.strip() else []
 
     def _cut(self, cleaned: str) -> list[str]:
         """The one place words are cut (jieba's cutting, with its HMM for unknown words)."""

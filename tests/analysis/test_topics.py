@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -11,9 +12,9 @@ import pytest
 from fakes import streams
 from fakes.streams import Stream
 
-from analysis.segment import load_segmenter, read_userdict
+from analysis.segment import clean_text, load_segmenter, read_userdict
 from analysis.texthash import text_hash
-from analysis.topics import HotTopic, find_hot_topics, hot_topic_findings
+from analysis.topics import HotTopic, features, find_hot_topics, hot_topic_findings
 from analysis.topics.burst import bursts
 from analysis.topics.detect import topic_key
 from analysis.topics.features import (
@@ -338,6 +339,38 @@ def test_scaffolding_is_dropped_from_words_and_bigrams(featurizer: Featurizer) -
     bigrams = {b.removeprefix(BIGRAM_MARK) for b in tokens.bigrams}
     assert "封闭" in bigrams and "长深" in bigrams
     assert not {"如何", "何看", "看待", "评价", "么评"} & bigrams
+
+
+def _direct_tokens(featurizer: Featurizer, text: str) -> TextTokens:
+    """What a text's tokens are, by their definition (no memo)."""
+    words = tuple(w for w in featurizer.segmenter.terms(text) if w not in featurizer.stopwords)
+    cleaned = clean_text(text)
+    assert featurizer._scaffolding is not None
+    cleaned = featurizer._scaffolding.sub(" ", cleaned)
+    runs = re.findall(r"[\u4e00-\u9fff]+", cleaned)
+    bigrams = tuple(BIGRAM_MARK + r[i : i + 2] for r in runs for i in range(len(r) - 1))
+    return TextTokens(words, bigrams)
+
+
+@pytest.mark.parametrize("memo_max", [1_000_000, 3])
+def test_memoised_tokens_are_the_tokens_by_definition(
+    featurizer: Featurizer, monkeypatch: pytest.MonkeyPatch, memo_max: int
+) -> None:
+    """Pieces and pairs are memoised per featurizer (bounded: with a tiny bound the memo starts
+    again all the time); the tokens stay those of the definition: stopwords, single characters,
+    digits, whitespace pieces, links and mentions dropped, repeats kept."""
+    monkeypatch.setattr(features, "_MEMO_MAX", memo_max)
+    fresh = Featurizer(featurizer.segmenter, featurizer.stopwords)
+    texts = [
+        "G25长深高速 封闭，高速  高速！请问 2024 年几点恢复？@江州交通 http://t.cn/abc",
+        "如何看待G25长深高速封闭？大家怎么评价 [怒] //@某人: 转发",
+        "收费站收费站收费站  ETC 缴费",
+        "",
+        "   ",
+    ]
+    for text in texts * 2:  # the second time from the memo
+        assert fresh.tokenize(text) == _direct_tokens(featurizer, text)
+    assert len(fresh._terms) <= memo_max and len(fresh._pairs) <= memo_max
 
 
 class CountingStore(MemoryTokenStore):
