@@ -95,9 +95,9 @@ class _CountingSegmenter(Segmenter):
         super().__init__()
         self.seen: list[str] = []
 
-    def terms(self, text: str) -> list[str]:
-        self.seen.append(text)
-        return super().terms(text)
+    def pieces(self, cleaned: str) -> list[str]:
+        self.seen.append(cleaned)
+        return super().pieces(cleaned)
 
 
 def test_a_text_is_segmented_once_per_run_for_every_scope() -> None:
