@@ -20,6 +20,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import pairwise
+from operator import add
 from typing import Any
 
 import numpy as np
@@ -35,6 +37,7 @@ CHAR_NGRAMS = (1, 2)
 WORD_NGRAMS = (1, 2)
 _MENTION = re.compile(r"@[^\s@:：,，。!！?？/]{1,30}")
 _URL = re.compile(r"https?://\S+")
+_WHITESPACE_RUN = re.compile(r"\s\s+")  # scikit-learn's, for character n-grams
 
 
 @lru_cache(maxsize=1)
@@ -51,8 +54,28 @@ def jieba_words(text: str) -> list[str]:
 
 def model_text(text: str, emoticons: EmoticonMap, max_chars: int = 2000) -> str:
     """What the model reads: normalised, capped, no polar emoticons, mentions and links."""
-    text = emoticons.strip_polar(normalize_text(text)[:max_chars])
+    return _model_text_of(normalize_text(text)[:max_chars], emoticons)
+
+
+def _model_text_of(capped: str, emoticons: EmoticonMap) -> str:
+    """``model_text`` of a text already normalised and capped."""
+    text = emoticons.strip_polar(capped)
     return _URL.sub(" ", _MENTION.sub("@", text)).strip()
+
+
+def char_features(text: str) -> list[str]:
+    """Characters and character pairs: what scikit-learn's ``analyzer="char"`` with
+    ``ngram_range=(1, 2)`` gives (lowercased, each run of whitespace one space), the pairs made
+    in one pass at C speed rather than slice by slice (a fifth of scoring's CPU)."""
+    text = _WHITESPACE_RUN.sub(" ", text.lower())
+    return [*text, *map(add, text, text[1:])]
+
+
+def word_features(text: str) -> list[str]:
+    """jieba words and word pairs joined by a space: what scikit-learn's word analyzer with
+    ``ngram_range=(1, 2)`` and ``jieba_words`` as its tokenizer gives."""
+    words = jieba_words(text.lower())
+    return [*words, *map(" ".join, pairwise(words))]
 
 
 def _hashers(n_features: int) -> tuple[Any, Any]:
@@ -64,11 +87,11 @@ def _hashers(n_features: int) -> tuple[Any, Any]:
         "norm": None,
         "dtype": np.float32,
     }
-    chars = HashingVectorizer(analyzer="char", ngram_range=CHAR_NGRAMS, **common)
-    words = HashingVectorizer(
-        tokenizer=jieba_words, token_pattern=None, ngram_range=WORD_NGRAMS, **common
+    # The features of CHAR_NGRAMS and WORD_NGRAMS, hashed by scikit-learn.
+    return (
+        HashingVectorizer(analyzer=char_features, **common),
+        HashingVectorizer(analyzer=word_features, **common),
     )
-    return chars, words
 
 
 def _tfidf(counts: csr_matrix, idf: npt.NDArray[np.float32]) -> csr_matrix:
@@ -182,7 +205,7 @@ class LinearEngine:
             scores.append(edge)
             if edge is None:
                 todo.append(i)
-                prepared.append(model_text(text, self._emoticons, self._max_chars))
+                prepared.append(_model_text_of(text, self._emoticons))  # normalised above
         for i, logit in zip(todo, self.logits(prepared), strict=True):
             bonus = self._weight * self._emoticons.score(texts[i])
             scores[i] = sigmoid(float(logit) + bonus)
