@@ -210,13 +210,18 @@ def grow(db: Path, share: float, now: dt.datetime, args: argparse.Namespace) -> 
 # CPU seconds of steps measured before issue 15's changes (README), for the targets stated as a
 # share of "before": their old code is gone, so they cannot be measured in the same run.
 BEFORE = {"alerts check": 60.6}
+# Issue 15 states the cold target with the trained sentiment engine, the ratios with sentiment
+# off (unless said): the cold row is judged only when measured so.
+COLD_TRAINED = "analyze cold (trained)"
 
 
 def verdict(name: str, step: Step, steps: dict[str, Step]) -> tuple[str, str, bool | None]:
     """(ratio shown, target, met?) of one step; met is None where the step has no target."""
-    cold = steps.get("analyze cold")
-    if name == "analyze cold":
+    cold = steps.get("analyze cold") or steps.get(COLD_TRAINED)
+    if name == COLD_TRAINED:
         return "", "≤ 30 s CPU, ≤ 500 MiB", step.cpu <= 30 and step.rss_mib <= 500
+    if name == "analyze cold":  # the target is stated with the trained engine
+        return "", "≤ 30 s, ≤ 500 MiB with the trained engine (--sentiment trained)", None
     if name in ("analyze no-op", "analyze +1 %") and cold is not None and cold.cpu > 0:
         ratio, limit = step.cpu / cold.cpu, 0.05 if name == "analyze no-op" else 0.15
         return f"{ratio:.2f}× cold", f"≤ {limit}× cold", ratio <= limit
@@ -238,7 +243,7 @@ def verdict(name: str, step: Step, steps: dict[str, Step]) -> tuple[str, str, bo
 def table(steps: dict[str, Step], comments: int) -> None:
     print(f"(targets at {comments:,} comments)")
     header = (
-        f"| {'step':<20} | {'CPU s':>7} | {'wall s':>7} | {'peak RSS MiB':>12} "
+        f"| {'step':<22} | {'CPU s':>7} | {'wall s':>7} | {'peak RSS MiB':>12} "
         "| ratio | target | met |"
     )
     print(header)
@@ -248,7 +253,7 @@ def table(steps: dict[str, Step], comments: int) -> None:
         ratio, target, met = verdict(name, step, steps)
         shown = "" if met is None else ("yes" if met and step.ok else "NO")
         print(
-            f"| {name + mark:<20} | {step.cpu:>7.1f} | {step.wall:>7.1f} | {step.rss_mib:>12.0f} "
+            f"| {name + mark:<22} | {step.cpu:>7.1f} | {step.wall:>7.1f} | {step.rss_mib:>12.0f} "
             f"| {ratio} | {target} | {shown} |"
         )
 
@@ -293,7 +298,8 @@ def main(argv: list[str] | None = None) -> int:
         steps: dict[str, Step] = {}
         if args.sentiment == "trained":
             steps["sentiment train"] = run_step("sentiment train", ["sentiment", "train"], config)
-        steps["analyze cold"] = run_step("analyze cold", ["analyze"], config)
+        cold = "analyze cold" if args.sentiment == "off" else COLD_TRAINED
+        steps[cold] = run_step(cold, ["analyze"], config)
         steps["analyze no-op"] = run_step("analyze no-op", ["analyze"], config)
         added = grow(db, 0.01, now, args)
         print(f"  (+{added:,} new comments stored through ingest)")
