@@ -49,6 +49,7 @@ from monitor.settings import Settings
 if TYPE_CHECKING:
     import pandas as pd
 
+    from monitor.pipeline.sentiment import Window
     from monitor.store.frames import Frames
 
 log = logging.getLogger(__name__)
@@ -138,14 +139,19 @@ def _previous(session: Session, rule: str, field_name: str) -> dict[str, list[st
 
 
 def add_sentiment(
-    session: Session, settings: Settings, frames: Frames, progress: Progress | None
+    session: Session,
+    settings: Settings,
+    frames: Frames,
+    progress: Progress | None,
+    window: Window | None = None,
 ) -> int:
-    """Scores on the frames (monitor.pipeline.sentiment.add_sentiment); how many were new."""
+    """Scores on the frames (monitor.pipeline.sentiment.add_sentiment, for ``window`` while
+    snownlp is the engine); how many were new."""
     from monitor.pipeline.sentiment import add_sentiment as score
 
     if not settings.sentiment.enabled:
         return 0
-    return score(session, settings.sentiment, frames, progress).scored
+    return score(session, settings.sentiment, frames, progress, window).scored
 
 
 def _carried(now: dt.datetime, previous_run: Previous) -> AnalyzeSummary:
@@ -250,12 +256,13 @@ def _complete(
     summary = AnalyzeSummary(now=now)
     sessions = sessionmaker(engine, expire_on_commit=False)
     with sessions.begin() as session:
-        summary.sentiment_note = first_model(session, settings.sentiment, now)
+        first = first_model(session, settings.sentiment, now)
+        summary.sentiment_note = first.note
         if summary.sentiment_note:
             log.info("%s", summary.sentiment_note)
         frames = load_frames(session, window_start(settings, now, since), now)
         summary.posts, summary.comments = len(frames.posts), len(frames.comments)
-        summary.sentiment_scored = add_sentiment(session, settings, frames, progress)
+        summary.sentiment_scored = add_sentiment(session, settings, frames, progress, first.window)
         blind = frozenset(load_gaps(session, settings.collectors, now))  # STYLE 18
     findings: list[Finding] = []
     rules: list[str] = []

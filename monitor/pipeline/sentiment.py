@@ -39,9 +39,6 @@ log = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]
 StepProgress = Callable[[str, int, int], None]  # (step, done, total), as analyze's
 
-# The window chosen by first_model for this analysis, handed to add_sentiment in the same
-# session (the digest, which calls add_sentiment alone, gets the window of its own frames).
-WINDOW_KEY = "govmon.sentiment_window"
 SAMPLE_TEXTS = 20  # timed to estimate how long the window takes
 
 _engines: dict[tuple[str, str], SentimentEngine] = {}
@@ -99,23 +96,30 @@ def duration(seconds: float) -> str:
     return f"{seconds / 3600:.1f} 小时"
 
 
-def first_model(session: Session, settings: SentimentSettings, now: dt.datetime) -> str:
-    """Decide how this analysis scores sentiment, and say so in Chinese ("" when sentiment is
-    off or a trained model is simply in use).
+@dataclass(frozen=True)
+class FirstRun:
+    """How an analysis scores sentiment: what it says about it in Chinese ("" when sentiment is
+    off or a trained model is simply in use), and the texts snownlp scores (None: every text)."""
+
+    note: str = ""
+    window: Window | None = None
+
+
+def first_model(session: Session, settings: SentimentSettings, now: dt.datetime) -> FirstRun:
+    """Decide how this analysis scores sentiment, and say so in Chinese.
 
     With engine = auto and no trained model yet: train the deployment's own model from the
     emoticon-labelled comments collected so far when there are at least
     ``first_run_min_examples`` (the `govmon sentiment train` path: held-out comparison with
     snownlp, switched to only if it wins). Otherwise snownlp scores only the texts of the
-    digest window: the window is kept in the session for :func:`add_sentiment`, and the note
-    says how many texts it holds and about how long they take."""
+    digest window (for :func:`add_sentiment`), and the note says how many texts it holds and
+    about how long they take."""
     if not settings.enabled:
-        return ""
+        return FirstRun()
     reason = _train_first_model(session, settings, now)
     if not uses_snownlp(settings):
-        return reason
+        return FirstRun(reason)
     window = digest_window(now)
-    session.info[WINDOW_KEY] = window
     if not reason:
         reason = (
             '设置 engine = "snownlp"'
@@ -124,11 +128,15 @@ def first_model(session: Session, settings: SentimentSettings, now: dt.datetime)
         )
     pending = _window_backlog(session, settings, window)
     if not pending:
-        return f"{reason}；snownlp 只为周报时段（{window.shown()}）的文本打分，本次没有新文本要打分"
+        return FirstRun(
+            f"{reason}；snownlp 只为周报时段（{window.shown()}）的文本打分，本次没有新文本要打分",
+            window,
+        )
     per_text = _seconds_per_text(settings, pending)
-    return (
+    return FirstRun(
         f"{reason}；本次用 snownlp 只为周报时段（{window.shown()}）的 {len(pending)} 条文本打分，"
-        f"预计约 {duration(per_text * len(pending))}；时段以外的文本暂不打分，也不计入负面统计"
+        f"预计约 {duration(per_text * len(pending))}；时段以外的文本暂不打分，也不计入负面统计",
+        window,
     )
 
 
@@ -242,15 +250,18 @@ def add_sentiment(
     settings: SentimentSettings,
     frames: Frames,
     progress: StepProgress | None = None,
+    window: Window | None = None,
 ) -> SentimentRun:
     """A ``sentiment`` column (score in [0, 1], NaN when not scored) on the posts and comments
-    frames; scores missing from the database are computed, for the window only while snownlp
-    is the engine (the window first_model chose in this session, else that of the frames)."""
+    frames; scores missing from the database are computed, for a window only while snownlp
+    is the engine (``window``, the one first_model chose, else the digest window of the
+    frames)."""
     began = time.perf_counter()
     engine = current_engine(settings)
-    window: Window | None = None
-    if uses_snownlp(settings):
-        window = session.info.get(WINDOW_KEY) or _frames_window(frames)
+    if not uses_snownlp(settings):
+        window = None
+    elif window is None:
+        window = _frames_window(frames)
     scored = 0
     for name, frame, moment in (
         ("帖子", frames.posts, "published_at"),
