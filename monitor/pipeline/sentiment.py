@@ -28,7 +28,7 @@ from analysis.sentiment.factory import build_engine
 from analysis.sentiment.settings import SentimentSettings
 from analysis.texthash import stored_or_hashed
 from analysis.workdays import SHANGHAI
-from monitor.db.models import AnalysisCache, Comment, Post
+from monitor.db.models import AnalysisCache, Comment, Post, utcnow
 from monitor.store.upsert import chunks, upsert
 
 if TYPE_CHECKING:
@@ -324,6 +324,7 @@ def _score_and_store(
     scores = engine.score_batch([text for _, text in pairs])
     out: dict[str, float] = {}
     rows = []
+    computed_at = utcnow()  # given, not left to the column default: one time for the batch
     for (h, _), score in zip(pairs, scores, strict=True):
         value = min(1.0, max(0.0, float(score)))
         out[h] = value
@@ -333,6 +334,7 @@ def _score_and_store(
                 "text_hash": h,
                 "score": value,
                 "label": label_for(value, settings.negative_below, settings.positive_above),
+                "computed_at": computed_at,
             }
         )
     upsert(

@@ -22,7 +22,7 @@ from sqlalchemy.sql.dml import Insert
 from collectors.records import CommentRecord, PostRecord, ProfileRecord
 from monitor.db.models import AccountSnapshot, Comment, Post
 from monitor.store.hashing import text_hash
-from monitor.store.upsert import chunks, upsert
+from monitor.store.upsert import chunks, execute_many, upsert
 
 log = logging.getLogger(__name__)
 
@@ -182,8 +182,7 @@ def store_comments(
         log.warning("%d 条评论找不到所属帖子，未保存（平台 %s）", orphaned, platform)
     seen = _count_stored(conn, Comment.platform, Comment.platform_comment_id, stored)
     for exact, batch in by_precision.items():
-        for batch_part in chunks(batch, 5000):
-            conn.execute(_comment_upsert(conn.dialect.name, exact), list(batch_part))
+        execute_many(conn, _comment_upsert(conn.dialect.name, exact), batch)
     return len(stored) - seen, seen, orphaned
 
 

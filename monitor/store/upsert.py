@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
 from sqlalchemy import Table, func
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
+from sqlalchemy.sql.dml import Insert
 
 # SQLite allows 32,766 bound parameters per statement; PostgreSQL 65,535. Rows of ~20
 # columns in chunks of 500 stay well inside both.
@@ -51,5 +52,52 @@ def upsert(
         else:
             values[column] = excluded[column]
     statement = stmt.on_conflict_do_update(index_elements=list(conflict), set_=values)
-    for part in chunks(rows, 5000):
-        conn.execute(statement, list(part))
+    execute_many(conn, statement, rows)
+
+
+def execute_many(conn: Connection, statement: Insert, rows: Sequence[dict[str, Any]]) -> None:
+    """``conn.execute(statement, rows)``, with each column's values converted for the driver
+    once per column and handed to the driver's executemany: SQLAlchemy otherwise builds and
+    converts every row's parameters one by one, which cost more than the database's own work
+    (200,000 text results: 2.0 s against 0.7 s). Statements whose parameters are not exactly
+    the rows' keys (a column default to fill in, say) go through SQLAlchemy as before."""
+    if not rows:
+        return
+    keys = list(rows[0])
+    compiled = statement.compile(dialect=conn.dialect, column_keys=keys)
+    binds = {name: compiled.binds[name] for name in compiled.bind_names.values()}
+    if {bind.key for bind in binds.values()} != set(keys) or any(
+        bind.expanding or bind.callable is not None for bind in binds.values()
+    ):
+        for part in chunks(rows, 5000):
+            conn.execute(statement, list(part))
+        return
+    dialect = conn.dialect
+    names = list(compiled.positiontup or ()) if compiled.positional else list(binds)
+    columns = []
+    for name in names:
+        bind = binds[name]
+        values = [row[bind.key] for row in rows]  # KeyError: rows with different keys
+        convert = bind.type.dialect_impl(dialect).bind_processor(dialect)
+        columns.append(values if convert is None else _converted(values, convert))
+    params: list[Any] = (
+        list(zip(*columns, strict=True))
+        if compiled.positional
+        else [dict(zip(names, values, strict=True)) for values in zip(*columns, strict=True)]
+    )
+    for part in chunks(params, 5000):
+        conn.exec_driver_sql(compiled.string, part)
+
+
+def _converted(values: list[Any], convert: Callable[[Any], Any]) -> list[Any]:
+    """``[convert(v) for v in values]``, converting each distinct value once (a column often
+    holds one time, one scorer, a handful of states). Keyed by type too: 1 and True are equal
+    keys, not equal values for every column type."""
+    try:
+        distinct = {(type(v), v): None for v in values}
+    except TypeError:  # unhashable values (JSON lists and objects): one by one
+        return [convert(v) for v in values]
+    if len(distinct) > len(values) // 2:
+        return [convert(v) for v in values]
+    done = {key: convert(key[1]) for key in distinct}
+    return [done[type(v), v] for v in values]
