@@ -3,7 +3,9 @@
 One function, :func:`collection_gaps`, decides it for every output: the rules that conclude
 from what was not seen (:data:`SILENCE_RULES`) skip these accounts (no "未更新" for an account
 that was not read, no question overdue whose answer could not be seen) and their open findings
-of those rules are carried as they were, neither escalated nor resolved; the ranking gives them
+of those rules are carried as they were, neither escalated nor resolved (so is a
+``rumour_unclarified`` finding whose unit's accounts could not be read: analysis.rumours); the
+ranking gives them
 no silence penalty, the digest shows them as "采集失败，数据不完整" and `govmon status` lists them.
 """
 
