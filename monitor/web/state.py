@@ -17,7 +17,9 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
+from analysis.collection_gaps import error_reason
 from analysis.labels import (
+    account_locator,
     citation,
     closure_label,
     platform_label,
@@ -79,6 +81,9 @@ def make_env(timezone: str) -> Environment:
         severity=severity_label,
         state=state_label,
         platform=platform_label,
+        # A failing account as the operator finds it, and its stored error without its key.
+        locator=account_locator,
+        reason=lambda error, key: error_reason(key, error),
         closure=closure_label,
         role=role_label,
         action=lambda a: ACTION_LABELS.get(a, a),
