@@ -149,8 +149,10 @@ def role_label(role: str) -> str:
 
 def account_label(name: str, platform: str) -> str:
     """An account as a person reads it in a list, a table or a message: "江东港航（微博）".
-    A unit's accounts on several platforms often share one name; the platform tells them apart."""
-    return f"{name}（{platform_label(platform)}）"
+    A unit's accounts on several platforms often share one name; the platform tells them apart.
+    A name that already says its platform ("江东公路网站") is shown as it is."""
+    label = platform_label(platform)
+    return name if label in name else f"{name}（{label}）"
 
 
 def account_locator(name: str, account_key: str) -> str:
