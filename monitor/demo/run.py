@@ -27,6 +27,7 @@ from monitor.db import migrate
 from monitor.db.engine import make_engine
 from monitor.db.models import Account, Comment, Delivery, FindingRow, Post
 from monitor.demo.content import (
+    content_as_of,
     demo_accounts_csv,
     demo_collectors_settings,
     demo_now,
@@ -43,9 +44,19 @@ if TYPE_CHECKING:
 
 Step = Callable[[str], None]
 
-# Analysed once four days before "now" as well: the first rumour is then still unclarified,
-# so the demo shows an alert opening and, at "now", its resolution being reported.
+# Collected, analysed and alerted on four days before "now" as well: the first rumour is then
+# still unclarified, so the demo shows an alert opening and, at "now", its resolution reported.
 EARLIER = dt.timedelta(days=4)
+
+
+class _Clock:
+    """The demo's clock, shared with the example platform: four days ago, then "now"."""
+
+    def __init__(self, now: dt.datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> dt.datetime:
+        return self.now
 
 
 @dataclass
@@ -183,7 +194,12 @@ def run_demo(out: Path, step: Step | None = None) -> DemoResult:
     settings_file = out / "settings.toml"
     result = DemoResult(out_dir=out, settings_file=settings_file)
 
-    with FakePlatform(load_demo_content(now), clock=demo_now) as fake:
+    # The demo replays four days: the platforms as they were then, collected, analysed and
+    # alerted on then; then as they are now. Every message is dated by the clock that wrote it
+    # and tells only what was known at that moment.
+    clock = _Clock(now - EARLIER)
+    content = load_demo_content(now)
+    with FakePlatform(content_as_of(content, clock.now), clock=clock) as fake:
         settings_file.write_text(_settings_text(out, fake.url), encoding="utf-8")
         settings = demo_settings(settings_file, fake.url)
         engine = make_engine(settings.database_url())
@@ -197,15 +213,18 @@ def run_demo(out: Path, step: Step | None = None) -> DemoResult:
             with sessions.begin() as session:
                 import_registry(session, registry)
 
-            say(f"采集：示例平台 {fake.url}（微博接口与网站 RSS）")
-            run_collection(engine, settings, clock=demo_now)
-
-            earlier = now - EARLIER
-            say("分析（四天前的情形）：情感、提问、规则、热点、谣言")
-            analysis = analyze(engine, settings, clock=lambda: earlier)
+            say(f"采集（四天前）：示例平台 {fake.url}（微博接口与网站 RSS）")
+            run_collection(engine, settings, clock=clock)
+            say("分析（四天前）：情感、提问、规则、热点、谣言")
+            analysis = analyze(engine, settings, clock=clock)
             _sentiment_said(analysis.sentiment_note, analysis.sentiment_scored, result, say)
-            run_check(engine, settings, clock=lambda: earlier, evaluated_rules=analysis.rules)
+            say("告警（四天前）：写入发件箱")
+            run_check(engine, settings, clock=clock, evaluated_rules=analysis.rules)
 
+            clock.now = now
+            fake.content = content
+            say("采集（今天）")
+            run_collection(engine, settings, clock=clock)
             say("分析（今天）")
             analysis = analyze(engine, settings, clock=demo_now)
             _sentiment_said(analysis.sentiment_note, analysis.sentiment_scored, result, say)

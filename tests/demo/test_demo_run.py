@@ -88,7 +88,7 @@ def test_collection_counts(engine: Engine) -> None:
             (Account, "accounts"),
             (Unit, "units"),
             (Post, "posts"),
-            (Comment, "comments"),
+            (Comment, "demo_comments"),  # collected four days ago and now
         ):
             assert session.scalar(select(func.count()).select_from(model)) == expected[key]
 
@@ -178,3 +178,20 @@ def test_the_settings_left_behind_are_complete_and_say_collection_is_off(
     status = run_cli("status", "--config", config).stdout
     assert "运行 govmon collect" not in status  # the remedy it offers is not possible here
     assert "采集已在配置中关闭" in status
+
+
+def test_no_message_tells_of_a_problem_that_began_after_it_was_written(demo_dir: Path) -> None:
+    """Message 1 is written by the check four days before "now": what it reports began by
+    then (the demo collects then too; it no longer reports the 公众号 failing from "now")."""
+    checked = 0
+    for path in sorted((demo_dir / "outbox").glob("*.md")):
+        text = path.read_text(encoding="utf-8")
+        written = re.search(r"^(\d{4}-\d\d-\d\d \d\d:\d\d)，共 \d+ 项$", text, re.M)
+        if written is None:  # a digest, not an alert message
+            continue
+        began = re.findall(r"起始：(\d{4}-\d\d-\d\d \d\d:\d\d)", text)
+        assert began and all(b <= written[1] for b in began), (path.name, written[1], began)
+        checked += 1
+    first = (demo_dir / "outbox" / "1.md").read_text(encoding="utf-8")
+    assert "2026-11-26 09:00，共" in first  # four days before the demo's "now"
+    assert checked >= 2
