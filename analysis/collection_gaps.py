@@ -3,7 +3,9 @@
 One function, :func:`collection_gaps`, decides it for every output: the rules that conclude
 from what was not seen (:data:`SILENCE_RULES`) skip these accounts (no "未更新" for an account
 that was not read, no question overdue whose answer could not be seen) and their open findings
-of those rules are carried as they were, neither escalated nor resolved; the ranking gives them
+of those rules are carried as they were, neither escalated nor resolved (so is a
+``rumour_unclarified`` finding whose unit's accounts could not be read: analysis.rumours); the
+ranking gives them
 no silence penalty, the digest shows them as "采集失败，数据不完整" and `govmon status` lists them.
 """
 
@@ -13,6 +15,8 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Literal
+
+from analysis.labels import account_label, account_locator
 
 GapKind = Literal["never", "failing", "no_collector", "gone"]
 
@@ -27,6 +31,13 @@ GAP_LABELS: dict[str, str] = {
     "no_collector": "无法采集（没有可用的采集方式）",
     "gone": "平台报告账号不存在",
 }
+
+
+def error_reason(account_key: str, error: str) -> str:
+    """A stored collection error as a person reads it. Stored errors start with the account's
+    internal key ("weibo:7310000001：…", for the log); the person reads the account's name and
+    platform beside the reason (analysis.labels), never that key."""
+    return error.removeprefix(f"{account_key}：")
 
 
 @dataclass(frozen=True)
@@ -59,9 +70,18 @@ class Gap:
     @property
     def text(self) -> str:
         """What a person reads: "采集失败，数据不完整（原因）"."""
-        # Stored errors start with the account's key ("wechat:gh_1：…"): the name says it.
-        why = self.error.removeprefix(f"{self.account_key}：") or GAP_LABELS[self.kind]
+        why = error_reason(self.account_key, self.error) or GAP_LABELS[self.kind]
         return f"{INCOMPLETE}（{why}）"
+
+    @property
+    def label(self) -> str:
+        """The account in a list: "江东港航（微信公众号）" (analysis.labels.account_label)."""
+        return account_label(self.name, self.account_key.partition(":")[0])
+
+    @property
+    def locator(self) -> str:
+        """The account where the operator must find it (analysis.labels.account_locator)."""
+        return account_locator(self.name, self.account_key)
 
 
 def _kind(state: CollectionState) -> GapKind:

@@ -237,7 +237,7 @@ def _build(inputs: DigestInputs, prepared: _Prepared, unit_id: int | None) -> Di
         actions=tuple(actions),
         notes=tuple(notes),
         incomplete=tuple(
-            IncompleteRow(g.account_key, g.name, g.unit, g.text)
+            IncompleteRow(g.account_key, g.label, g.unit, g.text)
             for key, g in sorted(inputs.gaps.items())
             if key in keys
         ),

@@ -29,7 +29,7 @@ from analysis.digest_model import (
     TopicRow,
 )
 from analysis.findings import SEVERITY_ORDER
-from analysis.labels import is_operator_rule, rule_article, rule_title
+from analysis.labels import account_label, is_operator_rule, rule_article, rule_title
 from analysis.remedies import with_remedy
 from analysis.rumours import RumourClaim
 from analysis.topics import NEGATIVE_BELOW, HotTopic
@@ -176,7 +176,7 @@ def ranking_rows(ranking: pd.DataFrame, previous: pd.DataFrame) -> tuple[RankRow
                 rank=int(r["rank"]),
                 previous_rank=int(before[r["account_key"]]) if r["account_key"] in before else None,
                 account_key=str(r["account_key"]),
-                name=str(r["name"]),
+                name=account_label(str(r["name"]), str(r["platform"])),
                 unit=str(r["unit"]),
                 platform=str(r["platform"]),
                 score=float(r["score"]),
@@ -288,7 +288,9 @@ def question_rows(
         rows.append(
             QuestionRow(
                 account_key=str(info.at[account_id, "account_key"]),
-                name=str(info.at[account_id, "name"]),
+                name=account_label(
+                    str(info.at[account_id, "name"]), str(info.at[account_id, "platform"])
+                ),
                 unit=str(info.at[account_id, "unit"]),
                 questions=n,
                 answered=ok,
@@ -344,7 +346,11 @@ def negative_threads(
                     "" if post is None else str(post["url"] or ""),
                     None if post is None else _py_time(post["published_at"]),
                 ),
-                account=str(names.at[account_id, "name"]) if account_id in names.index else "",
+                account=account_label(
+                    str(names.at[account_id, "name"]), str(names.at[account_id, "platform"])
+                )
+                if account_id in names.index
+                else "",
                 unit=str(names.at[account_id, "unit"]) if account_id in names.index else "",
                 comments=int(s["comments"]),
                 negative=int(s["negative"]),

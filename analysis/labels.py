@@ -19,6 +19,8 @@ __all__ = [
     "SEVERITY_LABELS",
     "STATE_LABELS",
     "RuleInfo",
+    "account_label",
+    "account_locator",
     "citation",
     "closure_label",
     "finding_state_label",
@@ -143,3 +145,20 @@ def closure_label(kind: str) -> str:
 
 def role_label(role: str) -> str:
     return ROLE_LABELS.get(role, role)
+
+
+def account_label(name: str, platform: str) -> str:
+    """An account as a person reads it in a list, a table or a message: "江东港航（微博）".
+    A unit's accounts on several platforms often share one name; the platform tells them apart.
+    A name that already says its platform ("江东公路网站") is shown as it is."""
+    label = platform_label(platform)
+    return name if label in name else f"{name}（{label}）"
+
+
+def account_locator(name: str, account_key: str) -> str:
+    """An account where a person must find it to act on it (a collection that fails):
+    "江东交通（微博 账号ID 7310000001）" — the platform's own id, as the 备案登记表's 账号ID
+    column has it, never the internal key "weibo:7310000001"."""
+    platform, _, platform_id = account_key.partition(":")
+    where = f"{platform_label(platform)} 账号ID {platform_id}" if platform_id else platform
+    return f"{name}（{where}）" if name else where

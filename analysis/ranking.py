@@ -24,7 +24,7 @@ import pandas as pd
 
 from analysis.compliance.subjects import records
 from analysis.findings import SEVERITY_ORDER, Finding
-from analysis.labels import is_operator_rule, rule_article, rule_title
+from analysis.labels import account_label, is_operator_rule, rule_article, rule_title
 from analysis.rule_settings import RankingSettings
 
 
@@ -137,7 +137,7 @@ def honour_lists(
             reasons.append(f"{rule_title(rule)} {n} 项（{rule_article(rule)}）")
         entry = ListEntry(
             account_key=key,
-            name=str(row["name"]),
+            name=account_label(str(row["name"]), str(row["platform"])),  # one unit, two 江东港航
             unit=str(row["unit"]),
             score=float(row["score"]),
             rank=int(row["rank"]),

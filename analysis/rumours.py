@@ -7,6 +7,11 @@ text with a clarification cue (辟谣, 不实, 澄清, 情况说明, 通报 …)
 terms. An account of another unit does not clarify it. An unclarified claim with enough
 mentions is a ``rumour_unclarified`` finding; :func:`clarified_claims` names those that
 monitor may resolve.
+
+STYLE 18 (absence of data is not evidence): when an account that could clarify a claim was
+not read (``blind``, from analysis.collection_gaps), govmon cannot know whether it posted a
+clarification. Such a claim gets no new finding, and an open one is carried as it was
+(:func:`carried_rumour_keys`), neither resolved nor refreshed, as the silence rules are.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import cast
 
@@ -57,6 +62,9 @@ class RumourClaim:
     clarification_text: str = ""
     clarification_account: str = ""
     mention_ids: tuple[str, ...] = field(default=(), repr=False)
+    # Keys of the accounts that could clarify it but were not read (only when unclarified):
+    # whether it was clarified is then unknown (STYLE 18).
+    unread: tuple[str, ...] = ()
 
 
 @dataclass
@@ -144,6 +152,21 @@ def _unit_chain(unit_id: int | None, units: pd.DataFrame | None, ancestors: bool
     return allowed
 
 
+def _unread_clarifiers(
+    allowed: set[int], keys_by_unit: Mapping[int, Collection[str]], blind: Collection[str]
+) -> tuple[str, ...]:
+    """The accounts of the units that may clarify a claim which govmon could not read."""
+    return tuple(sorted(k for u in allowed for k in keys_by_unit.get(u, ()) if k in blind))
+
+
+def _keys_by_unit(accounts: pd.DataFrame) -> dict[int, list[str]]:
+    out: dict[int, list[str]] = {}
+    for unit_id, key in zip(accounts["unit_id"], accounts["account_key"], strict=False):
+        if not pd.isna(unit_id):
+            out.setdefault(int(unit_id), []).append(str(key))
+    return out
+
+
 def claim_key(
     unit_id: int | None, core: Sequence[str], previous: Mapping[str, Sequence[str]]
 ) -> str:
@@ -174,12 +197,15 @@ def find_rumours(
     cues: RumourCues | None = None,
     segmenter: Segmenter | None = None,
     previous: Mapping[str, Sequence[str]] | None = None,
+    blind: Collection[str] = frozenset(),
 ) -> list[RumourClaim]:
     """Claims first seen in the last ``lookback_days`` with enough mentions, largest first.
 
     ``units`` (columns of ``analysis.frames.UNITS``) lets the parent unit's accounts clarify;
     without it only the unit concerned does. ``previous`` maps the dedup keys of open claims to
-    their core terms, so a claim found again keeps its key.
+    their core terms, so a claim found again keeps its key. ``blind``: keys of the accounts
+    govmon could not read; an unclarified claim one of them could have clarified is marked
+    ``unread``.
     """
     settings = settings or RumoursSettings()
     cues = cues or load_rumour_cues(settings)
@@ -216,6 +242,7 @@ def find_rumours(
             {int(u): str(n) for u, n in zip(units["unit_id"], units["name"], strict=False)}
         )
     account_keys = dict(zip(accounts["account_id"], accounts["account_key"], strict=False))
+    keys_by_unit = _keys_by_unit(accounts) if blind else {}
     clarifiers = [
         row
         for row in range(len(texts))
@@ -290,6 +317,9 @@ def find_rumours(
                 if clarification is None
                 else str(texts["author"].iat[clarification]),
                 mention_ids=tuple(str(i) for i in chosen["text_id"]),
+                unread=()
+                if clarification is not None
+                else _unread_clarifiers(allowed, keys_by_unit, blind),
             )
         )
     claims.sort(key=lambda c: (-c.volume, c.first_seen, c.key))
@@ -297,10 +327,11 @@ def find_rumours(
 
 
 def rumour_findings(claims: Sequence[RumourClaim]) -> list[Finding]:
-    """A critical ``rumour_unclarified`` finding for each claim not yet clarified."""
+    """A critical ``rumour_unclarified`` finding for each claim not yet clarified; none for a
+    claim whose clarifying accounts could not be read (``unread``: not known to be unclarified)."""
     findings: list[Finding] = []
     for claim in claims:
-        if claim.clarified:
+        if claim.clarified or claim.unread:
             continue
         unit = claim.unit or "相关单位"
         summary = (
@@ -340,3 +371,32 @@ def rumour_findings(claims: Sequence[RumourClaim]) -> list[Finding]:
 def clarified_claims(claims: Sequence[RumourClaim]) -> list[RumourClaim]:
     """Claims an account of the unit concerned has clarified: their findings can be resolved."""
     return [c for c in claims if c.clarified]
+
+
+def carried_rumour_keys(
+    open_units: Mapping[str, int | None],
+    claims: Sequence[RumourClaim],
+    accounts: pd.DataFrame,
+    units: pd.DataFrame | None,
+    settings: RumoursSettings,
+    blind: Collection[str],
+) -> list[str]:
+    """Dedup keys of the open ``rumour_unclarified`` findings (``open_units``: key → unit id)
+    to carry as they were (STYLE 18): found again but ``unread``, or not found again while an
+    account of the units that may clarify them could not be read (its mentions and its
+    clarification may both be unseen). A claim clarified now is never carried."""
+    if not blind:
+        return []
+    found = {c.key: c for c in claims}
+    keys_by_unit = _keys_by_unit(accounts)
+    carried = []
+    for key, unit_id in sorted(open_units.items()):
+        claim = found.get(key)
+        if claim is not None:
+            if claim.unread:
+                carried.append(key)
+            continue
+        allowed = _unit_chain(unit_id, units, settings.include_ancestor_units)
+        if _unread_clarifiers(allowed, keys_by_unit, blind):
+            carried.append(key)
+    return carried

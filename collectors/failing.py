@@ -17,8 +17,9 @@ import datetime as dt
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from analysis.collection_gaps import error_reason
 from analysis.findings import Finding, make_key
-from analysis.labels import platform_label, rule_article
+from analysis.labels import account_locator, rule_article
 
 RULE = "collection_failing"
 ARTICLE = rule_article(RULE)  # the one table of labels: monitoring (第二十二条) is what stops
@@ -55,9 +56,11 @@ def collection_failing_finding(
     first failure, for an account never collected successfully); otherwise None."""
     if consecutive_failures < threshold and not at_once:
         return None
-    label = f"{account_name}（{account_key}）" if account_name else account_key
+    # The account as the operator finds it (platform and its own id), never the internal key.
+    label = account_locator(account_name, account_key)
     summary = (
-        f"账号 {label} 已连续 {consecutive_failures} 次采集失败：{error_text}。"
+        f"账号 {label}已连续 {consecutive_failures} 次采集失败："
+        f"{error_reason(account_key, error_text)}。"
         "采集中断期间无法检查更新（第十二条）和评论（第二十二、二十五条），请尽快处理。"
     )
     return Finding(
@@ -103,7 +106,7 @@ class FailedAccount:
 
 def failure_finding(account: FailedAccount, *, threshold: int = 3) -> Finding | None:
     """The one finding a failed account gets now (see the module text), or None."""
-    label = f"「{account.name}」{platform_label(account.platform)}"
+    label = account_locator(account.name, account.account_key)
     if account.error_kind == "unsupported":
         return Finding(
             rule=NO_COLLECTOR,
@@ -113,7 +116,7 @@ def failure_finding(account: FailedAccount, *, threshold: int = 3) -> Finding | 
             dedup_key=make_key(NO_COLLECTOR, account.account_key),
             severity="warning",
             summary=(
-                f"账号 {label} 无法采集：没有可用的采集方式。{ADVICE['unsupported']}。"
+                f"账号 {label}无法采集：没有可用的采集方式。{ADVICE['unsupported']}。"
                 "在此之前无法检查它的更新和评论，也不据此认定未更新。"
             ),
             unit=account.unit,
@@ -132,7 +135,7 @@ def failure_finding(account: FailedAccount, *, threshold: int = 3) -> Finding | 
             dedup_key=make_key(ACCOUNT_GONE, account.account_key),
             severity="warning",
             summary=(
-                f"账号 {label} 在平台上已不存在（用户不存在或已注销），而备案登记表中没有注销日期"
+                f"账号 {label}在平台上已不存在（用户不存在或已注销），而备案登记表中没有注销日期"
                 "和注销备案日期：账号注销后应在 5 个工作日内备案（第九条）。"
                 "请核实账号是否已注销、封禁或更换了ID，并更新备案登记表。"
             ),
@@ -148,7 +151,7 @@ def failure_finding(account: FailedAccount, *, threshold: int = 3) -> Finding | 
         account.account_key,
         account.consecutive_failures,
         account.error_kind,
-        f"{account.error_text}（处理：{advice}）",
+        f"{error_reason(account.account_key, account.error_text)}（处理：{advice}）",
         threshold=threshold,
         since=account.failing_since,
         unit=account.unit,

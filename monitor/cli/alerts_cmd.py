@@ -31,7 +31,13 @@ from alerts import (
     test_message,
 )
 from alerts.rules import RULES, rule_title
-from analysis.labels import platform_label, rule_article, severity_label, state_label
+from analysis.labels import (
+    account_label,
+    platform_label,
+    rule_article,
+    severity_label,
+    state_label,
+)
 from monitor.cli.console import err_console, heading, out_console
 from monitor.cli.context import AppContext, config_option, pass_app, recorded_run
 from monitor.cli.formats import emit_csv, emit_json, format_option, iso_time
@@ -347,7 +353,7 @@ class AlertLine:
 
     def account_shown(self) -> str:
         account = self.account
-        return f"{account.name}（{platform_label(account.platform)}）" if account else "—"
+        return account_label(account.name, account.platform) if account else "—"
 
     def severity_shown(self) -> str:
         label = severity_label(self.alert.severity)

@@ -21,6 +21,7 @@ from sqlalchemy import select
 
 from analysis.labels import (
     RULES,
+    account_label,
     citation,
     finding_state_label,
     platform_label,
@@ -189,7 +190,7 @@ class FindingLine:
 
     def account_shown(self) -> str:
         account = self.account
-        return f"{account.name}（{platform_label(account.platform)}）" if account else ""
+        return account_label(account.name, account.platform) if account else ""
 
     def cells(self, zone: ZoneInfo) -> list[str]:
         row = self.row

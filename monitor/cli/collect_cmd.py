@@ -11,6 +11,8 @@ import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from analysis.collection_gaps import error_reason
+from analysis.labels import account_locator
 from collectors.engine import AccountOutcome
 from monitor.cli.console import err_console, out_console
 from monitor.cli.context import AppContext, config_option, pass_app, recorded_run
@@ -103,8 +105,9 @@ def _print_summary(summary: CollectSummary) -> None:
         console.print(f"[bold red]采集失败的账号（{len(summary.failed)} 个）：[/bold red]")
         for item in summary.failed:
             console.print(
-                f"  - {item.name}（{item.account_key}，{item.unit}）"
-                f"［{KIND_NAMES.get(item.kind, '采集失败')}］{item.text}",
+                f"  - {item.unit}的账号 {account_locator(item.name, item.account_key)}"
+                f"［{KIND_NAMES.get(item.kind, '采集失败')}］"
+                f"{error_reason(item.account_key, item.text)}",
                 markup=False,
                 soft_wrap=True,
             )

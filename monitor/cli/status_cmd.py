@@ -13,7 +13,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from analysis.labels import rule_title
+from analysis.collection_gaps import error_reason
+from analysis.labels import account_locator, rule_title
 from monitor.cli.console import out_console
 from monitor.cli.context import AppContext, config_option, pass_app
 from monitor.daemon.health import StatusReport, build_report
@@ -114,14 +115,14 @@ def _render(report: StatusReport, tz: ZoneInfo, console: Console) -> None:
     if report.failing:
         failing = Table(title="采集失败的账号", show_header=True)
         for column in ("账号", "单位", "失败自", "次数", "原因", "处理"):
-            failing.add_column(column)
+            failing.add_column(column, overflow="fold")  # a reason is read whole, never cut
         for account in report.failing:
             failing.add_row(
-                escape(f"{account.name}（{account.key}）"),
+                escape(account_locator(account.name, account.key)),
                 escape(account.unit),
                 when(account.since) + ("（超时）" if account.needs_human else ""),
                 str(account.failures),
-                escape(account.error),
+                escape(error_reason(account.key, account.error)),
                 account.advice,
             )
         console.print(failing)

@@ -10,7 +10,8 @@ from sqlalchemy import Engine, func, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
-from analysis.collection_gaps import Gap
+from analysis.collection_gaps import Gap, error_reason
+from analysis.labels import account_locator
 from collectors.base import AccountRef
 from collectors.failing import ADVICE
 from collectors.registry import build_collectors, choose
@@ -24,6 +25,9 @@ from monitor.store.collection_state import load_gaps
 from monitor.workers.health import WorkerHealth, worker_health
 
 NEVER_COLLECTED = "运行 govmon collect（或启动后台服务 govmon run）采集一次"
+COLLECTION_OFF = (
+    "采集已在配置中关闭（collectors.enabled = false），数据不会更新；需要时在配置中开启采集"
+)
 
 
 @dataclass(frozen=True)
@@ -279,17 +283,17 @@ def _reasons(report: StatusReport, settings: Settings) -> list[str]:
         if account.needs_human or account.failures >= threshold or account.key in blind:
             blind.pop(account.key, None)
             reasons.append(
-                f"账号「{account.name}」（{account.key}，{account.unit}）采集已连续失败 "
+                f"{account.unit}的账号 {account_locator(account.name, account.key)}采集已连续失败 "
                 f"{account.hours:.0f} 小时（{account.failures} 次），数据不完整："
-                f"{account.error.removeprefix(f'{account.key}：')}。"
+                f"{error_reason(account.key, account.error)}。"
                 f"处理：{account.advice}"
             )
+    # With collection switched off (as in the settings `govmon demo` leaves), collecting is
+    # not the remedy to offer.
+    remedy = NEVER_COLLECTED if settings.collectors.enabled else COLLECTION_OFF
     for gap in blind.values():  # never collected, or not collected for too long
         when = "从未采集成功" if gap.last_ok is None else "已超过采集间隔未采集成功"
-        reasons.append(
-            f"账号「{gap.name}」（{gap.account_key}，{gap.unit}）{when}，数据不完整。"
-            f"处理：{NEVER_COLLECTED}"
-        )
+        reasons.append(f"{gap.unit}的账号 {gap.locator}{when}，数据不完整。处理：{remedy}")
     if report.interrupted_deliveries:
         reasons.append(
             f"发件箱中有 {report.interrupted_deliveries} 条消息发送中断（“发送中”已超过认领时间，"

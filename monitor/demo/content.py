@@ -8,12 +8,13 @@ for 22 days, a burst in the last 24 hours …) come out the same whatever the da
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from collectors.fakeplatform.content import FakeContent, resolve_time
+from collectors.fakeplatform.content import FakeComment, FakeContent, resolve_time
 from collectors.settings import DEFAULT_RSSHUB_ROUTES
 
 # Monday 30 November 2026, 09:00 in Asia/Shanghai: a working Monday morning, when the weekly
@@ -65,6 +66,29 @@ def load_demo_content(now: dt.datetime | None = None) -> FakeContent:
                 for reply in comment.replies:
                     reply.created_at = _pinned(reply.created_at, anchor)
     return content
+
+
+def content_as_of(content: FakeContent, at: dt.datetime) -> FakeContent:
+    """The sample as the platforms showed it at ``at`` (times pinned by
+    :func:`load_demo_content`): the posts, comments and replies published by then."""
+
+    def seen(value: str) -> bool:
+        return dt.datetime.fromisoformat(value) <= at
+
+    def comments(items: list[FakeComment]) -> list[FakeComment]:
+        return [
+            dataclasses.replace(c, replies=comments(c.replies)) for c in items if seen(c.created_at)
+        ]
+
+    past = FakeContent()
+    for account in content.accounts.values():
+        posts = [
+            dataclasses.replace(post, comments=comments(post.comments))
+            for post in account.posts
+            if seen(post.created_at)
+        ]
+        past.add(dataclasses.replace(account, posts=posts))
+    return past
 
 
 def _pinned(value: str, now: dt.datetime) -> str:

@@ -9,6 +9,7 @@ same problems whatever day it is run.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import tomllib
 from collections import Counter
 from collections.abc import Callable
@@ -26,6 +27,7 @@ from monitor.db import migrate
 from monitor.db.engine import make_engine
 from monitor.db.models import Account, Comment, Delivery, FindingRow, Post
 from monitor.demo.content import (
+    content_as_of,
     demo_accounts_csv,
     demo_collectors_settings,
     demo_now,
@@ -42,9 +44,19 @@ if TYPE_CHECKING:
 
 Step = Callable[[str], None]
 
-# Analysed once four days before "now" as well: the first rumour is then still unclarified,
-# so the demo shows an alert opening and, at "now", its resolution being reported.
+# Collected, analysed and alerted on four days before "now" as well: the first rumour is then
+# still unclarified, so the demo shows an alert opening and, at "now", its resolution reported.
 EARLIER = dt.timedelta(days=4)
+
+
+class _Clock:
+    """The demo's clock, shared with the example platform: four days ago, then "now"."""
+
+    def __init__(self, now: dt.datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> dt.datetime:
+        return self.now
 
 
 @dataclass
@@ -108,24 +120,49 @@ def choose_out_dir(requested: Path | None, cwd: Path) -> Path:
     raise InputError(f"{cwd} 下已有太多 govmon-demo 目录，请用 --out 指定目录")
 
 
-def _settings_text(out: Path) -> str:
+def _toml(table: str, values: dict[str, Any]) -> list[str]:
+    """One TOML table and its sub-tables (strings, numbers, booleans: what the demo writes)."""
+    lines = [f"[{table}]"]
+    nested = []
+    for key, value in values.items():
+        if isinstance(value, dict):
+            nested.append((key, value))
+        else:  # JSON's strings, numbers and booleans are TOML's; the keys are bare words
+            lines.append(f"{key} = {json.dumps(value, ensure_ascii=False)}")
+    for key, value in nested:
+        lines += _toml(f"{table}.{key}", value)
+    return lines
+
+
+def _settings_text(out: Path, fake_url: str) -> str:
+    """The settings the demo ran with, complete, for use after it: the database, outbox and
+    digests it wrote, and the collectors that read its sample from the example platform.
+    That platform lives only while `govmon demo` runs, so collection is switched off: a
+    `govmon collect` on these settings says so, rather than failing on every account or
+    reporting the websites (read through an RSS route, no 订阅地址) as 缺少订阅地址."""
     data = out / "data"
-    return (
-        "# govmon demo 生成的配置：可用 --config 指向它，继续查看演示数据，例如\n"
-        f"#   govmon findings --open --config {out / 'settings.toml'}\n"
-        "[general]\n"
-        f'data_dir = "{data.as_posix()}"\n'
-        f'log_file = "{(data / "govmon.log").as_posix()}"\n'
-        "[alerts]\n"
-        f'outbox_dir = "{(out / "outbox").as_posix()}"\n'
-        "[digest]\n"
-        f'out_dir = "{(out / "digests").as_posix()}"\n'
-    )
+    lines = [
+        "# govmon demo 生成的配置：可用 --config 指向它，继续查看演示数据，例如",
+        f"#   govmon findings --open --config {out / 'settings.toml'}",
+        f"#   govmon web --config {out / 'settings.toml'}",
+        "[general]",
+        f"data_dir = {json.dumps(data.as_posix(), ensure_ascii=False)}",
+        f"log_file = {json.dumps((data / 'govmon.log').as_posix(), ensure_ascii=False)}",
+        "[alerts]",
+        f"outbox_dir = {json.dumps((out / 'outbox').as_posix(), ensure_ascii=False)}",
+        "[digest]",
+        f"out_dir = {json.dumps((out / 'digests').as_posix(), ensure_ascii=False)}",
+        f"# 演示时采集的设置：示例平台 {fake_url} 只在 govmon demo 运行期间存在，演示结束即关闭，",
+        "# 所以这里关闭了采集（enabled = false）。网站账号经其 RSS 路由（collectors.rss.routes）采集，",
+        "# 不需要订阅地址。要采集真实账号，请另用 govmon init 生成配置，导入自己的备案登记表。",
+    ]
+    lines += _toml("collectors", {"enabled": False, **demo_collectors_settings(fake_url)})
+    return "\n".join(lines) + "\n"
 
 
 def demo_settings(settings_file: Path, fake_url: str) -> Settings:
     raw: dict[str, Any] = tomllib.loads(settings_file.read_text(encoding="utf-8"))
-    raw["collectors"] = demo_collectors_settings(fake_url)
+    raw["collectors"] = demo_collectors_settings(fake_url)  # enabled: the platform is up
     return settings_from_dict(raw, source=str(settings_file), base_dir=settings_file.parent)
 
 
@@ -151,12 +188,19 @@ def run_demo(out: Path, step: Step | None = None) -> DemoResult:
             step(text)
 
     now = demo_now()
+    # Absolute: the settings file names these folders, and is read from anywhere (--config).
+    out = out.absolute()
     out.mkdir(parents=True, exist_ok=True)
     settings_file = out / "settings.toml"
-    settings_file.write_text(_settings_text(out), encoding="utf-8")
     result = DemoResult(out_dir=out, settings_file=settings_file)
 
-    with FakePlatform(load_demo_content(now), clock=demo_now) as fake:
+    # The demo replays four days: the platforms as they were then, collected, analysed and
+    # alerted on then; then as they are now. Every message is dated by the clock that wrote it
+    # and tells only what was known at that moment.
+    clock = _Clock(now - EARLIER)
+    content = load_demo_content(now)
+    with FakePlatform(content_as_of(content, clock.now), clock=clock) as fake:
+        settings_file.write_text(_settings_text(out, fake.url), encoding="utf-8")
         settings = demo_settings(settings_file, fake.url)
         engine = make_engine(settings.database_url())
         try:
@@ -169,15 +213,18 @@ def run_demo(out: Path, step: Step | None = None) -> DemoResult:
             with sessions.begin() as session:
                 import_registry(session, registry)
 
-            say(f"采集：示例平台 {fake.url}（微博接口与网站 RSS）")
-            run_collection(engine, settings, clock=demo_now)
-
-            earlier = now - EARLIER
-            say("分析（四天前的情形）：情感、提问、规则、热点、谣言")
-            analysis = analyze(engine, settings, clock=lambda: earlier)
+            say(f"采集（四天前）：示例平台 {fake.url}（微博接口与网站 RSS）")
+            run_collection(engine, settings, clock=clock)
+            say("分析（四天前）：情感、提问、规则、热点、谣言")
+            analysis = analyze(engine, settings, clock=clock)
             _sentiment_said(analysis.sentiment_note, analysis.sentiment_scored, result, say)
-            run_check(engine, settings, clock=lambda: earlier, evaluated_rules=analysis.rules)
+            say("告警（四天前）：写入发件箱")
+            run_check(engine, settings, clock=clock, evaluated_rules=analysis.rules)
 
+            clock.now = now
+            fake.content = content
+            say("采集（今天）")
+            run_collection(engine, settings, clock=clock)
             say("分析（今天）")
             analysis = analyze(engine, settings, clock=demo_now)
             _sentiment_said(analysis.sentiment_note, analysis.sentiment_scored, result, say)

@@ -40,6 +40,7 @@ from alerts import (
 )
 from alerts.recheck import items_to_payload
 from analysis.findings import Evidence, Finding
+from analysis.labels import account_label
 from monitor.calendar import work_calendar
 from monitor.db.models import Account, Alert, Delivery, FindingRow, Unit
 from monitor.settings import Settings
@@ -241,7 +242,7 @@ def _read(session: Session) -> _Stored:
         select(Account.id, Account.platform, Account.platform_id, Account.name)
     ):
         accounts[id_] = f"{platform}:{pid}"
-        account_names[f"{platform}:{pid}"] = name
+        account_names[f"{platform}:{pid}"] = account_label(name, platform)  # 公众号 or 微博?
 
     def unit_of(row: Any) -> str | None:
         return units.get(row.unit_id) if row.unit_id is not None else None

@@ -240,7 +240,7 @@ def _complete(
     from analysis.compliance.registry_rules import check_registry
     from analysis.compliance.text_flags import TextScorer
     from analysis.findings import Finding
-    from analysis.rumours import find_rumours, rumour_findings
+    from analysis.rumours import carried_rumour_keys, find_rumours, rumour_findings
     from analysis.topics import find_hot_topics, hot_topic_findings
     from analysis.topics.features import featurizer_for
     from analysis.workdays import SHANGHAI
@@ -250,6 +250,7 @@ def _complete(
     from monitor.store.collection_state import load_gaps
     from monitor.store.findings import carried_keys, resolve_absent, save_findings
     from monitor.store.frames import load_frames
+    from monitor.store.open_rumours import open_rumour_units
     from monitor.store.text_results import StoredTextCache
 
     calendar = work_calendar(settings)
@@ -314,6 +315,8 @@ def _complete(
     with sessions() as session:
         previous_topics = _previous(session, "hot_topic", "label")
         previous_rumours = _previous(session, "rumour_unclarified", "core_terms")
+        rumour_units = open_rumour_units(session)
+    carried: list[str] = []  # open findings govmon could not check again (STYLE 18)
     if settings.topics.enabled:
         if progress is not None:
             progress("热点话题", 0, 1)
@@ -339,8 +342,12 @@ def _complete(
             settings.rumours,
             units=frames.units,
             previous=previous_rumours,
+            blind=blind,
         )
         findings += rumour_findings(claims)
+        carried += carried_rumour_keys(
+            rumour_units, claims, frames.accounts, frames.units, settings.rumours, blind
+        )
         rules.append("rumour_unclarified")
 
     summary.findings_by_rule = Counter(f.rule for f in findings)
@@ -355,7 +362,7 @@ def _complete(
         summary.new_findings = new
         # What govmon could not see is carried as it was (STYLE 18), not resolved.
         present = [f.dedup_key for f in findings]
-        present += carried_keys(session, SILENCE_RULES, blind)
+        present += carried_keys(session, SILENCE_RULES, blind) + carried
         summary.resolved = resolve_absent(session, rules, present, now)
         if since is None:  # a run over part of the window says nothing about the whole
             save_state(

@@ -72,7 +72,7 @@ class FindingFilter:
 
 def findings_query(scope: Scope, wanted: FindingFilter) -> Select:
     query = (
-        select(FindingRow, Alert, Unit.name, Account.name)
+        select(FindingRow, Alert, Unit.name, Account.name, Account.platform)
         .outerjoin(Alert, Alert.finding_id == FindingRow.id)
         .outerjoin(Unit, FindingRow.unit_id == Unit.id)
         .outerjoin(Account, FindingRow.account_id == Account.id)
@@ -112,7 +112,7 @@ def closure(session: Session, row: FindingRow) -> FindingClosure | None:
 def open_questions_query(scope: Scope) -> Select:
     """Unanswered questions (第十六条), soonest deadline first."""
     return (
-        select(FindingRow, Unit.name, Account.name)
+        select(FindingRow, Unit.name, Account.name, Account.platform)
         .outerjoin(Unit, FindingRow.unit_id == Unit.id)
         .outerjoin(Account, FindingRow.account_id == Account.id)
         .where(

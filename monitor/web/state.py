@@ -17,7 +17,10 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
+from analysis.collection_gaps import error_reason
 from analysis.labels import (
+    account_label,
+    account_locator,
     citation,
     closure_label,
     platform_label,
@@ -79,6 +82,10 @@ def make_env(timezone: str) -> Environment:
         severity=severity_label,
         state=state_label,
         platform=platform_label,
+        # A failing account as the operator finds it, and its stored error without its key.
+        locator=account_locator,
+        account_label=account_label,  # one unit's 公众号 and 微博 may share a name
+        reason=lambda error, key: error_reason(key, error),
         closure=closure_label,
         role=role_label,
         action=lambda a: ACTION_LABELS.get(a, a),

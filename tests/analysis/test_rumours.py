@@ -15,6 +15,7 @@ from analysis.rumour_cues import RumourCues, load_rumour_cues
 from analysis.rumour_score import doubt_share_score, rumour_features, rumour_score
 from analysis.rumours import (
     RumourClaim,
+    carried_rumour_keys,
     clarified_claims,
     find_rumours,
     rumour_findings,
@@ -258,3 +259,62 @@ def test_empty_clarification_list_is_refused(tmp_path: Path) -> None:
 
 def test_empty_frames(segmenter: Segmenter, cues: RumourCues) -> None:
     assert run(Stream(), segmenter, cues) == []
+
+
+# -- STYLE 18: accounts that could clarify but were not read --------------------------------
+
+
+def test_an_unread_clarifier_makes_the_claim_unknown_not_unclarified(
+    segmenter: Segmenter, cues: RumourCues
+) -> None:
+    posts, comments = stream_with_claim().frames()
+    # weibo:200 belongs to the parent unit, which may clarify; weibo:400 to another branch.
+    for blind, unread in (({"weibo:200"}, ("weibo:200",)), ({"weibo:400"}, ())):
+        [claim] = find_rumours(
+            posts,
+            comments,
+            accounts_frame(),
+            NOW,
+            units=units_frame(),
+            cues=cues,
+            segmenter=segmenter,
+            blind=blind,
+        )
+        assert claim.unread == unread
+        assert len(rumour_findings([claim])) == (0 if unread else 1)
+
+
+def test_a_clarification_seen_is_evidence_even_when_another_account_is_unread(
+    segmenter: Segmenter, cues: RumourCues
+) -> None:
+    stream = stream_with_claim()
+    stream.post(3, "情况说明：沈海高速江州收费站不会封闭，请勿轻信。", NOW - dt.timedelta(hours=1))
+    posts, comments = stream.frames()
+    [claim] = find_rumours(
+        posts,
+        comments,
+        accounts_frame(),
+        NOW,
+        units=units_frame(),
+        cues=cues,
+        segmenter=segmenter,
+        blind={"weibo:200"},
+    )
+    assert claim.clarified and claim.unread == ()
+    settings = RumoursSettings()
+    open_units = {claim.key: 3}
+    assert (
+        carried_rumour_keys(
+            open_units, [claim], accounts_frame(), units_frame(), settings, {"weibo:200"}
+        )
+        == []
+    )
+
+
+def test_an_open_claim_not_found_again_is_carried_only_when_its_clarifiers_are_unread() -> None:
+    settings = RumoursSettings()
+    open_units = {"rumour_unclarified:3:a+b": 3, "rumour_unclarified:4:c+d": 4}
+    carried = carried_rumour_keys(
+        open_units, [], accounts_frame(), units_frame(), settings, {"weibo:300"}
+    )
+    assert carried == ["rumour_unclarified:3:a+b"]

@@ -134,7 +134,7 @@ def test_collection_failing_finding() -> None:
     )
     assert finding.dedup_key == "collection_failing:weibo:1"
     assert finding.summary == (
-        "账号 示例省交通运输厅微博（weibo:1） 已连续 3 次采集失败："
+        "账号 示例省交通运输厅微博（微博 账号ID 1）已连续 3 次采集失败："
         "微博要求登录或验证码：请更新 Cookie（collectors.weibo.cookie）。"
         "采集中断期间无法检查更新（第十二条）和评论（第二十二、二十五条），请尽快处理。"
     )

@@ -98,7 +98,7 @@ def test_login_wall_for_more_than_a_day_says_update_the_cookie(
     assert result.exit_code == 1, result.output
     assert "需要处理（1 项）" in result.stdout
     reason = next(ln for ln in result.stdout.splitlines() if ln.startswith("  - "))
-    assert "账号「高速微博」（weibo:1001，省高速公路管理局）" in reason
+    assert "省高速公路管理局的账号 高速微博（微博 账号ID 1001）" in reason
     assert "30 小时（5 次）" in reason
     assert "需要登录，Cookie 已失效" in reason
     assert "更新 Cookie" in reason
@@ -317,7 +317,7 @@ def test_an_account_never_collected_needs_a_human(
     result = status()
     assert result.exit_code == 1, result.output
     reason = next(ln for ln in result.stdout.splitlines() if ln.startswith("  - "))
-    assert "账号「公众号」（wechat:gh_1，省高速公路管理局）从未采集成功" in reason
+    assert "省高速公路管理局的账号 公众号（微信公众号 账号ID gh_1）从未采集成功" in reason
     assert "govmon collect" in reason
 
 

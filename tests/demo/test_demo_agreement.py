@@ -215,3 +215,31 @@ def test_outbox_agrees_with_alerts_and_digest(
     delivered = [m for m in messages if m["subject"].startswith("【政务新媒体监测】全系统舆情周报")]
     assert len(delivered) == 1
     assert delivered[0]["markdown"] == digest
+
+
+# -- one unit's accounts told apart (江东港航's 公众号 and 微博 share a name) --------------------
+
+
+def test_every_account_of_the_ranking_is_told_apart(demo: DemoResult, digest: str) -> None:
+    shown = [row[2] for row in _rows(_section(digest, "二"))]
+    names = [re.sub(r"（采集失败.*$", "", cell) for cell in shown]  # without the data note
+    assert len(set(names)) == len(names), names
+    assert {"江东港航（微博）", "江东港航（微信公众号）"} <= set(names)
+    assert "江东公路网站" in names  # a name that says its platform is not told it twice
+    assert demo.digest_html is not None
+    html = demo.digest_html.read_text(encoding="utf-8")
+    assert "江东港航（微博）" in html and "江东港航（微信公众号）" in html
+    assert demo.digest_workbook is not None
+    sheets = workbook_values(demo.digest_workbook)
+    ranking = next(rows for title, rows in sheets.items() if "排行" in title)
+    header = ranking[0]
+    column = header.index("账号")
+    accounts = [row[column] for row in ranking[1:]]
+    assert len(set(accounts)) == len(accounts), accounts
+
+
+def test_the_outbox_heads_a_message_with_the_accounts_platform(demo: DemoResult) -> None:
+    assert demo.outbox is not None
+    text = "\n".join(p.read_text(encoding="utf-8") for p in Path(demo.outbox).glob("*.md"))
+    assert "**江东港航（微博）**" in text and "**江东港航（微信公众号）**" in text
+    assert "**江东港航**" not in text

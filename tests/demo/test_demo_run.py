@@ -3,6 +3,7 @@ became the finding it should (monitor/demo/data/expect.toml), and the outputs ex
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import tomllib
@@ -29,8 +30,11 @@ EXPECT: dict[str, Any] = tomllib.loads(demo_expect_file().read_text(encoding="ut
 def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from monitor.cli.main import cli
 
-    out = tmp_path_factory.mktemp("demo") / "run"
-    result = CliRunner().invoke(cli, ["demo", "--out", str(out)], catch_exceptions=False)
+    runner = CliRunner()
+    # A relative --out, as a person types it: the settings file must still name the folders.
+    with runner.isolated_filesystem(temp_dir=tmp_path_factory.mktemp("demo")):
+        out = Path.cwd() / "run"
+        result = runner.invoke(cli, ["demo", "--out", "run"], catch_exceptions=False)
     assert result.exit_code == 0, result.output + result.stderr
     (out / "stdout.txt").write_text(result.output, encoding="utf-8")
     return out
@@ -84,7 +88,7 @@ def test_collection_counts(engine: Engine) -> None:
             (Account, "accounts"),
             (Unit, "units"),
             (Post, "posts"),
-            (Comment, "comments"),
+            (Comment, "demo_comments"),  # collected four days ago and now
         ):
             assert session.scalar(select(func.count()).select_from(model)) == expected[key]
 
@@ -144,3 +148,50 @@ def test_demo_says_which_sentiment_path_the_first_run_took(demo_dir: Path, engin
         comments = session.scalar(select(func.count()).select_from(Comment))
     assert stored == sum(int(n) for n in scored)
     assert stored < comments  # older texts were left unscored
+
+
+def test_the_settings_left_behind_are_complete_and_say_collection_is_off(
+    demo_dir: Path, engine: Engine, run_cli: Callable[..., Any]
+) -> None:
+    """The settings file the demo writes describes every sample account's collector as the demo
+    read it (the websites through their RSS route, so none reads 缺少订阅地址), with collection
+    switched off: the example platform is gone once the demo ends."""
+    from collectors.base import AccountRef
+    from collectors.registry import build_collectors, choose
+    from monitor.settings.load import load_settings_file
+
+    config = demo_dir / "settings.toml"
+    settings = load_settings_file(config)
+    assert settings.alerts.outbox_dir == demo_dir / "outbox"  # absolute, from anywhere
+    collectors = build_collectors(settings.collectors, lambda: dt.datetime.now(dt.UTC))
+    with Session(engine) as session:
+        accounts = session.execute(select(Account.platform, Account.platform_id, Account.feed_url))
+        unread = sorted(
+            f"{platform}:{pid}"
+            for platform, pid, feed in accounts
+            if choose(collectors, AccountRef(platform, pid, feed_url=feed)) is None
+        )
+    assert unread == EXPECT["collection"]["failing"]  # the 公众号 only, as the demo shows
+    collected = run_cli("collect", "--config", config)
+    assert collected.exit_code == 2
+    assert "采集已在配置中关闭（collectors.enabled = false）" in collected.stderr
+    status = run_cli("status", "--config", config).stdout
+    assert "运行 govmon collect" not in status  # the remedy it offers is not possible here
+    assert "采集已在配置中关闭" in status
+
+
+def test_no_message_tells_of_a_problem_that_began_after_it_was_written(demo_dir: Path) -> None:
+    """Message 1 is written by the check four days before "now": what it reports began by
+    then (the demo collects then too; it no longer reports the 公众号 failing from "now")."""
+    checked = 0
+    for path in sorted((demo_dir / "outbox").glob("*.md")):
+        text = path.read_text(encoding="utf-8")
+        written = re.search(r"^(\d{4}-\d\d-\d\d \d\d:\d\d)，共 \d+ 项$", text, re.M)
+        if written is None:  # a digest, not an alert message
+            continue
+        began = re.findall(r"起始：(\d{4}-\d\d-\d\d \d\d:\d\d)", text)
+        assert began and all(b <= written[1] for b in began), (path.name, written[1], began)
+        checked += 1
+    first = (demo_dir / "outbox" / "1.md").read_text(encoding="utf-8")
+    assert "2026-11-26 09:00，共" in first  # four days before the demo's "now"
+    assert checked >= 2

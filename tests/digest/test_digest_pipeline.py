@@ -59,13 +59,13 @@ def test_system_digest_figures(seeded: Engine, tmp_path: Path) -> None:
     assert "| 发布数 | 4 | 2 | +2（+100.0%） |" in md
     assert "| 网民评论数 | 3 | 0 | +3 |" in md
     # 高速发布 kept first place; 南段发布 rose from 3rd (no post in W47) to 2nd.
-    assert "| 1 | 持平 | 高速发布 | 江东高速 |" in md
-    assert "| 2 | ↑1 | 南段发布 | 江东高速南段 |" in md
-    assert "| 高速发布 | 江东高速 | 1 | 1 | 0 | 0 | 100% | 2.0 |" in md
-    assert "| 南段发布 | 江东高速南段 | 1 | 0 | 1 | 1 | 0% | — |" in md
+    assert "| 1 | 持平 | 高速发布（微博） | 江东高速 |" in md
+    assert "| 2 | ↑1 | 南段发布（微博） | 江东高速南段 |" in md
+    assert "| 高速发布（微博） | 江东高速 | 1 | 1 | 0 | 0 | 100% | 2.0 |" in md
+    assert "| 南段发布（微博） | 江东高速南段 | 1 | 0 | 1 | 1 | 0% | — |" in md
     assert "| 长期未更新 | 第十二条 | 江东公路 | 1 | 0 |" in md
     assert "| 转载未注明来源 | 第十五条 | 江东高速 | 0 | 1 |" in md
-    assert "- 公路发布（江东公路，第 3 名）：长期未更新（40 天，第十二条）" in md
+    assert "- 公路发布（微博）（江东公路，第 3 名）：长期未更新（40 天，第十二条）" in md
     assert "恢复 1 个长期未更新账号的更新（第十二条）" in md
     assert "热点话题发现未启用" in md
 
