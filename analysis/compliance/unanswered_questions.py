@@ -107,14 +107,23 @@ def match_answers(
 
 def _workdays_between(starts: pd.Series, ends: pd.Series, calendar: WorkCalendar) -> np.ndarray:
     """Working days after each start's local date up to and including its end's."""
-    pairs = zip(local_dates(starts), local_dates(ends), strict=True)
-    counted: dict[tuple[pd.Timestamp, pd.Timestamp], int] = {}
-    out = []
-    for start, end in pairs:
-        if (start, end) not in counted:
-            counted[start, end] = calendar.workdays_between(start.date(), end.date())
-        out.append(counted[start, end])
-    return np.array(out, dtype=int)
+    # Each distinct (start date, end date) counted once, found by array operations: tens of
+    # thousands of questions share a few hundred pairs of dates.
+    days = np.stack([_day_numbers(local_dates(starts)), _day_numbers(local_dates(ends))], axis=1)
+    pairs, which = np.unique(days, axis=0, return_inverse=True)
+    epoch = dt.date(1970, 1, 1)
+    counted = [
+        calendar.workdays_between(
+            epoch + dt.timedelta(days=int(start)), epoch + dt.timedelta(days=int(end))
+        )
+        for start, end in pairs
+    ]
+    return np.asarray(counted, dtype=int)[which.reshape(-1)] if len(days) else np.zeros(0, int)
+
+
+def _day_numbers(dates: pd.Series) -> np.ndarray:
+    """Days since 1970-01-01 of local calendar dates (midnights from ``local_dates``)."""
+    return dates.dt.tz_localize(None).to_numpy("datetime64[D]").astype(np.int64)
 
 
 def unanswered_questions(
