@@ -13,12 +13,13 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
+from testkit.collecting import weibo_settings
 
 from collectors.fakeplatform import FakeContent, FakePlatform
 from collectors.fakeplatform.content import account_from_dict
 from monitor.db.models import Account, CollectionRun, Comment, Post, Unit
 from monitor.pipeline.collect import run_collection
-from monitor.settings import Settings, settings_from_dict
+from monitor.settings import Settings
 
 NOW = dt.datetime(2026, 11, 28, 4, 0, tzinfo=dt.UTC)
 DIRTY, CLEAN, HUGE = "1000000011", "1000000012", "1000000013"
@@ -67,16 +68,7 @@ def fake() -> Iterator[FakePlatform]:
 
 
 def _settings(fake: FakePlatform) -> Settings:
-    return settings_from_dict(
-        {
-            "collectors": {
-                "per_host_min_interval_seconds": 0,
-                "retry_backoff_seconds": 0.01,
-                "retry_backoff_max_seconds": 0.02,
-                "weibo": {"base_url": fake.url},
-            }
-        }
-    )
+    return weibo_settings(fake)
 
 
 def _register(sessions: sessionmaker[Session]) -> None:

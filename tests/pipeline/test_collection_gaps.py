@@ -11,6 +11,7 @@ import pytest
 from click.testing import Result
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
+from testkit.collecting import weibo_settings
 
 from collectors.fakeplatform import FakeContent, FakePlatform
 from collectors.fakeplatform.content import account_from_dict
@@ -19,7 +20,7 @@ from monitor.db.engine import make_engine
 from monitor.db.models import Account, FindingRow, JobRun, Unit
 from monitor.pipeline.analyze import analyze
 from monitor.pipeline.collect import run_collection
-from monitor.settings import Settings, settings_from_dict
+from monitor.settings import Settings
 
 NOW = dt.datetime(2026, 11, 27, 2, 0, tzinfo=dt.UTC)
 OPENED = dt.date(2026, 1, 2)  # 329 days before NOW: "已 329 天开通以来未发布" today
@@ -48,15 +49,7 @@ def fake() -> Iterator[FakePlatform]:
 
 
 def _settings(fake: FakePlatform) -> Settings:
-    return settings_from_dict(
-        {
-            "collectors": {
-                "per_host_min_interval_seconds": 0,
-                "retry_attempts": 0,
-                "weibo": {"base_url": fake.url},
-            }
-        }
-    )
+    return weibo_settings(fake, retry=False)
 
 
 def _account(

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
+from testkit.collecting import weibo_settings
 
 from collectors.fakeplatform import FakeContent, FakePlatform
 from collectors.fakeplatform.content import FakeAccount, FakeComment, FakePost
@@ -20,7 +21,7 @@ from monitor.db.models import Account, Alert, Comment, Delivery, FindingRow, Uni
 from monitor.pipeline.alerts import run_check
 from monitor.pipeline.analyze import analyze
 from monitor.pipeline.collect import run_collection
-from monitor.settings import Settings, settings_from_dict
+from monitor.settings import Settings
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 UID = "1000000501"
@@ -71,19 +72,12 @@ def sessions(db_sessions: sessionmaker[Session]) -> sessionmaker[Session]:
 
 
 def _settings(fake: FakePlatform, tmp_path: Path) -> Settings:
-    return settings_from_dict(
-        {
-            "collectors": {
-                "per_host_min_interval_seconds": 0,
-                "retry_backoff_seconds": 0.01,
-                "retry_backoff_max_seconds": 0.02,
-                "weibo": {"base_url": fake.url},
-            },
-            "sentiment": {"enabled": False},
-            "topics": {"enabled": False},
-            "rumours": {"enabled": False},
-            "alerts": {"outbox_dir": str(tmp_path / "outbox")},
-        }
+    return weibo_settings(
+        fake,
+        sentiment={"enabled": False},
+        topics={"enabled": False},
+        rumours={"enabled": False},
+        alerts={"outbox_dir": str(tmp_path / "outbox")},
     )
 
 

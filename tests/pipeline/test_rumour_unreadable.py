@@ -11,6 +11,7 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
+from testkit.collecting import weibo_settings
 
 from collectors.fakeplatform import FakeContent, FakePlatform
 from collectors.fakeplatform.content import account_from_dict
@@ -18,7 +19,7 @@ from collectors.fakeplatform.faults import Fault
 from monitor.db.models import Account, FindingRow, Unit
 from monitor.pipeline.analyze import analyze
 from monitor.pipeline.collect import run_collection
-from monitor.settings import Settings, settings_from_dict
+from monitor.settings import Settings
 
 T0 = dt.datetime(2026, 11, 25, 2, 0, tzinfo=dt.UTC)  # Wednesday 10:00 in Shanghai
 UID = "1000000001"
@@ -82,15 +83,7 @@ def fake(clock: Clock) -> Iterator[FakePlatform]:
 
 
 def _settings(fake: FakePlatform) -> Settings:
-    return settings_from_dict(
-        {
-            "collectors": {
-                "per_host_min_interval_seconds": 0,
-                "retry_attempts": 0,
-                "weibo": {"base_url": fake.url},
-            }
-        }
-    )
+    return weibo_settings(fake, retry=False)
 
 
 @pytest.fixture

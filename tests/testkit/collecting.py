@@ -8,6 +8,7 @@ from typing import Any
 
 from collectors.fakeplatform import FakePlatform
 from collectors.settings import CollectorsSettings
+from monitor.settings import Settings, settings_from_dict
 
 NOW = dt.datetime(2026, 11, 28, 4, 0, tzinfo=dt.UTC)  # 2026-11-28 12:00 Asia/Shanghai
 FIXTURES = Path(__file__).resolve().parents[2] / "collectors" / "fakeplatform" / "fixtures"
@@ -34,3 +35,17 @@ def make_settings(fake: FakePlatform, **overrides: Any) -> CollectorsSettings:
     }
     values.update(overrides)
     return CollectorsSettings.model_validate(values)
+
+
+def weibo_settings(fake: FakePlatform, *, retry: bool = True, **sections: Any) -> Settings:
+    """Whole settings reading weibo from the fake without a politeness wait; ``retry=False``:
+    a platform that is down fails at once. Other sections (``sentiment={...}``) as given."""
+    collectors: dict[str, Any] = {
+        "per_host_min_interval_seconds": 0,
+        "weibo": {"base_url": fake.url},
+    }
+    if retry:
+        collectors.update(retry_backoff_seconds=0.01, retry_backoff_max_seconds=0.02)
+    else:
+        collectors["retry_attempts"] = 0
+    return settings_from_dict({"collectors": collectors, **sections})
