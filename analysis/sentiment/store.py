@@ -11,11 +11,10 @@ import json
 import os
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
-from analysis.sentiment.linear import LinearModel
+if TYPE_CHECKING:
+    from analysis.sentiment.linear import LinearModel
 
 FORMAT = "govmon-sentiment-hashed-linear/1"
 CURRENT = "current.json"
@@ -32,8 +31,14 @@ def _atomic_write(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
+# numpy, scipy and rjieba are imported by the functions that read or write a model: every
+# analysis asks which model is current (its inputs' fingerprint), most never load one.
+
+
 def save_model(model: LinearModel, model_dir: Path) -> Path:
     """Write the model into ``model_dir/trained-<hash>/`` and return that folder."""
+    import numpy as np
+
     folder = model_dir / f"trained-{model.fingerprint()}"
     folder.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(
@@ -65,6 +70,10 @@ def read_meta(folder: Path) -> dict[str, Any]:
 
 def load_model(folder: Path) -> LinearModel:
     """Read a model folder written by ``save_model``."""
+    import numpy as np
+
+    from analysis.sentiment.linear import LinearModel
+
     meta = read_meta(folder)
     try:
         with np.load(folder / "model.npz", allow_pickle=False) as arrays:

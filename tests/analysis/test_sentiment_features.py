@@ -3,6 +3,10 @@ on them, and a saved model must score as it did when it was trained)."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import numpy as np
 import pytest
 from sklearn.feature_extraction.text import HashingVectorizer
@@ -54,3 +58,16 @@ def test_hashed_rows_are_sklearns() -> None:
     for ours, theirs in zip(_hashers(2**20), _sklearn(), strict=True):
         a, b = ours.transform(texts), theirs.transform(texts)
         assert a.shape == b.shape and (a != b).nnz == 0
+
+
+def test_asking_for_the_current_model_loads_no_numeric_library(tmp_path: Path) -> None:
+    """Every analysis asks which model is current (its inputs' fingerprint); a run with nothing
+    new must not pay for importing numpy, scipy and jieba's dictionary to learn it."""
+    code = (
+        "import sys; from pathlib import Path; "
+        "from analysis.sentiment.store import current_model_folder; "
+        f"current_model_folder(Path({str(tmp_path)!r})); "
+        "print(sorted(m for m in ('numpy', 'scipy', 'rjieba', 'sklearn') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
