@@ -17,10 +17,10 @@ logit = model logit + emoticon_weight × sum of emoticon polarities.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import pairwise
+from itertools import pairwise, repeat
 from operator import add
 from typing import Any
 
@@ -78,20 +78,27 @@ def word_features(text: str) -> list[str]:
     return [*words, *map(" ".join, pairwise(words))]
 
 
-def _hashers(n_features: int) -> tuple[Any, Any]:
-    from sklearn.feature_extraction.text import HashingVectorizer
+class HashedFeatures:
+    """What ``HashingVectorizer(analyzer=features, alternate_sign=False, norm=None)`` gives,
+    from scikit-learn's FeatureHasher fed (feature, 1) pairs made at C speed: the vectorizer
+    wraps every feature of every text in a Python generator, a fifth of scoring's CPU."""
 
-    common: dict[str, Any] = {
-        "n_features": n_features,
-        "alternate_sign": False,
-        "norm": None,
-        "dtype": np.float32,
-    }
-    # The features of CHAR_NGRAMS and WORD_NGRAMS, hashed by scikit-learn.
-    return (
-        HashingVectorizer(analyzer=char_features, **common),
-        HashingVectorizer(analyzer=word_features, **common),
-    )
+    def __init__(self, features: Callable[[str], list[str]], n_features: int) -> None:
+        from sklearn.feature_extraction import FeatureHasher
+
+        self._features = features
+        self._hasher = FeatureHasher(
+            n_features, input_type="pair", alternate_sign=False, dtype=np.float32
+        )
+
+    def transform(self, texts: Sequence[str]) -> csr_matrix:
+        pairs = (zip(self._features(text), repeat(1)) for text in texts)
+        return csr_matrix(self._hasher.transform(pairs))
+
+
+def _hashers(n_features: int) -> tuple[HashedFeatures, HashedFeatures]:
+    """The features of CHAR_NGRAMS and WORD_NGRAMS, hashed by scikit-learn."""
+    return HashedFeatures(char_features, n_features), HashedFeatures(word_features, n_features)
 
 
 def _tfidf(counts: csr_matrix, idf: npt.NDArray[np.float32]) -> csr_matrix:
