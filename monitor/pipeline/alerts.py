@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import itertools
+import json
 import logging
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable
@@ -21,7 +23,19 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from sqlalchemy import Engine, Row, bindparam, insert, or_, select, update
+from sqlalchemy import (
+    Engine,
+    Row,
+    Text,
+    bindparam,
+    insert,
+    literal,
+    or_,
+    select,
+    type_coerce,
+    update,
+)
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, sessionmaker
 
 from alerts import (
@@ -130,7 +144,16 @@ def _evidence(values: Iterable[Any]) -> tuple[Evidence, ...]:
     return tuple(out)
 
 
-def finding_from_row(row: FindingRow | Row[Any], unit: str | None, account: str | None) -> Finding:
+def finding_from_row(
+    row: FindingRow | Row[Any],
+    unit: str | None,
+    account: str | None,
+    evidence: Any = None,
+    data: Any = None,
+) -> Finding:
+    """``evidence`` and ``data``: the row's, when read separately (see ``_told_findings``)."""
+    evidence = row.evidence if evidence is None else evidence
+    data = row.data if data is None else data
     return Finding(
         rule=row.rule,
         article=row.article,
@@ -143,8 +166,8 @@ def finding_from_row(row: FindingRow | Row[Any], unit: str | None, account: str 
         account=account,
         since=row.since,
         deadline=row.deadline,
-        evidence=_evidence(row.evidence or ()),
-        data=dict(row.data or {}),
+        evidence=_evidence(evidence or ()),
+        data=dict(data or {}),
     )
 
 
@@ -314,6 +337,24 @@ def _read(session: Session) -> _Stored:
     )
 
 
+# What a message restates of a finding (``finding_from_row``): not its bookkeeping columns.
+_TOLD = (
+    "dedup_key",
+    "rule",
+    "article",
+    "subject_type",
+    "subject_key",
+    "severity",
+    "summary",
+    "evidence",
+    "data",
+    "since",
+    "deadline",
+    "unit_id",
+    "account_id",
+)
+
+
 def _told_findings(
     session: Session, decisions: list[Decision], stored: _Stored
 ) -> dict[str, Finding]:
@@ -326,6 +367,9 @@ def _told_findings(
     if not keys:
         return {}
     table = FindingRow.__table__
+    columns = [
+        type_coerce(table.c[name], Text) if name in _JSON else table.c[name] for name in _TOLD
+    ]
     if len(keys) * 2 > len(stored.finding_ids):
         parts: Iterable[Any] = [table.c.state == "open"]
     else:
@@ -333,20 +377,36 @@ def _told_findings(
         parts = (table.c.id.in_(part) for part in chunks(ids, 900))
     whole: dict[str, Finding] = {}
     for where in parts:
-        for r in session.execute(select(table).where(where)):
+        for r in session.execute(select(*columns).where(where)).all():
             if r.dedup_key in keys:
-                whole[r.dedup_key] = finding_from_row(r, stored.unit_of(r), stored.account_of(r))
+                whole[r.dedup_key] = finding_from_row(
+                    r, stored.unit_of(r), stored.account_of(r), _json(r.evidence), _json(r.data)
+                )
     return whole
 
 
-def _persist(
-    session: Session, decisions: list[Decision], stored: _Stored, told: dict[str, Finding]
-) -> list[Decision]:
-    """Store each decision's alert — changed ones in one bulk UPDATE, new ones in one bulk
-    INSERT — and return the decisions with the row ids filled in, and the findings ``told``
-    in place of the ones read for deciding."""
+_JSON = frozenset({"evidence", "data"})
+_DECODE = json.JSONDecoder().raw_decode
+
+
+def _json(value: Any) -> Any:
+    """A JSON column read as it is stored: text on SQLite, decoded here with the decoder's
+    own ``raw_decode`` (``json.loads`` scans for whitespace around it first, which cost
+    more than the decoding for ~100k small values); PostgreSQL's driver has decoded it."""
+    if not isinstance(value, str):
+        return value
+    try:
+        return _DECODE(value)[0]
+    except ValueError:  # not as SQLAlchemy writes it (e.g. leading whitespace)
+        return json.loads(value)
+
+
+def _persist(session: Session, decisions: list[Decision], stored: _Stored) -> None:
+    """Store each decision's alert — changed ones in one bulk UPDATE, new ones by INSERT …
+    SELECT (``_insert_alerts``) — and note the new rows' ids in ``stored.alert_ids`` (the
+    decisions are not copied to hold them: ~50k of them in a first check)."""
     updates: list[dict[str, Any]] = []
-    inserts: list[dict[str, Any]] = []
+    new: list[tuple[int, tuple[Any, ...]]] = []
     for decision in decisions:
         state = decision.alert
         key = state.dedup_key
@@ -359,22 +419,20 @@ def _persist(
         if finding_id is None:  # cannot happen: a new alert comes from an open finding
             log.warning("告警 %s 没有对应的发现记录，跳过", key)
             continue
-        inserts.append({"finding_id": finding_id, **state_values(state)})
+        new.append((finding_id, tuple(getattr(state, name) for name in _STATE_COLUMNS)))
+    conn = session.connection()
     if updates:
         statement = (
             update(Alert)
             .where(Alert.id == bindparam("alert_id"))
             .values({name: bindparam(name) for name in _STATE_COLUMNS})
         )
-        session.connection().execute(statement, updates)
-    if inserts:
-        conn = session.connection()
-        for part in chunks(inserts, 5000):
-            conn.execute(insert(Alert), list(part))
-        ids = {row["finding_id"] for row in inserts}
+        conn.execute(statement, updates)
+    if new:
+        _insert_alerts(conn, new)
         by_finding = {
             finding_id: alert_id
-            for part in chunks(sorted(ids), 900)
+            for part in chunks(sorted(finding_id for finding_id, _ in new), 900)
             for alert_id, finding_id in conn.execute(
                 select(Alert.id, Alert.finding_id).where(Alert.finding_id.in_(part))
             )
@@ -382,19 +440,25 @@ def _persist(
         key_of_finding = {v: k for k, v in stored.finding_ids.items()}
         for finding_id, alert_id in by_finding.items():
             stored.alert_ids[key_of_finding[finding_id]] = alert_id
-    out: list[Decision] = []
-    for decision in decisions:
-        state = decision.alert
-        alert_id = stored.alert_ids.get(state.dedup_key)
-        if alert_id is None:
-            continue
-        alert = state if state.id == alert_id else dataclasses.replace(state, id=alert_id)
-        finding = told.get(state.dedup_key, decision.finding)
-        unchanged = alert is state and finding is decision.finding
-        out.append(
-            decision if unchanged else dataclasses.replace(decision, alert=alert, finding=finding)
-        )
-    return out
+
+
+def _insert_alerts(conn: Connection, new: list[tuple[int, tuple[Any, ...]]]) -> None:
+    """New alerts, (finding id, ``_STATE_COLUMNS`` values) each, as INSERT … SELECT from
+    their findings: alerts opened by one run share their values (one clock, a few severities),
+    so each stretch of equal values is bound once per statement, not once per alert (a first
+    check opens ~50k). Inserted in the given order, which gives the rows their ids; columns
+    left NULL are not named."""
+    alerts, findings = Alert.__table__.c, FindingRow.__table__.c
+    for values, stretch in itertools.groupby(new, key=lambda pair: pair[1]):
+        named = [(name, v) for name, v in zip(_STATE_COLUMNS, values, strict=True) if v is not None]
+        constants = [literal(v, alerts[name].type).label(name) for name, v in named]
+        for part in chunks([finding_id for finding_id, _ in stretch], 900):
+            rows = select(findings.id, *constants).where(findings.id.in_(part))
+            conn.execute(
+                insert(Alert).from_select(
+                    ["finding_id", *(name for name, _ in named)], rows.order_by(findings.id)
+                )
+            )
 
 
 def channel_display(ref: str, settings: Settings, tree: UnitTree) -> str:
@@ -408,12 +472,11 @@ def channel_display(ref: str, settings: Settings, tree: UnitTree) -> str:
 def _write_outbox(
     session: Session,
     outgoing: list[Outgoing],
-    decisions: list[Decision],
+    ids: dict[str, int],
     tree: UnitTree,
     settings: Settings,
     now: dt.datetime,
 ) -> list[PlannedDelivery]:
-    ids = {d.alert.dedup_key: d.alert.id for d in decisions}
     unit_ids = {name: id_ for name, id_ in session.execute(select(Unit.name, Unit.id))}
     written: list[PlannedDelivery] = []
     for item in outgoing:
@@ -473,11 +536,21 @@ def check_in_session(
         evaluated_rules=rules,
         closures=stored.closed,
     )
-    decisions = _persist(session, decisions, stored, _told_findings(session, decisions, stored))
-    outgoing = plan(decisions, tree, settings.alerts, now, stored.account_names, stored.gone)
+    told = _told_findings(session, decisions, stored)
+    _persist(session, decisions, stored)
+    outgoing = plan(
+        [d for d in decisions if d.dedup_key in stored.alert_ids],  # stored, as it should be
+        tree,
+        settings.alerts,
+        now,
+        stored.account_names,
+        stored.gone,
+        alert_ids=stored.alert_ids,
+        told=told,
+    )
     summary = CheckSummary(findings=len(stored.findings))
     summary.actions.update(d.action for d in decisions)
-    summary.deliveries = _write_outbox(session, outgoing, decisions, tree, settings, now)
+    summary.deliveries = _write_outbox(session, outgoing, stored.alert_ids, tree, settings, now)
     return summary
 
 
