@@ -28,6 +28,7 @@ from sqlalchemy import (
     Row,
     Text,
     bindparam,
+    func,
     insert,
     literal,
     or_,
@@ -53,11 +54,13 @@ from alerts import (
     plan,
 )
 from alerts.recheck import items_to_payload
+from analysis.collection_gaps import SILENCE_RULES
 from analysis.findings import Evidence, Finding
 from monitor.calendar import work_calendar
 from monitor.db.models import Account, Alert, Delivery, FindingRow, Unit
 from monitor.settings import Settings
 from monitor.settings.secrets import register_secret
+from monitor.store.collection_state import load_gaps
 from monitor.store.upsert import chunks
 
 log = logging.getLogger(__name__)
@@ -222,6 +225,7 @@ def store_state(alert: Alert, state: AlertState) -> None:
 class _Stored:
     """What the run reads: open findings, the alerts that matter, names of units/accounts."""
 
+    whole: bool  # the open findings were read whole (as told), not only what deciding needs
     findings: list[Finding]
     finding_ids: dict[str, int]
     alerts: dict[str, AlertState]
@@ -241,7 +245,8 @@ class _Stored:
 
 
 # What deciding needs of an open finding; the rest (summary, evidence, data…) is read only
-# for the findings a message tells of (``_told_findings``): mostly none of ~50k in a run.
+# for the findings a message tells of (``_told_findings``): mostly none of ~50k in a run —
+# or nearly all in a first check, when they are read whole at once (``_read``).
 _DECIDING = (
     "id",
     "dedup_key",
@@ -273,24 +278,6 @@ def _read(session: Session) -> _Stored:
         return accounts.get(row.account_id) if row.account_id is not None else None
 
     findings_table = FindingRow.__table__
-    columns = [findings_table.c[name] for name in _DECIDING]
-    open_rows = session.execute(
-        select(*columns).where(findings_table.c.state == "open").order_by(findings_table.c.id)
-    ).all()
-    findings = [
-        Finding(
-            rule=r.rule,
-            article=r.article,
-            subject_type=r.subject_type,
-            subject_key=r.subject_key,
-            dedup_key=r.dedup_key,
-            severity=r.severity,
-            summary="",
-            unit=unit_of(r),
-            account=account_of(r),
-        )
-        for r in open_rows
-    ]
     # The alerts that can change: unresolved ones, and resolved ones whose finding is back.
     query = (
         select(
@@ -311,6 +298,34 @@ def _read(session: Session) -> _Stored:
         alert_ids[row.dedup_key] = row.id
         if row.finding_state != "open":
             not_open.append(row.dedup_key)
+    is_open = findings_table.c.state == "open"
+    opened = session.scalar(select(func.count()).select_from(findings_table).where(is_open))
+    # Most open findings without an alert (a first check): nearly all will be told, so they
+    # are read whole now rather than twice (``_told_findings``).
+    whole = len(alerts) * 2 < (opened or 0)
+    names = ("id", *_TOLD) if whole else _DECIDING
+    columns = [_column(findings_table, name) for name in names]
+    open_rows = session.execute(select(*columns).where(is_open).order_by(findings_table.c.id)).all()
+    if whole:
+        findings = [
+            finding_from_row(r, unit_of(r), account_of(r), _json(r.evidence), _json(r.data))
+            for r in open_rows
+        ]
+    else:
+        findings = [
+            Finding(
+                rule=r.rule,
+                article=r.article,
+                subject_type=r.subject_type,
+                subject_key=r.subject_key,
+                dedup_key=r.dedup_key,
+                severity=r.severity,
+                summary="",
+                unit=unit_of(r),
+                account=account_of(r),
+            )
+            for r in open_rows
+        ]
     # The findings of alerts that may now resolve or close, as last seen: a "已解决" line
     # restates what went, and a finding closed unsolved gets no "已解决" at all. Few per run.
     gone: dict[str, Finding] = {}
@@ -324,6 +339,7 @@ def _read(session: Session) -> _Stored:
                 closed[r.dedup_key] = str((r.data or {}).get("closure") or "已关闭")
     rules_present = set(session.scalars(select(FindingRow.rule).distinct()))
     return _Stored(
+        whole=whole,
         findings=findings,
         finding_ids={r.dedup_key: r.id for r in open_rows},
         alerts=alerts,
@@ -366,10 +382,10 @@ def _told_findings(
     }
     if not keys:
         return {}
+    if stored.whole:
+        return {f.dedup_key: f for f in stored.findings if f.dedup_key in keys}
     table = FindingRow.__table__
-    columns = [
-        type_coerce(table.c[name], Text) if name in _JSON else table.c[name] for name in _TOLD
-    ]
+    columns = [_column(table, name) for name in _TOLD]
     if len(keys) * 2 > len(stored.finding_ids):
         parts: Iterable[Any] = [table.c.state == "open"]
     else:
@@ -387,6 +403,11 @@ def _told_findings(
 
 _JSON = frozenset({"evidence", "data"})
 _DECODE = json.JSONDecoder().raw_decode
+
+
+def _column(table: Any, name: str) -> Any:
+    """A findings column as read: the JSON ones as their text, decoded by ``_json``."""
+    return type_coerce(table.c[name], Text) if name in _JSON else table.c[name]
 
 
 def _json(value: Any) -> Any:
@@ -526,6 +547,14 @@ def check_in_session(
     stored = _read(session)
     tree = load_tree(session, settings)
     rules = stored.rules_present if evaluated_rules is None else set(evaluated_rules)
+    # STYLE 18: what the analysis carries unseen for an account it cannot read now — the same
+    # gaps it used — is not escalated as if the unit were ignoring it.
+    blind = load_gaps(session, settings.collectors, now)
+    unseen = {
+        f.dedup_key
+        for f in stored.findings
+        if f.account is not None and f.account in blind and f.rule in SILENCE_RULES
+    }
     decisions = evaluate(
         stored.findings,
         stored.alerts,
@@ -535,6 +564,7 @@ def check_in_session(
         tree,
         evaluated_rules=rules,
         closures=stored.closed,
+        unseen=unseen,
     )
     told = _told_findings(session, decisions, stored)
     _persist(session, decisions, stored)
