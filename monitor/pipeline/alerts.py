@@ -53,6 +53,7 @@ from alerts import (
     message_for,
     plan,
 )
+from alerts.policy import unseen_reason
 from alerts.recheck import items_to_payload
 from analysis.collection_gaps import SILENCE_RULES
 from analysis.findings import Evidence, Finding
@@ -566,6 +567,11 @@ def check_in_session(
         closures=stored.closed,
         unseen=unseen,
     )
+    held = [
+        d for d in decisions if d.dedup_key in unseen and d.reason == unseen_reason(d.alert.rule)
+    ]
+    if held:
+        log.info("%d 条告警的账号目前无法采集：%s", len(held), held[0].reason)
     told = _told_findings(session, decisions, stored)
     _persist(session, decisions, stored)
     outgoing = plan(
