@@ -148,16 +148,18 @@ def _evidence(values: Iterable[Any]) -> tuple[Evidence, ...]:
     return tuple(out)
 
 
+def _as_read(value: Any) -> Any:
+    return value
+
+
 def finding_from_row(
     row: FindingRow | Row[Any],
     unit: str | None,
     account: str | None,
-    evidence: Any = None,
-    data: Any = None,
+    decode: Callable[[Any], Any] = _as_read,
 ) -> Finding:
-    """``evidence`` and ``data``: the row's, when read separately (see ``_told_findings``)."""
-    evidence = row.evidence if evidence is None else evidence
-    data = row.data if data is None else data
+    """``decode``: for the JSON columns when they are read as text (``_column``, ``_json``)."""
+    evidence, data = decode(row.evidence), decode(row.data)
     return Finding(
         rule=row.rule,
         article=row.article,
@@ -308,10 +310,7 @@ def _read(session: Session) -> _Stored:
     columns = [_column(findings_table, name) for name in names]
     open_rows = session.execute(select(*columns).where(is_open).order_by(findings_table.c.id)).all()
     if whole:
-        findings = [
-            finding_from_row(r, unit_of(r), account_of(r), _json(r.evidence), _json(r.data))
-            for r in open_rows
-        ]
+        findings = [finding_from_row(r, unit_of(r), account_of(r), _json) for r in open_rows]
     else:
         findings = [
             Finding(
@@ -397,7 +396,7 @@ def _told_findings(
         for r in session.execute(select(*columns).where(where)).all():
             if r.dedup_key in keys:
                 whole[r.dedup_key] = finding_from_row(
-                    r, stored.unit_of(r), stored.account_of(r), _json(r.evidence), _json(r.data)
+                    r, stored.unit_of(r), stored.account_of(r), _json
                 )
     return whole
 
