@@ -12,13 +12,15 @@ channel names, never a URL: webhook keys and passwords stay in the settings and 
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
+import gc
 import itertools
 import json
 import logging
 from collections import Counter
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -589,6 +591,21 @@ def check_in_session(
     return summary
 
 
+@contextlib.contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """The cyclic garbage collector paused for the check: a first check builds hundreds of
+    thousands of small objects (findings, alert states, message items) that reference counting
+    frees, and the collector's repeated passes over the growing heap cost about a fifth of its
+    CPU time (peak memory unchanged). It resumes afterwards, if it was on."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
+
+
 def run_check(
     engine: Engine,
     settings: Settings,
@@ -607,7 +624,7 @@ def run_check(
         log.info("告警已在配置中关闭（alerts.enabled = false），跳过评估")
         return CheckSummary(dry_run=dry_run)
     sessions = sessionmaker(engine, expire_on_commit=False)
-    with sessions() as session:
+    with _no_cycle_collection(), sessions() as session:
         summary = check_in_session(session, settings, now, evaluated_rules)
         summary.dry_run = dry_run
         if dry_run:
