@@ -90,11 +90,17 @@ def item_from(
     tree: UnitTree,
     account_names: dict[str, str] | None = None,
     gone: dict[str, Finding] | None = None,
+    *,
+    alert_id: int | None = None,
+    finding: Finding | None = None,
 ) -> AlertItem:
     """The message line of a decision that notifies: its finding, or, for a resolution, the
-    finding as it was last seen (``gone``, by dedup key) so the line restates what went."""
+    finding as it was last seen (``gone``, by dedup key) so the line restates what went.
+
+    ``alert_id`` and ``finding``, when given, stand for the decision's (the row id once
+    stored, the finding read whole): cheaper than a copy of each of ~50k decisions."""
     alert = decision.alert
-    finding = decision.finding
+    finding = finding or decision.finding
     resolving = decision.action == "resolve"
     if finding is None and resolving and gone:
         finding = gone.get(alert.dedup_key)
@@ -127,7 +133,7 @@ def item_from(
         level=level,
         level_unit=chain[level] if level else "",
         evidence=evidence.text if evidence else "",
-        alert_id=alert.id,
+        alert_id=alert.id if alert_id is None else alert_id,
         resolved_at=alert.resolved_at if resolving else None,
         resolved_how=resolved_how(alert.rule, finding.data if finding else None)
         if resolving

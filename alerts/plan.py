@@ -8,7 +8,7 @@ that recipient and the earliest time it may be sent (the end of quiet hours, or 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from alerts.items import AlertItem, item_from
@@ -49,9 +49,15 @@ def plan(
     now: dt.datetime,
     account_names: dict[str, str] | None = None,
     gone: dict[str, Finding] | None = None,
+    *,
+    alert_ids: Mapping[str, int] | None = None,
+    told: Mapping[str, Finding] | None = None,
 ) -> list[Outgoing]:
     """``gone``: the findings of alerts being resolved, as last seen (by dedup key), so a
-    "已解决" line restates what was resolved."""
+    "已解决" line restates what was resolved. ``alert_ids`` (the stored rows' ids) and
+    ``told`` (the findings read whole), by dedup key, stand for the decisions' own."""
+    alert_ids = alert_ids or {}
+    told = told or {}
     # Ordered sets (dicts): tens of thousands of items must not be compared pairwise.
     buckets: dict[Route, dict[AlertItem, None]] = {}
     # The routes depend on the unit, the level and whether the rule is the operator's: worked
@@ -60,8 +66,16 @@ def plan(
     for decision in decisions:
         if decision.notify is None:
             continue
-        item = item_from(decision, tree, account_names, gone)
         alert = decision.alert
+        key = alert.dedup_key
+        item = item_from(
+            decision,
+            tree,
+            account_names,
+            gone,
+            alert_id=alert_ids.get(key),
+            finding=told.get(key),
+        )
         where = (is_operator_rule(alert.rule), alert.unit, alert.escalation_level)
         if where not in routes:
             routes[where] = alert_routes(

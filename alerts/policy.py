@@ -15,6 +15,10 @@ mirror the ``alerts`` table) and hands the decisions that notify to :func:`alert
   still resolved (and reported) when the finding goes.
 - A rule switched off in settings opens nothing; its open alerts are closed without a message
   (``silence``).
+- A finding govmon carries unseen (``unseen``: a silence finding — 长期未更新, 未转发, 提问未
+  回复 — of an account it cannot read now) keeps its level and is not re-sent: whether the
+  unit acted cannot be seen (STYLE 18), and the operator has the 账号采集失败 finding. Once the
+  account is read again, escalation goes on by the working days open, as before.
 - A finding closed without being solved (``closed``: a question past tracking, or deleted by
   its author) closes its alert without a message too: it was never solved, so no "已解决".
 """
@@ -31,7 +35,7 @@ from alerts.routing import UnitTree
 from alerts.rules import URGENT_BY_DEFAULT
 from alerts.settings import AlertsSettings
 from analysis.findings import Finding, Severity
-from analysis.labels import is_operator_rule
+from analysis.labels import citation, is_operator_rule, rule_title
 from analysis.workdays import WorkCalendar
 
 AlertStatus = Literal["open", "acknowledged", "resolved"]
@@ -101,6 +105,26 @@ def rule_urgent(rule: str, settings: AlertsSettings) -> bool:
     return rule in URGENT_BY_DEFAULT if configured is None else configured
 
 
+class _RuleChoices:
+    """Each rule's alert settings (on? severity? urgent?), looked up once per run rather than
+    for each of tens of thousands of findings."""
+
+    def __init__(self, settings: AlertsSettings) -> None:
+        self.settings = settings
+        self.known: dict[str, tuple[bool, Severity | None, bool]] = {}
+
+    def __call__(self, rule: str) -> tuple[bool, Severity | None, bool]:
+        known = self.known.get(rule)
+        if known is None:
+            configured = self.settings.rule(rule)
+            urgent = rule_urgent(rule, self.settings)
+            known = self.known[rule] = (configured.enabled, configured.severity, urgent)
+        return known
+
+    def enabled(self, rule: str) -> bool:
+        return self(rule)[0]
+
+
 def escalation_level(
     opened_at: dt.datetime,
     now: dt.datetime,
@@ -137,30 +161,38 @@ def evaluate(
     tree: UnitTree,
     evaluated_rules: Collection[str] | None = None,
     closures: Mapping[str, str] | None = None,
+    unseen: Collection[str] = frozenset(),
 ) -> list[Decision]:
     """Decisions for every finding that holds and every unresolved alert.
 
     ``alerts`` are the stored alerts by dedup key; ``evaluated_rules`` the rules that ran this
     time (None: all) — an alert of a rule that did not run is left as it is; ``closures`` the
-    findings closed unsolved (dedup key → why, e.g. "逾期未答复（已过追踪期）").
+    findings closed unsolved (dedup key → why, e.g. "逾期未答复（已过追踪期）"); ``unseen``
+    the dedup keys of findings carried while their account cannot be read (not escalated).
     """
     closures = closures or {}
     deadlines = _SameDeadlines(calendar)
+    choices = _RuleChoices(settings)
     decisions: list[Decision] = []
     holding: set[str] = set()
     for finding in findings:
         if finding.dedup_key in holding:
             continue
         holding.add(finding.dedup_key)
-        if not settings.rule(finding.rule).enabled:
+        enabled, severity, urgent = choices(finding.rule)
+        if not enabled:
             continue
-        decisions.append(
-            _holding(finding, alerts.get(finding.dedup_key), now, deadlines, settings, tree)
+        alert = alerts.get(finding.dedup_key)
+        decision = _holding(
+            finding, alert, now, deadlines, settings, tree, severity or finding.severity, urgent
         )
+        if finding.dedup_key in unseen and decision.action in ("escalate", "resend"):
+            decision = _unseen(finding, alert, decision)
+        decisions.append(decision)
     for key, alert in alerts.items():
-        if (key in holding and settings.rule(alert.rule).enabled) or alert.state == "resolved":
+        if (key in holding and choices.enabled(alert.rule)) or alert.state == "resolved":
             continue
-        if not settings.rule(alert.rule).enabled:
+        if not choices.enabled(alert.rule):
             closed = dataclasses.replace(alert, state="resolved", resolved_at=now)
             decisions.append(Decision("silence", closed, None, "规则已在设置中停用，告警关闭"))
             continue
@@ -191,9 +223,11 @@ def _holding(
     calendar: Deadlines,
     settings: AlertsSettings,
     tree: UnitTree,
+    severity: Severity,
+    urgent: bool,
 ) -> Decision:
-    severity = rule_severity(finding, settings)
-    urgent = rule_urgent(finding.rule, settings)
+    """``severity`` and ``urgent``: the finding's as the settings make them (``rule_severity``,
+    ``rule_urgent``)."""
     if alert is None or alert.state == "resolved":
         fresh = AlertState(
             dedup_key=finding.dedup_key,
@@ -238,6 +272,28 @@ def _holding(
             finding,
         )
     return Decision("keep", current, None, "仍未解决，未到重发时间", finding)
+
+
+def unseen_reason(rule: str) -> str:
+    """Why the alert of a carried silence finding stays as it is (Chinese, for the log)."""
+    return (
+        f"{citation(rule)}：{rule_title('collection_failing')}，无法确认单位是否已处理，"
+        "暂停升级和重发，待恢复采集后按未解决的工作日数继续"
+    )
+
+
+def _unseen(finding: Finding, alert: AlertState | None, decision: Decision) -> Decision:
+    """The decision kept back: the stored alert (with its current severity and unit) as it
+    was — same level, not sent again."""
+    if alert is None:  # only a stored alert escalates or is re-sent
+        return decision
+    kept = dataclasses.replace(
+        decision.alert,
+        escalation_level=alert.escalation_level,
+        last_sent_at=alert.last_sent_at,
+        send_count=alert.send_count,
+    )
+    return Decision("keep", kept, None, unseen_reason(finding.rule), finding)
 
 
 def acknowledge(alert: AlertState, now: dt.datetime, by: str = "") -> AlertState:

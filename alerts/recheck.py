@@ -32,19 +32,17 @@ RESOLVED_MEANWHILE = "发送前复核：消息所列的告警在等待发送期�
 NEVER_ANNOUNCED = "发送前复核：所报“已解决”的告警此前未通知过该收件人，不再发送"
 
 
-_FIELDS = tuple(f.name for f in dataclasses.fields(AlertItem))
-
-
 def items_to_payload(unit: str, items: Sequence[AlertItem]) -> dict[str, Any]:
     """What the outbox keeps beside a message so that it can be checked and rendered again.
-    (Its fields are plain values: read directly, not through ``dataclasses.asdict``, whose
-    deep copies cost seconds for the tens of thousands of items of a first check.)"""
+    (Its fields are plain values: copied as they are, not through ``dataclasses.asdict``,
+    whose deep copies cost seconds for the tens of thousands of items of a first check.)"""
     rows = []
     for item in items:
-        row = {name: getattr(item, name) for name in _FIELDS}
+        row = dict(vars(item))  # the fields, in their order (a plain dataclass)
         for name in _TIMES:
-            if isinstance(row[name], dt.datetime):
-                row[name] = row[name].isoformat()
+            value = row[name]
+            if isinstance(value, dt.datetime):
+                row[name] = value.isoformat()
         rows.append(row)
     return {"unit": unit, "items": rows}
 

@@ -35,12 +35,19 @@ class UnitTree:
     def __init__(self, units: Iterable[UnitContact], top_unit: str) -> None:
         self.units = {u.name: u for u in units}
         self.top_unit = top_unit
+        self._chains: dict[str | None, list[str]] = {}
 
     def get(self, name: str) -> UnitContact:
         return self.units.get(name) or UnitContact(name=name)
 
     def chain(self, unit: str | None) -> list[str]:
-        """The unit, its parent, … up to the top unit (cycle-safe; unknown unit → the top)."""
+        """The unit, its parent, … up to the top unit (cycle-safe; unknown unit → the top).
+        Worked out once per unit: a run asks for each of tens of thousands of alerts."""
+        if unit not in self._chains:
+            self._chains[unit] = self._walk(unit)
+        return list(self._chains[unit])
+
+    def _walk(self, unit: str | None) -> list[str]:
         chain: list[str] = []
         current = unit
         while current and current not in chain:

@@ -42,11 +42,14 @@ _EDGE_UNDERSCORE = re.compile(r"(?<![0-9A-Za-z])_|_(?![0-9A-Za-z])")
 def plain(value: object, limit: int = DEFAULT_LIMIT) -> str:
     """One line of printable text, at most ``limit`` characters."""
     text = "" if value is None else str(value)
-    text = "".join(
-        " " if unicodedata.category(c) in ("Cc", "Zl", "Zp") else c
-        for c in text
-        if unicodedata.category(c) not in ("Cf", "Co", "Cs") or c == "\u200d"
-    )
+    # Printable text has no character of the categories below (nor any but ASCII space of
+    # Z*): most texts, kept as they are without a look at each character.
+    if not text.isprintable():
+        text = "".join(
+            " " if unicodedata.category(c) in ("Cc", "Zl", "Zp") else c
+            for c in text
+            if unicodedata.category(c) not in ("Cf", "Co", "Cs") or c == "\u200d"
+        )
     text = _SPACE.sub(" ", text).strip()
     if len(text) > limit:
         text = text[: limit - 1].rstrip() + "…"

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from analysis.findings import Finding, make_key
 from monitor.db.models import Account, Alert, Delivery, Unit
-from monitor.pipeline.alerts import acknowledge_alert, run_check
+from monitor.pipeline.alerts import CheckSummary, acknowledge_alert, run_check
 from monitor.pipeline.outbox import send_due
 from monitor.settings import Settings, settings_from_dict
 from monitor.store.findings import resolve_absent, save_findings
@@ -80,6 +80,16 @@ def sessions(db_sessions: sessionmaker[Session]) -> sessionmaker[Session]:
     return db_sessions
 
 
+def check(engine: Engine, settings: Settings, **options: Any) -> CheckSummary:
+    """``run_check`` just after a collection that read every account: the units' silence is
+    seen, so it escalates (an account that cannot be read is held back: STYLE 18,
+    test_unseen_alert_not_escalated.py)."""
+    now = options["clock"]()
+    with engine.begin() as conn:
+        conn.execute(Account.__table__.update().values(last_collected_at=now))
+    return run_check(engine, settings, **options)
+
+
 def store(sessions: sessionmaker[Session], findings: list[Finding], now: dt.datetime) -> None:
     with sessions.begin() as session:
         save_findings(session, findings, now.astimezone(dt.UTC))
@@ -105,7 +115,7 @@ def test_an_alert_opens_once_across_runs(
 ) -> None:
     settings = make_settings(tmp_path)
     store(sessions, [stale()], MONDAY)
-    first = run_check(db_engine, settings, clock=at(MONDAY))
+    first = check(db_engine, settings, clock=at(MONDAY))
     assert first.actions["open"] == 1
     (delivery,) = deliveries(sessions)
     assert delivery.kind == "alert"
@@ -120,7 +130,7 @@ def test_an_alert_opens_once_across_runs(
 
     # The finding is found again by the next analysis: the same alert, no new message.
     store(sessions, [stale()], MONDAY + dt.timedelta(hours=2))
-    again = run_check(db_engine, settings, clock=at(MONDAY + dt.timedelta(hours=2)))
+    again = check(db_engine, settings, clock=at(MONDAY + dt.timedelta(hours=2)))
     assert again.actions == {"keep": 1} and again.deliveries == []
     assert len(alerts(sessions)) == 1 and len(deliveries(sessions)) == 1
 
@@ -130,11 +140,11 @@ def test_an_open_alert_is_sent_again_after_the_interval(
 ) -> None:
     settings = make_settings(tmp_path, resend_interval_workdays=3)
     store(sessions, [stale(severity="info")], MONDAY)  # info never escalates
-    run_check(db_engine, settings, clock=at(MONDAY))
+    check(db_engine, settings, clock=at(MONDAY))
     wednesday = MONDAY + dt.timedelta(days=2)
-    assert run_check(db_engine, settings, clock=at(wednesday)).actions == {"keep": 1}
+    assert check(db_engine, settings, clock=at(wednesday)).actions == {"keep": 1}
     thursday = MONDAY + dt.timedelta(days=3)  # three working days after Monday
-    summary = run_check(db_engine, settings, clock=at(thursday))
+    summary = check(db_engine, settings, clock=at(thursday))
     assert summary.actions == {"resend": 1}
     assert [d.kind for d in deliveries(sessions)] == ["alert", "alert"]
     assert "提醒" in deliveries(sessions)[1].payload["text"]
@@ -147,21 +157,21 @@ def test_a_resolved_finding_resolves_its_alert_and_says_so_once(
 ) -> None:
     settings = make_settings(tmp_path)
     store(sessions, [stale()], MONDAY)
-    run_check(db_engine, settings, clock=at(MONDAY))
+    check(db_engine, settings, clock=at(MONDAY))
     later = MONDAY + dt.timedelta(hours=5)
     resolve(sessions, "stale_account", later)
-    summary = run_check(db_engine, settings, clock=at(later))
+    summary = check(db_engine, settings, clock=at(later))
     assert summary.actions == {"resolve": 1}
     resolution = deliveries(sessions)[-1]
     assert resolution.kind == "resolution" and "已解决" in resolution.payload["text"]
     (alert,) = alerts(sessions)
     assert alert.state == "resolved" and alert.resolution_reported_at is not None
-    assert run_check(db_engine, settings, clock=at(later + dt.timedelta(days=7))).deliveries == []
+    assert check(db_engine, settings, clock=at(later + dt.timedelta(days=7))).deliveries == []
     assert len(deliveries(sessions)) == 2
 
     # Back again: the same alert row reopens and is announced anew.
     store(sessions, [stale()], later + dt.timedelta(days=8))
-    back = run_check(db_engine, settings, clock=at(later + dt.timedelta(days=8)))
+    back = check(db_engine, settings, clock=at(later + dt.timedelta(days=8)))
     assert back.actions == {"reopen": 1}
     assert [a.state for a in alerts(sessions)] == ["open"]
 
@@ -171,9 +181,9 @@ def test_only_rules_that_ran_can_resolve(
 ) -> None:
     settings = make_settings(tmp_path)
     store(sessions, [stale()], MONDAY)
-    run_check(db_engine, settings, clock=at(MONDAY))
+    check(db_engine, settings, clock=at(MONDAY))
     resolve(sessions, "stale_account", MONDAY)
-    summary = run_check(db_engine, settings, clock=at(MONDAY), evaluated_rules={"harmful_comment"})
+    summary = check(db_engine, settings, clock=at(MONDAY), evaluated_rules={"harmful_comment"})
     assert summary.actions == {} and [a.state for a in alerts(sessions)] == ["open"]
 
 
@@ -185,11 +195,11 @@ def test_escalation_after_working_days_across_national_day(
     settings = make_settings(tmp_path, escalation_workdays={"overdue": 3})
     opened = dt.datetime(2026, 9, 30, 10, 0, tzinfo=SHANGHAI)
     store(sessions, [stale(severity="overdue")], opened)
-    run_check(db_engine, settings, clock=at(opened))
+    check(db_engine, settings, clock=at(opened))
     for day in (dt.datetime(2026, 10, 7, 12, 0, tzinfo=SHANGHAI), opened.replace(month=10, day=9)):
-        assert run_check(db_engine, settings, clock=at(day)).actions == {"keep": 1}
+        assert check(db_engine, settings, clock=at(day)).actions == {"keep": 1}
     tenth = dt.datetime(2026, 10, 10, 10, 0, tzinfo=SHANGHAI)
-    summary = run_check(db_engine, settings, clock=at(tenth))
+    summary = check(db_engine, settings, clock=at(tenth))
     assert summary.actions == {"escalate": 1}
     (alert,) = alerts(sessions)
     assert alert.escalation_level == 1
@@ -204,7 +214,7 @@ def test_quiet_hours_hold_ordinary_alerts_and_send_urgent_ones_at_once(
     settings = make_settings(tmp_path)  # quiet 22:00–07:00 Beijing time by default
     night = dt.datetime(2026, 3, 2, 23, 0, tzinfo=SHANGHAI)
     store(sessions, [stale(), harmful()], night)
-    run_check(db_engine, settings, clock=at(night))
+    check(db_engine, settings, clock=at(night))
     urgent, waiting = deliveries(sessions)
     assert urgent.next_attempt_at is None and "有害信息" in urgent.payload["text"]
     morning = dt.datetime(2026, 3, 3, 7, 0, tzinfo=SHANGHAI)
@@ -223,7 +233,7 @@ def test_acknowledged_alerts_stop_reminding_but_are_still_resolved(
 ) -> None:
     settings = make_settings(tmp_path)
     store(sessions, [stale()], MONDAY)
-    run_check(db_engine, settings, clock=at(MONDAY))
+    check(db_engine, settings, clock=at(MONDAY))
     (alert,) = alerts(sessions)
     result = acknowledge_alert(db_engine, alert.id, MONDAY.astimezone(dt.UTC), "张三")
     assert result is not None and result.before == "open"
@@ -231,10 +241,10 @@ def test_acknowledged_alerts_stop_reminding_but_are_still_resolved(
     assert acknowledge_alert(db_engine, alert.id + 99, MONDAY.astimezone(dt.UTC)) is None
 
     next_week = MONDAY + dt.timedelta(days=14)
-    assert run_check(db_engine, settings, clock=at(next_week)).actions == {"keep": 1}
+    assert check(db_engine, settings, clock=at(next_week)).actions == {"keep": 1}
     assert len(deliveries(sessions)) == 1
     resolve(sessions, "stale_account", next_week)
-    assert run_check(db_engine, settings, clock=at(next_week)).actions == {"resolve": 1}
+    assert check(db_engine, settings, clock=at(next_week)).actions == {"resolve": 1}
     assert deliveries(sessions)[-1].kind == "resolution"
 
 
@@ -242,9 +252,9 @@ def test_a_rule_switched_off_closes_its_alerts_silently(
     sessions: sessionmaker[Session], db_engine: Engine, tmp_path: Path
 ) -> None:
     store(sessions, [stale()], MONDAY)
-    run_check(db_engine, make_settings(tmp_path), clock=at(MONDAY))
+    check(db_engine, make_settings(tmp_path), clock=at(MONDAY))
     off = make_settings(tmp_path, rules={"stale_account": {"enabled": False}})
-    summary = run_check(db_engine, off, clock=at(MONDAY + dt.timedelta(hours=1)))
+    summary = check(db_engine, off, clock=at(MONDAY + dt.timedelta(hours=1)))
     assert summary.actions == {"silence": 1} and summary.deliveries == []
     assert [a.state for a in alerts(sessions)] == ["resolved"]
 
@@ -253,7 +263,7 @@ def test_dry_run_writes_nothing(
     sessions: sessionmaker[Session], db_engine: Engine, tmp_path: Path
 ) -> None:
     store(sessions, [stale(), harmful()], MONDAY)
-    summary = run_check(db_engine, make_settings(tmp_path), clock=at(MONDAY), dry_run=True)
+    summary = check(db_engine, make_settings(tmp_path), clock=at(MONDAY), dry_run=True)
     assert summary.dry_run and summary.actions == {"open": 2}
     (planned,) = summary.deliveries
     assert planned.delivery_id is None and planned.items == 2 and planned.urgent
@@ -270,7 +280,7 @@ def test_unknown_unit_goes_to_the_top_unit_and_accounts_are_named(
         [stale(account="weibo:2", unit="高速公路管理局"), stale("rss:x", "无名单位")],
         MONDAY,
     )
-    run_check(db_engine, make_settings(tmp_path), clock=at(MONDAY))
+    check(db_engine, make_settings(tmp_path), clock=at(MONDAY))
     by_unit = {d.recipient.split(" ")[0]: d for d in deliveries(sessions)}
     assert set(by_unit) == {"高速公路管理局", "厅办公室"}
     assert "高速公路微博" in by_unit["高速公路管理局"].payload["text"]
@@ -297,7 +307,7 @@ def test_routes_name_channels_without_their_secrets(
         unit = session.scalars(select(Unit).where(Unit.name == "高速公路管理局")).one()
         unit.wecom_webhook = "wecom://registry-secret-key-4242"
     store(sessions, [stale(), stale(account="weibo:2", unit="高速公路管理局")], MONDAY)
-    run_check(db_engine, settings, clock=at(MONDAY))
+    check(db_engine, settings, clock=at(MONDAY))
     rows = {d.channel_ref: d for d in deliveries(sessions)}
     assert set(rows) == {"settings:office", "registry:高速公路管理局"}
     assert rows["settings:office"].channel_display == "wecom://***"
@@ -311,5 +321,5 @@ def test_alerts_switched_off_evaluate_nothing(
     sessions: sessionmaker[Session], db_engine: Engine, tmp_path: Path
 ) -> None:
     store(sessions, [stale()], MONDAY)
-    summary = run_check(db_engine, make_settings(tmp_path, enabled=False), clock=at(MONDAY))
+    summary = check(db_engine, make_settings(tmp_path, enabled=False), clock=at(MONDAY))
     assert summary.actions == {} and alerts(sessions) == [] and deliveries(sessions) == []
