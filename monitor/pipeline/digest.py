@@ -50,6 +50,7 @@ from monitor.pipeline.analyze import add_sentiment, text_cache
 from monitor.settings import Settings
 from monitor.store.collection_state import load_gaps
 from monitor.store.frames import load_frames
+from monitor.store.text_results import StoredTextCache
 
 log = logging.getLogger(__name__)
 
@@ -199,7 +200,11 @@ def load_inputs(
         gaps = load_gaps(session, settings.collectors, seen_until)  # STYLE 18
     calendar = work_calendar(settings)
     scorer = TextScorer.from_settings(settings.rules, settings.questions)
-    scored, _stats = scorer.score_comments(frames.comments, text_cache(), None)
+    # The per-text verdicts `govmon analyze` stored are read, not computed again.
+    cache = StoredTextCache(text_cache())
+    with engine.connect() as conn:
+        cache.load(conn, scorer.cache_keys(frames.posts.iloc[:0], frames.comments))
+    scored, _stats = scorer.score_comments(frames.comments, cache, None)
     answers = match_answers(scored, scored["is_question"], calendar)
     rumours = None
     if settings.rumours.enabled:
