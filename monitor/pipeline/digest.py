@@ -56,6 +56,14 @@ log = logging.getLogger(__name__)
 
 Clock = Callable[[], dt.datetime]
 Progress = Callable[[str, int, int], None]
+# Comment columns read only to match answers to questions and to find rumours.
+_THREADING_ONLY = (
+    "platform",
+    "platform_comment_id",
+    "parent_platform_id",
+    "root_platform_id",
+    "author_name",
+)
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 
 
@@ -206,6 +214,7 @@ def load_inputs(
         cache.load(conn, scorer.cache_keys(frames.posts.iloc[:0], frames.comments))
     scored, _stats = scorer.score_comments(frames.comments, cache, None)
     answers = match_answers(scored, scored["is_question"], calendar)
+    del scored, cache  # the scored copy of every comment
     rumours = None
     if settings.rumours.enabled:
         if progress is not None:
@@ -218,6 +227,9 @@ def load_inputs(
             settings.rumours,
             units=frames.units,
         )
+    # What only the threading of answers and rumours read, dropped before the scopes are built
+    # (a province week holds ~40 MiB of these strings).
+    comments = frames.comments.drop(columns=list(_THREADING_ONLY), errors="ignore")
     finder: TopicFinder | None = None
     if settings.topics.enabled:
         topic_settings = weekly_settings(settings.topics, settings.digest.topic_baseline_days)
@@ -238,7 +250,7 @@ def load_inputs(
         units=frames.units,
         accounts=frames.accounts,
         posts=frames.posts,
-        comments=frames.comments,
+        comments=comments,
         snapshots=frames.snapshots,
         answers=answers,
         findings=findings,
