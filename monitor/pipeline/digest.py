@@ -47,6 +47,7 @@ from monitor.db.models import Account, Delivery, Digest, FindingClosure, Finding
 from monitor.errors import InputError
 from monitor.pipeline.alerts import channel_display, load_tree
 from monitor.pipeline.analyze import add_sentiment, text_cache
+from monitor.pipeline.digest_gc import frozen_between_collections
 from monitor.settings import Settings
 from monitor.store.collection_state import load_gaps
 from monitor.store.frames import load_frames
@@ -477,27 +478,34 @@ def run_digest(
     if unit is not None:
         with sessions() as session:
             unit_ids = [_unit_id(session, unit)]
-    inputs = load_inputs(engine, settings, week, progress, now=now)
-    root = (out_dir or settings.digest.out_dir) / week
-    with sessions() as session:
-        tree = load_tree(session, settings)
-    # Built and written one at a time: a digest's data and charts are dropped once it is stored.
-    total = len(unit_ids) if unit_ids is not None else 1 + len(digest_units(inputs))
-    for index, data in enumerate(build_digests(inputs, unit_ids)):
-        if progress is not None:
-            progress("生成周报", index, total)
-        folder = root / scope_folder(data.scope)
-        rendered, files = render_files(data, settings, folder)
-        hash_ = content_hash(data, rendered)
-        with sessions.begin() as session:
-            changed = _store(session, data, files, hash_, now)
-            if send:
-                written, skipped = queue_digest(session, data, rendered, files, settings, tree, now)
-                summary.deliveries += written
-                summary.already_queued += skipped
-        summary.built.append(
-            BuiltDigest(data.scope, data.unit_id, folder, files, hash_, changed, data.summary())
-        )
+    with frozen_between_collections() as freeze:
+        freeze()  # the modules and settings
+        inputs = load_inputs(engine, settings, week, progress, now=now)
+        freeze()
+        root = (out_dir or settings.digest.out_dir) / week
+        with sessions() as session:
+            tree = load_tree(session, settings)
+        # Built and written one at a time: a digest's data and charts are dropped once it is stored.
+        total = len(unit_ids) if unit_ids is not None else 1 + len(digest_units(inputs))
+        for index, data in enumerate(build_digests(inputs, unit_ids)):
+            if progress is not None:
+                progress("生成周报", index, total)
+            folder = root / scope_folder(data.scope)
+            rendered, files = render_files(data, settings, folder)
+            hash_ = content_hash(data, rendered)
+            with sessions.begin() as session:
+                changed = _store(session, data, files, hash_, now)
+                if send:
+                    written, skipped = queue_digest(
+                        session, data, rendered, files, settings, tree, now
+                    )
+                    summary.deliveries += written
+                    summary.already_queued += skipped
+            summary.built.append(
+                BuiltDigest(data.scope, data.unit_id, folder, files, hash_, changed, data.summary())
+            )
+            if index == 0:
+                freeze()  # the tokens and features the first scope counted for every scope
     if progress is not None:
         progress("生成周报", total, total)
     log.info("digest: %s", summary.describe())
