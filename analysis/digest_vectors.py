@@ -16,6 +16,7 @@ from __future__ import annotations
 from array import array
 from collections import Counter
 from collections.abc import Sequence
+from typing import cast
 
 import numpy as np
 from scipy import sparse
@@ -49,23 +50,33 @@ class RunVectors:
         self._words = array("i")
         self._word_arrays: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None
 
-    def _row(self, tokens: TextTokens) -> int:
-        row = self._rows.get(id(tokens))
-        if row is not None:
-            return row
+    def _count(self, new: Sequence[TextTokens]) -> None:
+        """Count the features and words of texts new to the run, a row each, in order."""
         self._arrays = None  # views of the arrays about to grow (which they would refuse)
-        counted = Counter(tokens.features())  # in the order the features first appear
-        new_id = self._term_ids.setdefault
-        self._ids.extend([new_id(feature, len(self._term_ids)) for feature in counted])
-        self._counts.extend(counted.values())
-        self._starts.append(len(self._ids))
         self._word_arrays = None
-        new_word = self._word_ids.setdefault
-        self._words.extend([new_word(w, len(self._word_ids)) for w in dict.fromkeys(tokens.words)])
-        self._word_starts.append(len(self._words))
-        row = self._rows[id(tokens)] = len(self._held)
-        self._held.append(tokens)
-        return row
+        term_ids, word_ids = self._term_ids, self._word_ids
+        term_of, word_of = term_ids.get, word_ids.get
+        ids, counts, starts = self._ids, self._counts, self._starts
+        words, word_starts = self._words, self._word_starts
+        rows, held = self._rows, self._held
+        for tokens in new:
+            counted = Counter(tokens.features())  # in the order the features first appear
+            known = list(map(term_of, counted))
+            if None in known:  # a feature new to the run gets the next number
+                ids.extend([term_ids.setdefault(f, len(term_ids)) for f in counted])
+            else:
+                ids.extend(cast(list[int], known))
+            counts.extend(counted.values())
+            starts.append(len(ids))
+            distinct = dict.fromkeys(tokens.words)
+            known = list(map(word_of, distinct))
+            if None in known:
+                words.extend([word_ids.setdefault(w, len(word_ids)) for w in distinct])
+            else:
+                words.extend(cast(list[int], known))
+            word_starts.append(len(words))
+            rows[id(tokens)] = len(held)
+            held.append(tokens)
 
     def _as_arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         if self._arrays is None:
@@ -85,7 +96,10 @@ class RunVectors:
         known = self._rows.get
         found_rows = [known(id(t)) for t in tokens]
         if None in found_rows:
-            found_rows = [self._row(t) for t in tokens]
+            # Each text new to the run once (a scope may hold the same token object twice).
+            new = {id(t): t for t, row in zip(tokens, found_rows, strict=True) if row is None}
+            self._count(list(new.values()))
+            found_rows = [known(id(t)) for t in tokens]
         return np.asarray(found_rows, dtype=np.int64)
 
     def __call__(self, tokens: Sequence[TextTokens]) -> sparse.csr_matrix:
@@ -96,21 +110,25 @@ class RunVectors:
             return vectorize(tokens)[1]  # sklearn's own answer where it has no vocabulary
         entries, owner = _entries(starts, rows, lengths)
         terms, values = ids[entries], counts[entries]
-        # sklearn's numbering: the order in which the texts first show each term.
-        found, first = np.unique(terms, return_index=True)
-        met = np.empty(len(found), dtype=np.int64)
-        met[np.argsort(first, kind="stable")] = np.arange(len(found))
-        position = np.searchsorted(found, terms)
-        documents = np.bincount(position, minlength=len(found))
+        del entries
+        # Counted over the run's term numbers (no sorting of the entries): in how many texts
+        # each term is, and where it is first met (sklearn numbers terms in that order).
+        vocabulary = len(self._term_ids)
+        documents = np.bincount(terms, minlength=vocabulary)
         kept = documents >= 2  # min_df=2
         if not kept.any():
             return vectorize(tokens)[1]
-        keep = kept[position]
-        terms, values, owner, position = terms[keep], values[keep], owner[keep], position[keep]
-        # Within a text, entries in the order the terms were met; columns numbered
-        # alphabetically among the kept terms.
-        order = np.lexsort((met[position], owner))
-        kept_terms = found[kept]
+        first = np.full(vocabulary, len(terms), dtype=np.int64)
+        np.minimum.at(first, terms, np.arange(len(terms), dtype=np.int64))
+        found = np.flatnonzero(documents)
+        met = np.empty(vocabulary, dtype=np.int64)
+        met[found[np.argsort(first[found], kind="stable")]] = np.arange(len(found))
+        keep = kept[terms]
+        terms, values, owner = terms[keep], values[keep], owner[keep]
+        # Within a text, entries in the order the terms were met (a text holds a term once);
+        # columns numbered alphabetically among the kept terms.
+        order = np.argsort(owner * len(found) + met[terms], kind="stable")
+        kept_terms = np.flatnonzero(kept)
         column = np.empty(len(self._alphabetical), dtype=np.int64)
         column[kept_terms[np.argsort(self._alphabetical[kept_terms], kind="stable")]] = np.arange(
             len(kept_terms)
@@ -146,10 +164,12 @@ class RunVectors:
             return words_held(tokens)  # sklearn's own answer where it has no vocabulary
         entries, owner = _entries(starts, rows, lengths)
         ranks = rank[ids[entries]]
-        shown = np.unique(ranks)  # the scope's words, alphabetical
+        present = np.zeros(len(rank), dtype=bool)
+        present[ranks] = True
+        shown = np.flatnonzero(present)  # the scope's words, alphabetical
         vocabulary = alphabetical[shown]
         held = sparse.csr_matrix(
-            (np.ones(len(ranks)), (owner, np.searchsorted(shown, ranks))),
+            (np.ones(len(ranks)), (owner, (np.cumsum(present) - 1)[ranks])),
             shape=(len(rows), len(shown)),
         )
         return held, vocabulary

@@ -21,11 +21,11 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
 from analysis.topics.features import TextTokens
+from analysis.topics.single_pass import single_pass
 
 # Texts' tokens → their TF-IDF rows, as ``vectorize`` gives them (a caller clustering many
 # overlapping sets of texts may count their features once, analysis/digest_vectors.py).
 Vectors = Callable[[Sequence[TextTokens]], sparse.csr_matrix]
-SINGLE_PASS_BATCH = 256
 # Rows compared with every centre at a time: the block is dense (rows × centres, and a province
 # window has thousands of centres), 2048 rows cost ~90 MiB at the peak of a cold analysis.
 NEAREST_BLOCK = 512
@@ -83,56 +83,6 @@ def agglomerative(matrix: sparse.csr_matrix, max_distance: float) -> np.ndarray:
         return labels
     tree = linkage(_condensed_distances(matrix[has]), method="average")
     labels[has] = fcluster(tree, t=max_distance, criterion="distance") - 1
-    return labels
-
-
-def single_pass(
-    matrix: sparse.csr_matrix, order: Sequence[int], min_similarity: float
-) -> np.ndarray:
-    """Each row, in ``order``, joins the most similar centre (≥ ``min_similarity``) or starts one."""
-    n = matrix.shape[0]
-    labels = np.full(n, -1, dtype=np.int64)
-    sums: sparse.csr_matrix | None = None  # centre sums, one row per cluster
-    ordered = [i for i in order if matrix.indptr[i + 1] > matrix.indptr[i]]
-    for lo in range(0, len(ordered), SINGLE_PASS_BATCH):
-        rows = np.asarray(ordered[lo : lo + SINGLE_PASS_BATCH])
-        batch = matrix[rows]
-        k = 0 if sums is None else sums.shape[0]
-        to_old = (
-            (batch @ normalize(sums).T).toarray() if sums is not None else np.zeros((len(rows), 0))
-        )
-        within = (batch @ batch.T).toarray()
-        # Each row's nearest old centre at once; only the batch's new seeds go row by row.
-        old_best = to_old.argmax(axis=1) if k else None
-        seeds = np.empty(len(rows), dtype=np.int64)  # positions that started a new cluster
-        n_seeds = 0
-        for p, row in enumerate(rows.tolist()):
-            best, best_sim = -1, min_similarity
-            if old_best is not None:
-                j = int(old_best[p])
-                if to_old[p, j] >= best_sim:
-                    best, best_sim = j, float(to_old[p, j])
-            if n_seeds:
-                # The last seed of the highest similarity, as a scan keeping ties' later one.
-                sims = within[p, seeds[:n_seeds]]
-                top = sims.max()
-                if top >= best_sim:
-                    best = k + n_seeds - 1 - int(np.argmax(sims[::-1] == top))
-            if best < 0:
-                best = k + n_seeds
-                seeds[n_seeds] = p
-                n_seeds += 1
-            labels[row] = best
-        members = sparse.csr_matrix(
-            (np.ones(len(rows), dtype=np.float32), (labels[rows], np.arange(len(rows)))),
-            shape=(k + n_seeds, len(rows)),
-        )
-        added = members @ batch
-        if sums is None:
-            sums = sparse.csr_matrix(added)
-        else:
-            grown = sparse.vstack([sums, sparse.csr_matrix((n_seeds, sums.shape[1]))])
-            sums = sparse.csr_matrix(grown + added)
     return labels
 
 

@@ -47,14 +47,24 @@ from monitor.db.models import Account, Delivery, Digest, FindingClosure, Finding
 from monitor.errors import InputError
 from monitor.pipeline.alerts import channel_display, load_tree
 from monitor.pipeline.analyze import add_sentiment, text_cache
+from monitor.pipeline.digest_gc import frozen_between_collections
 from monitor.settings import Settings
 from monitor.store.collection_state import load_gaps
 from monitor.store.frames import load_frames
+from monitor.store.text_results import StoredTextCache
 
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], dt.datetime]
 Progress = Callable[[str, int, int], None]
+# Comment columns read only to match answers to questions and to find rumours.
+_THREADING_ONLY = (
+    "platform",
+    "platform_comment_id",
+    "parent_platform_id",
+    "root_platform_id",
+    "author_name",
+)
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 
 
@@ -199,8 +209,13 @@ def load_inputs(
         gaps = load_gaps(session, settings.collectors, seen_until)  # STYLE 18
     calendar = work_calendar(settings)
     scorer = TextScorer.from_settings(settings.rules, settings.questions)
-    scored, _stats = scorer.score_comments(frames.comments, text_cache(), None)
+    # The per-text verdicts `govmon analyze` stored are read, not computed again.
+    cache = StoredTextCache(text_cache())
+    with engine.connect() as conn:
+        cache.load(conn, scorer.cache_keys(frames.posts.iloc[:0], frames.comments))
+    scored, _stats = scorer.score_comments(frames.comments, cache, None)
     answers = match_answers(scored, scored["is_question"], calendar)
+    del scored, cache  # the scored copy of every comment
     rumours = None
     if settings.rumours.enabled:
         if progress is not None:
@@ -213,6 +228,9 @@ def load_inputs(
             settings.rumours,
             units=frames.units,
         )
+    # What only the threading of answers and rumours read, dropped before the scopes are built
+    # (a province week holds ~40 MiB of these strings).
+    comments = frames.comments.drop(columns=list(_THREADING_ONLY), errors="ignore")
     finder: TopicFinder | None = None
     if settings.topics.enabled:
         topic_settings = weekly_settings(settings.topics, settings.digest.topic_baseline_days)
@@ -233,7 +251,7 @@ def load_inputs(
         units=frames.units,
         accounts=frames.accounts,
         posts=frames.posts,
-        comments=frames.comments,
+        comments=comments,
         snapshots=frames.snapshots,
         answers=answers,
         findings=findings,
@@ -460,27 +478,34 @@ def run_digest(
     if unit is not None:
         with sessions() as session:
             unit_ids = [_unit_id(session, unit)]
-    inputs = load_inputs(engine, settings, week, progress, now=now)
-    root = (out_dir or settings.digest.out_dir) / week
-    with sessions() as session:
-        tree = load_tree(session, settings)
-    # Built and written one at a time: a digest's data and charts are dropped once it is stored.
-    total = len(unit_ids) if unit_ids is not None else 1 + len(digest_units(inputs))
-    for index, data in enumerate(build_digests(inputs, unit_ids)):
-        if progress is not None:
-            progress("生成周报", index, total)
-        folder = root / scope_folder(data.scope)
-        rendered, files = render_files(data, settings, folder)
-        hash_ = content_hash(data, rendered)
-        with sessions.begin() as session:
-            changed = _store(session, data, files, hash_, now)
-            if send:
-                written, skipped = queue_digest(session, data, rendered, files, settings, tree, now)
-                summary.deliveries += written
-                summary.already_queued += skipped
-        summary.built.append(
-            BuiltDigest(data.scope, data.unit_id, folder, files, hash_, changed, data.summary())
-        )
+    with frozen_between_collections() as freeze:
+        freeze()  # the modules and settings
+        inputs = load_inputs(engine, settings, week, progress, now=now)
+        freeze()
+        root = (out_dir or settings.digest.out_dir) / week
+        with sessions() as session:
+            tree = load_tree(session, settings)
+        # Built and written one at a time: a digest's data and charts are dropped once it is stored.
+        total = len(unit_ids) if unit_ids is not None else 1 + len(digest_units(inputs))
+        for index, data in enumerate(build_digests(inputs, unit_ids)):
+            if progress is not None:
+                progress("生成周报", index, total)
+            folder = root / scope_folder(data.scope)
+            rendered, files = render_files(data, settings, folder)
+            hash_ = content_hash(data, rendered)
+            with sessions.begin() as session:
+                changed = _store(session, data, files, hash_, now)
+                if send:
+                    written, skipped = queue_digest(
+                        session, data, rendered, files, settings, tree, now
+                    )
+                    summary.deliveries += written
+                    summary.already_queued += skipped
+            summary.built.append(
+                BuiltDigest(data.scope, data.unit_id, folder, files, hash_, changed, data.summary())
+            )
+            if index == 0:
+                freeze()  # the tokens and features the first scope counted for every scope
     if progress is not None:
         progress("生成周报", total, total)
     log.info("digest: %s", summary.describe())

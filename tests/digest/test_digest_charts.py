@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -123,3 +124,32 @@ def test_scopes_showing_the_same_rows_draw_a_chart_once(monkeypatch: pytest.Monk
     assert unit == system
     charts.digest_charts(days[:6], ranking, questions)  # another week's days: drawn again
     assert len(drawn) == 6
+
+
+def test_a_text_measured_for_one_chart_is_not_measured_again_for_the_next(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Charts of one size share a renderer, which remembers the size of each text it laid out:
+    the second of two charts with the same labels measures none of them again, and its image
+    is the one drawn with a renderer of its own."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
+
+    font = digest_fonts.chinese_font()
+    days, _ranking, _questions = _charts_of_a_busy_week()
+    measured: list[str] = []
+    original = RendererAgg.get_text_width_height_descent
+
+    def counting(self: RendererAgg, s: str, *args: Any, **kwargs: Any) -> Any:
+        measured.append(s)
+        return original(self, s, *args, **kwargs)
+
+    monkeypatch.setattr(RendererAgg, "get_text_width_height_descent", counting)
+    monkeypatch.setattr(charts._Canvas, "_local", threading.local())  # no renderer yet
+    first = charts.daily_chart(days, font)
+    assert measured
+    measured.clear()
+    second = charts.daily_chart(list(reversed(days))[::-1], font)
+    assert measured == []
+    assert second == first
+    monkeypatch.setattr(charts, "_Canvas", FigureCanvasAgg)
+    assert charts.daily_chart(days, font) == first
