@@ -47,7 +47,7 @@ from monitor.db.models import Account, Delivery, Digest, FindingClosure, Finding
 from monitor.errors import InputError
 from monitor.pipeline.alerts import channel_display, load_tree
 from monitor.pipeline.analyze import add_sentiment, text_cache
-from monitor.pipeline.digest_gc import frozen_between_collections
+from monitor.pipeline.gc_freeze import frozen_between_collections
 from monitor.settings import Settings
 from monitor.store.collection_state import load_gaps
 from monitor.store.frames import load_frames

@@ -13,7 +13,7 @@ from testkit.digest_week import NOW, WEEK, settings_for
 
 from monitor.pipeline import digest as digest_module
 from monitor.pipeline.digest import run_digest
-from monitor.pipeline.digest_gc import frozen_between_collections
+from monitor.pipeline.gc_freeze import frozen_between_collections
 
 
 def test_the_run_s_inputs_are_frozen_while_scopes_are_built(
