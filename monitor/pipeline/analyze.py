@@ -234,6 +234,25 @@ def _complete(
     since: dt.date | None,
     progress: Progress | None,
 ) -> AnalyzeSummary:
+    """The whole window analysed, what it holds for the whole run (frames, per-text results)
+    kept out of the cycle collector's passes (monitor/pipeline/gc_freeze.py): at province
+    scale those passes were about a seventh of a cold run."""
+    from monitor.pipeline.gc_freeze import frozen_between_collections
+
+    with frozen_between_collections() as freeze:
+        freeze()  # the modules and settings
+        return _complete_run(engine, settings, now, inputs, since, progress, freeze)
+
+
+def _complete_run(
+    engine: Engine,
+    settings: Settings,
+    now: dt.datetime,
+    inputs: str,
+    since: dt.date | None,
+    progress: Progress | None,
+    freeze: Callable[[], None],
+) -> AnalyzeSummary:
     from analysis.activity import Period
     from analysis.collection_gaps import SILENCE_RULES
     from analysis.compliance.engine import run_analysis
@@ -265,6 +284,7 @@ def _complete(
         summary.posts, summary.comments = len(frames.posts), len(frames.comments)
         summary.sentiment_scored = add_sentiment(session, settings, frames, progress, first.window)
         blind = frozenset(load_gaps(session, settings.collectors, now))  # STYLE 18
+    freeze()  # the window's frames and scores, held to the end
     findings: list[Finding] = []
     rules: list[str] = []
     question_at: pd.DataFrame | None = None
@@ -311,6 +331,7 @@ def _complete(
         question_at = question_moments(result.answers, calendar, settings.questions)
         stale_at = stale_moments(frames.accounts, frames.posts, now, settings.rules)
         del result  # its scored copies of the frames: memory the topics need more
+        freeze()  # the findings and per-text results, held to the end
 
     with sessions() as session:
         previous_topics = _previous(session, "hot_topic", "label")
