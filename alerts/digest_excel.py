@@ -178,7 +178,7 @@ def workbook_rows(data: DigestData) -> dict[str, tuple[list[str], list[list[Any]
                     r.volume,
                     r.authors,
                     _time(r.first_seen),
-                    "已澄清" if r.clarified else "未澄清",
+                    r.status,
                     _time(r.clarification_at),
                     r.hours_to_clarify,
                     sanitize.safe_url(r.clarification_url),

@@ -145,7 +145,7 @@ def _context(
         "s": STYLES,
         "severity": SEVERITY_LABELS,
         "bot_items": bot_items,
-        "unclarified": [r for r in data.rumours if not r.clarified],
+        "unclarified": [r for r in data.rumours if r.unclarified],
         "counts": data.summary(),
         "as_of": data.as_of_text,
     }

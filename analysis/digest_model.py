@@ -18,6 +18,9 @@ SYSTEM_SCOPE = "全系统"
 TEXT_CHARS = 200
 
 
+UNREAD_RUMOUR = "无法确认（可澄清的账号采集失败）"
+
+
 @dataclass(frozen=True)
 class Figure:
     """One headline figure with its value the week before."""
@@ -113,6 +116,21 @@ class RumourRow:
     clarification_url: str
     hours_to_clarify: float | None
     examples: tuple[TextRef, ...]
+    # Not clarified, but the accounts that could clarify it were not read (STYLE 18): not
+    # known to be unclarified, and not counted so.
+    unread: bool = False
+
+    @property
+    def unclarified(self) -> bool:
+        """Known to be unclarified: what the 未澄清 counts and lists hold."""
+        return not self.clarified and not self.unread
+
+    @property
+    def status(self) -> str:
+        """The row's state as a person reads it (the clarification's time aside)."""
+        if self.clarified:
+            return "已澄清"
+        return UNREAD_RUMOUR if self.unread else "未澄清"
 
 
 @dataclass(frozen=True)
@@ -263,7 +281,7 @@ class DigestData:
             "overview": {f.key: f.value for f in self.overview},
             "topics": len(self.topics),
             "rumours": len(self.rumours),
-            "rumours_unclarified": sum(1 for r in self.rumours if not r.clarified),
+            "rumours_unclarified": sum(1 for r in self.rumours if r.unclarified),
             "questions": sum(q.questions for q in self.questions),
             "unanswered": sum(q.unanswered for q in self.questions),
             "overdue": sum(q.overdue for q in self.questions),

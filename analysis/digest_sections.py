@@ -243,6 +243,7 @@ def rumour_rows(claims: Sequence[RumourClaim], units: set[int]) -> tuple[RumourR
                 clarification_url=c.clarification_url,
                 hours_to_clarify=hours,
                 examples=tuple(TextRef(cap(e.text), e.url, e.at) for e in c.examples),
+                unread=bool(c.unread),
             )
         )
     rows.sort(key=lambda r: (r.clarified, -r.volume, r.first_seen, r.claim))

@@ -227,6 +227,7 @@ def load_inputs(
             period.end,
             settings.rumours,
             units=frames.units,
+            blind=frozenset(gaps),  # a claim those accounts could have clarified: 无法确认
         )
     # What only the threading of answers and rumours read, dropped before the scopes are built
     # (a province week holds ~40 MiB of these strings).

@@ -7,18 +7,21 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 from testkit.collecting import weibo_settings
 
+from analysis.digest_model import UNREAD_RUMOUR
 from collectors.fakeplatform import FakeContent, FakePlatform
 from collectors.fakeplatform.content import account_from_dict
 from collectors.fakeplatform.faults import Fault
 from monitor.db.models import Account, FindingRow, Unit
 from monitor.pipeline.analyze import analyze
 from monitor.pipeline.collect import run_collection
+from monitor.pipeline.digest import run_digest
 from monitor.settings import Settings
 
 T0 = dt.datetime(2026, 11, 25, 2, 0, tzinfo=dt.UTC)  # Wednesday 10:00 in Shanghai
@@ -165,3 +168,36 @@ def test_an_open_rumour_is_carried_as_it_was_while_the_accounts_cannot_be_read(
     [after] = _rumours(db_sessions)
     assert after.state == "open"  # neither resolved …
     assert (after.last_seen, after.summary) == (before.last_seen, before.summary)  # nor renewed
+
+
+def _digest_markdown(engine: Engine, settings: Settings, clock: Clock, tmp_path: Path) -> str:
+    done = run_digest(engine, settings, clock=clock, week="2026-W48", out_dir=tmp_path, send=False)
+    system = done.built[0]
+    return "\n".join(p.read_text(encoding="utf-8") for p in sorted(system.folder.glob("*.md")))
+
+
+@pytest.mark.usefixtures("registered")
+def test_the_digest_says_unknown_not_unclarified_when_the_accounts_could_not_be_read(
+    db_engine: Engine, fake: FakePlatform, clock: Clock, tmp_path: Path
+) -> None:
+    """The digest agrees with the findings: no 谣言未澄清 finding, so no 未澄清 in the digest."""
+    settings = _settings(fake)
+    assert run_collection(db_engine, settings, clock=clock).ok == 1
+    _platform_down(db_engine, settings, fake, clock)
+    clock.now = T0 + dt.timedelta(days=1)
+    text = _digest_markdown(db_engine, settings, clock, tmp_path)
+    assert UNREAD_RUMOUR in text
+    assert "未澄清传言 0 条" in text and "**未澄清**" not in text
+
+
+@pytest.mark.usefixtures("registered")
+def test_the_digest_control_a_readable_unit_shows_unclarified(
+    db_engine: Engine, fake: FakePlatform, clock: Clock, tmp_path: Path
+) -> None:
+    settings = _settings(fake)
+    assert run_collection(db_engine, settings, clock=clock).ok == 1
+    clock.now = T0 + dt.timedelta(days=1)
+    assert run_collection(db_engine, settings, clock=clock).ok == 1
+    text = _digest_markdown(db_engine, settings, clock, tmp_path)
+    assert "未澄清传言 1 条" in text and "**未澄清**" in text
+    assert UNREAD_RUMOUR not in text
