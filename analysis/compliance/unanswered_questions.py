@@ -15,11 +15,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection
 
-import numpy as np
 import pandas as pd
 
 from analysis.compliance.subjects import account_refs, clip, py_datetimes
-from analysis.compliance.worktime import add_workdays_at, local_dates, working_hours
+from analysis.compliance.worktime import add_workdays_at, workdays_between, working_hours
 from analysis.findings import Evidence, Finding, Severity, make_key
 from analysis.labels import CLOSURE_LABELS
 from analysis.rule_settings import QuestionsSettings
@@ -105,27 +104,6 @@ def match_answers(
     return merged[ANSWER_COLUMNS].reset_index(drop=True)
 
 
-def _workdays_between(starts: pd.Series, ends: pd.Series, calendar: WorkCalendar) -> np.ndarray:
-    """Working days after each start's local date up to and including its end's."""
-    # Each distinct (start date, end date) counted once, found by array operations: tens of
-    # thousands of questions share a few hundred pairs of dates.
-    days = np.stack([_day_numbers(local_dates(starts)), _day_numbers(local_dates(ends))], axis=1)
-    pairs, which = np.unique(days, axis=0, return_inverse=True)
-    epoch = dt.date(1970, 1, 1)
-    counted = [
-        calendar.workdays_between(
-            epoch + dt.timedelta(days=int(start)), epoch + dt.timedelta(days=int(end))
-        )
-        for start, end in pairs
-    ]
-    return np.asarray(counted, dtype=int)[which.reshape(-1)] if len(days) else np.zeros(0, int)
-
-
-def _day_numbers(dates: pd.Series) -> np.ndarray:
-    """Days since 1970-01-01 of local calendar dates (midnights from ``local_dates``)."""
-    return dates.dt.tz_localize(None).to_numpy("datetime64[D]").astype(np.int64)
-
-
 def unanswered_questions(
     answers: pd.DataFrame,
     posts: pd.DataFrame,
@@ -164,7 +142,7 @@ def unanswered_questions(
         return []
     overdue_at = add_workdays_at(open_q["created_at"], settings.overdue_after_workdays, calendar)
     late = (overdue_at <= until).to_numpy()
-    waited_days = _workdays_between(open_q["created_at"], until, calendar)
+    waited_days = workdays_between(open_q["created_at"], until, calendar)
     asked = py_datetimes(open_q["created_at"])
     deadlines = py_datetimes(overdue_at.where(late, warn_at))
     ends = py_datetimes(until)

@@ -64,6 +64,23 @@ def add_workdays_at(starts: pd.Series, days: int, calendar: WorkCalendar) -> pd.
     return shifted.dt.tz_convert(dt.UTC)
 
 
+def workdays_between(starts: pd.Series, ends: pd.Series, calendar: WorkCalendar) -> np.ndarray:
+    """Working days after each start's local date up to and including its end's (as
+    :meth:`WorkCalendar.workdays_between`: 0 when the end's date is not after the start's)."""
+    start = local_dates(starts).reset_index(drop=True)
+    end = local_dates(ends).reset_index(drop=True)
+    if start.empty:
+        return np.zeros(0, dtype=int)
+    table = _day_table(min(start.min(), end.min()), max(start.max(), end.max()), calendar)
+    # Working days up to and including each day; a pair's count is the difference.
+    through = (table["before"] + table["work"]).to_numpy()
+
+    def counted(days: pd.Series) -> np.ndarray:
+        return through[table.index.get_indexer(pd.DatetimeIndex(days))]
+
+    return np.maximum(counted(end) - counted(start), 0).astype(int)
+
+
 def workdays_since(starts: pd.Series, now: dt.datetime, calendar: WorkCalendar) -> pd.Series:
     """Working days after each instant's local date up to and including today's (Shanghai)."""
     today = now.astimezone(SHANGHAI).date()

@@ -7,7 +7,7 @@ import datetime as dt
 import pandas as pd
 
 from analysis.compliance.subjects import py_datetime, py_datetimes
-from analysis.compliance.unanswered_questions import _workdays_between
+from analysis.compliance.worktime import workdays_between
 from analysis.workdays import WorkCalendar
 from monitor.calendar import work_calendar
 from monitor.settings import Settings
@@ -54,6 +54,6 @@ def test_workdays_between_is_the_calendars_count_for_each_pair() -> None:
         )
         for s, e in zip(starts, ends, strict=True)
     ]
-    assert _workdays_between(starts, ends, calendar).tolist() == expected
+    assert workdays_between(starts, ends, calendar).tolist() == expected
     assert expected[2] == 0  # an end before its start counts no working day
-    assert _workdays_between(starts[:0], ends[:0], calendar).tolist() == []
+    assert workdays_between(starts[:0], ends[:0], calendar).tolist() == []
