@@ -65,6 +65,7 @@ from monitor.db.models import Account, Alert, Delivery, FindingRow, Unit
 from monitor.settings import Settings
 from monitor.settings.secrets import register_secret
 from monitor.store.collection_state import load_gaps
+from monitor.store.findings import VALUE_COLUMNS
 from monitor.store.upsert import chunks
 
 log = logging.getLogger(__name__)
@@ -356,22 +357,9 @@ def _read(session: Session) -> _Stored:
     )
 
 
-# What a message restates of a finding (``finding_from_row``): not its bookkeeping columns.
-_TOLD = (
-    "dedup_key",
-    "rule",
-    "article",
-    "subject_type",
-    "subject_key",
-    "severity",
-    "summary",
-    "evidence",
-    "data",
-    "since",
-    "deadline",
-    "unit_id",
-    "account_id",
-)
+# What a message restates of a finding (``finding_from_row``): its key and the values a run
+# stores for it (monitor.store.findings), not its bookkeeping columns.
+_TOLD = ("dedup_key", *VALUE_COLUMNS)
 
 
 def _told_findings(

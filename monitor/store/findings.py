@@ -63,7 +63,7 @@ _SWEEPS = cast(Table, FindingSweep.__table__)
 STAYS_CLOSED = frozenset({"dismissed", "closed"})
 
 # What saving a finding writes that a later run can change: the fingerprint hashes these.
-_VALUE_COLUMNS = (
+VALUE_COLUMNS = (
     "rule",
     "article",
     "subject_type",
@@ -82,9 +82,9 @@ _SEEN_COLUMNS = ("fingerprint", "last_seen", "seen_in_sweep")
 
 
 def fingerprint(values: dict[str, Any]) -> str:
-    """A hash of a finding's stored values (``_VALUE_COLUMNS``, JSON-safe but for times)."""
+    """A hash of a finding's stored values (``VALUE_COLUMNS``, JSON-safe but for times)."""
     text = json.dumps(
-        [values[name] for name in _VALUE_COLUMNS],
+        [values[name] for name in VALUE_COLUMNS],
         ensure_ascii=False,
         sort_keys=True,
         separators=(",", ":"),
@@ -244,10 +244,10 @@ def save_findings(
             _FINDINGS,
             reopen,
             conflict=("dedup_key",),
-            update=(*_VALUE_COLUMNS, *_SEEN_COLUMNS, "state", "resolved_at"),  # first_seen stays
+            update=(*VALUE_COLUMNS, *_SEEN_COLUMNS, "state", "resolved_at"),  # first_seen stays
         )
     if kept:
-        update_columns = (*_VALUE_COLUMNS, *_SEEN_COLUMNS)
+        update_columns = (*VALUE_COLUMNS, *_SEEN_COLUMNS)
         upsert(conn, _FINDINGS, kept, conflict=("dedup_key",), update=update_columns)
     if complete:
         swept = [{"rule": rule, "swept_at": now} for rule in rules]
