@@ -96,10 +96,6 @@ class _SameDeadlines:
         return self.known[key]
 
 
-def rule_severity(finding: Finding, settings: AlertsSettings) -> Severity:
-    return settings.rule(finding.rule).severity or finding.severity
-
-
 def rule_urgent(rule: str, settings: AlertsSettings) -> bool:
     configured = settings.rule(rule).urgent
     return rule in URGENT_BY_DEFAULT if configured is None else configured
@@ -226,8 +222,8 @@ def _holding(
     severity: Severity,
     urgent: bool,
 ) -> Decision:
-    """``severity`` and ``urgent``: the finding's as the settings make them (``rule_severity``,
-    ``rule_urgent``)."""
+    """``severity`` and ``urgent``: the finding's as the settings make them (the rule's
+    configured severity, else the finding's; ``rule_urgent``)."""
     if alert is None or alert.state == "resolved":
         fresh = AlertState(
             dedup_key=finding.dedup_key,
