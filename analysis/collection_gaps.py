@@ -3,10 +3,11 @@
 One function, :func:`collection_gaps`, decides it for every output: the rules that conclude
 from what was not seen (:data:`SILENCE_RULES`) skip these accounts (no "未更新" for an account
 that was not read, no question overdue whose answer could not be seen) and their open findings
-of those rules are carried as they were, neither escalated nor resolved (so is a
+of those rules, and of the rules whose findings end when what they saw is no longer seen
+(:data:`CARRIED_RULES`), are carried as they were, neither escalated nor resolved (so is a
 ``rumour_unclarified`` finding whose unit's accounts could not be read: analysis.rumours); the
-ranking gives them
-no silence penalty, the digest shows them as "采集失败，数据不完整" and `govmon status` lists them.
+ranking gives them no silence penalty, the digest shows them as "采集失败，数据不完整" and
+`govmon status` lists them.
 """
 
 from __future__ import annotations
@@ -24,6 +25,10 @@ INCOMPLETE = "采集失败，数据不完整"
 
 # Rules whose findings say something was not seen: no post, no repost, no answer.
 SILENCE_RULES = ("stale_account", "superior_post_not_reposted", "unanswered_question")
+# Open findings of these rules about an account govmon cannot read are carried as they were:
+# the silence rules, and a negative surge, which otherwise ends as its recent posts age out of
+# the window although nobody saw the comments calm down.
+CARRIED_RULES = (*SILENCE_RULES, "negative_surge")
 
 GAP_LABELS: dict[str, str] = {
     "never": "从未采集成功",

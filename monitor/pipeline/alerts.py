@@ -57,7 +57,7 @@ from alerts import (
 )
 from alerts.policy import unseen_reason
 from alerts.recheck import items_to_payload
-from analysis.collection_gaps import SILENCE_RULES
+from analysis.collection_gaps import CARRIED_RULES
 from analysis.findings import Evidence, Finding
 from analysis.labels import account_label
 from monitor.calendar import work_calendar
@@ -544,7 +544,7 @@ def check_in_session(
     unseen = {
         f.dedup_key
         for f in stored.findings
-        if f.account is not None and f.account in blind and f.rule in SILENCE_RULES
+        if f.account is not None and f.account in blind and f.rule in CARRIED_RULES
     }
     decisions = evaluate(
         stored.findings,

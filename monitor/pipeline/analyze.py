@@ -254,7 +254,7 @@ def _complete_run(
     freeze: Callable[[], None],
 ) -> AnalyzeSummary:
     from analysis.activity import Period
-    from analysis.collection_gaps import SILENCE_RULES
+    from analysis.collection_gaps import CARRIED_RULES
     from analysis.compliance.engine import run_analysis
     from analysis.compliance.registry_rules import check_registry
     from analysis.compliance.text_flags import TextScorer
@@ -383,7 +383,7 @@ def _complete_run(
         summary.new_findings = new
         # What govmon could not see is carried as it was (STYLE 18), not resolved.
         present = [f.dedup_key for f in findings]
-        present += carried_keys(session, SILENCE_RULES, blind) + carried
+        present += carried_keys(session, CARRIED_RULES, blind) + carried
         summary.resolved = resolve_absent(session, rules, present, now)
         if since is None:  # a run over part of the window says nothing about the whole
             save_state(

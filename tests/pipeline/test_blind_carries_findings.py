@@ -1,6 +1,7 @@
 """STYLE 18 over time: when collection of an account starts failing, what govmon concluded
 from its silence is carried as it was. A long-silent account is not announced 已解决 because
-govmon stopped reading it, and a question's deadline passing unseen does not make it overdue."""
+govmon stopped reading it, a question's deadline passing unseen does not make it overdue, and a
+negative surge is not over because its comments are no longer read."""
 
 from __future__ import annotations
 
@@ -10,12 +11,13 @@ from pathlib import Path
 from sqlalchemy import Engine, select
 from testkit.one_account import one_weibo_account
 
+from analysis.texthash import text_hash
 from collectors.records import CommentRecord, PostRecord
 from monitor.db import migrate
 from monitor.db.engine import make_engine
-from monitor.db.models import Account, FindingRow
+from monitor.db.models import Account, AnalysisCache, FindingRow
 from monitor.pipeline.analyze import analyze
-from monitor.settings import settings_from_dict
+from monitor.settings import Settings, settings_from_dict
 from monitor.store.ingest import store_comments, store_posts
 
 # Thursday 2026-11-26 10:00 in Shanghai.
@@ -23,6 +25,7 @@ SEEN = dt.datetime(2026, 11, 26, 2, 0, tzinfo=dt.UTC)
 LATER = SEEN + dt.timedelta(days=5)  # Tuesday: the question would be overdue by then
 STALE = "stale_account:weibo:1"
 QUESTION = "unanswered_question:weibo:q1"
+WEEK = dt.timedelta(days=7)
 
 
 def _database(path: Path) -> Engine:
@@ -86,3 +89,96 @@ def test_a_silent_account_that_can_no_longer_be_read_is_not_announced_solved(
     assert QUESTION not in later  # its deadline passed unseen: no 逾期未答复
     assert summary.resolved == 0
     engine.dispose()
+
+
+GOOD = "谢谢及时发布，辛苦了，工作人员好样的，点赞{}"
+BAD = "太差了，又堵了三个小时，投诉没人管，气死了{}"
+SURGE = "negative_surge:weibo:1"
+
+
+def _thread(engine: Engine, post_id: str, at: dt.datetime, texts: list[str]) -> list[str]:
+    """A post published at ``at`` with comments a minute apart; the comments' text hashes."""
+    post = PostRecord("weibo", post_id, "https://m.weibo.cn/", at, published_at=at, text=post_id)
+    comments = [
+        CommentRecord(
+            "weibo",
+            f"{post_id}-{i}",
+            post_id,
+            "https://m.weibo.cn/",
+            at,
+            text=text,
+            created_at=at + dt.timedelta(minutes=i + 1),
+        )
+        for i, text in enumerate(texts)
+    ]
+    with engine.begin() as conn:
+        store_posts(conn, 1, [post], at)
+        store_comments(conn, "weibo", comments, at)
+    return [text_hash(t) for t in texts]
+
+
+def _surging(path: Path) -> tuple[Engine, Settings]:
+    """Angry comments on yesterday's post against a calm baseline two weeks back, all scored
+    and read at SEEN: a negative surge (第二十二条)."""
+    engine = make_engine(f"sqlite:///{path / 'db.db'}")
+    migrate.upgrade(engine)
+    with engine.begin() as conn:
+        one_weibo_account(conn)
+    calm = _thread(
+        engine, "calm", SEEN - dt.timedelta(days=14), [GOOD.format(i) for i in range(25)]
+    )
+    angry = _thread(
+        engine, "angry", SEEN - dt.timedelta(days=1), [BAD.format(i) for i in range(25)]
+    )
+    with engine.begin() as conn:  # scored as the trained engine or snownlp would score them
+        conn.execute(
+            AnalysisCache.__table__.insert(),
+            [
+                {"engine": "snownlp-default", "text_hash": h, "score": score, "label": label}
+                for hashes, score, label in ((calm, 0.9, "positive"), (angry, 0.05, "negative"))
+                for h in hashes
+            ],
+        )
+        conn.execute(Account.__table__.update().values(last_collected_at=SEEN))
+    settings = settings_from_dict(
+        {
+            "general": {"data_dir": str(path / "data")},
+            "digest": {"out_dir": str(path / "digests")},
+            "sentiment": {"engine": "snownlp"},
+            "topics": {"enabled": False},
+            "rumours": {"enabled": False},
+        }
+    )
+    analyze(engine, settings, clock=lambda: SEEN)
+    assert _findings(engine)[SURGE] == ("open", "warning")
+    return engine, settings
+
+
+def test_a_negative_surge_is_not_over_because_govmon_stopped_reading_the_comments(
+    tmp_path: Path,
+) -> None:
+    """A week later the angry post has left the rule's recent window. Read meanwhile, that
+    means the surge is over; unread, govmon cannot tell, so the finding stays as it was."""
+    (tmp_path / "read").mkdir()
+    read, settings = _surging(tmp_path / "read")
+    with read.begin() as conn:
+        conn.execute(Account.__table__.update().values(last_collected_at=SEEN + WEEK))
+    analyze(read, settings, clock=lambda: SEEN + WEEK)
+    assert _findings(read)[SURGE][0] == "resolved"
+    read.dispose()
+
+    (tmp_path / "unread").mkdir()
+    unread, settings = _surging(tmp_path / "unread")
+    with unread.begin() as conn:  # every collection since has failed
+        conn.execute(
+            Account.__table__.update().values(
+                consecutive_failures=40,
+                failing_since=SEEN + dt.timedelta(hours=1),
+                last_error_kind="network",
+                last_error="无法连接 m.weibo.cn",
+            )
+        )
+    summary = analyze(unread, settings, clock=lambda: SEEN + WEEK)
+    assert _findings(unread)[SURGE] == ("open", "warning")
+    assert summary.resolved == 0
+    unread.dispose()
