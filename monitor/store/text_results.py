@@ -8,7 +8,7 @@ The analysis side keys each result ``<kind>:<word lists' fingerprint>:<text hash
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Iterable, Iterator, MutableMapping
+from collections.abc import Collection, Iterable, Iterator, MutableMapping, Sequence
 from typing import Any
 
 from sqlalchemy import delete, select
@@ -66,10 +66,10 @@ class StoredTextCache(MutableMapping[str, tuple[object, ...]]):
 
     def save(self, conn: Connection, now: dt.datetime) -> int:
         """Store what was computed since the last save; returns how many."""
+        # Results stay tuples (hashable): most texts share one of a few results (no flag, not
+        # a question), which the upsert then serialises once each instead of once per text.
         rows = [
-            (*_split(key), list(self.memory[key]))
-            for key in sorted(self.computed)
-            if key in self.memory
+            (*_split(key), self.memory[key]) for key in sorted(self.computed) if key in self.memory
         ]
         write_results(conn, rows, now)
         self.computed.clear()
@@ -89,9 +89,10 @@ def read_results(
 
 
 def write_results(
-    conn: Connection, rows: Iterable[tuple[str, str, list[Any]]], now: dt.datetime
+    conn: Connection, rows: Iterable[tuple[str, str, Sequence[Any]]], now: dt.datetime
 ) -> None:
-    """Store (scorer, text hash, result) rows, replacing older results of the same keys."""
+    """Store (scorer, text hash, result) rows, replacing older results of the same keys; a
+    result is a JSON array (a tuple is stored as one)."""
     upsert(
         conn,
         TextResult.__table__,  # type: ignore[arg-type]

@@ -91,13 +91,21 @@ def execute_many(conn: Connection, statement: Insert, rows: Sequence[dict[str, A
 
 def _converted(values: list[Any], convert: Callable[[Any], Any]) -> list[Any]:
     """``[convert(v) for v in values]``, converting each distinct value once (a column often
-    holds one time, one scorer, a handful of states). Keyed by type too: 1 and True are equal
-    keys, not equal values for every column type."""
+    holds one time, one scorer, a handful of states, a JSON column a handful of tuples). Keyed
+    by type too, and a tuple by its items' types: 1 and True are equal keys, not equal values
+    for every column type ((1, "") and (True, "") are different JSON)."""
     try:
-        distinct = {(type(v), v): None for v in values}
+        keys = [_key(v) for v in values]
+        distinct = dict.fromkeys(keys)
     except TypeError:  # unhashable values (JSON lists and objects): one by one
         return [convert(v) for v in values]
     if len(distinct) > len(values) // 2:
         return [convert(v) for v in values]
     done = {key: convert(key[1]) for key in distinct}
-    return [done[type(v), v] for v in values]
+    return [done[key] for key in keys]
+
+
+def _key(value: Any) -> tuple[Any, ...]:
+    if type(value) is tuple:
+        return (tuple, value, tuple(map(type, value)))
+    return (type(value), value)

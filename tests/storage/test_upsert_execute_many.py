@@ -4,6 +4,7 @@ stored must be exactly what SQLAlchemy's own executemany stores, on both databas
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
 import pytest
@@ -89,3 +90,24 @@ def test_each_distinct_value_is_converted_once_and_equal_values_of_two_types_apa
     assert sorted(map(repr, calls)) == sorted(map(repr, [1, True, 1.0, NOW]))
     unhashable: list[object] = [[1], [1], {"a": 1}]
     assert _converted(unhashable, repr) == ["[1]", "[1]", "{'a': 1}"]
+
+
+def test_tuples_equal_but_for_their_items_types_are_converted_apart() -> None:
+    """Per-text results are stored as tuples (a few distinct ones over a window's texts):
+    (1, "") equals (True, "") as a key, not as JSON."""
+    calls: list[object] = []
+
+    def convert(value: object) -> str:
+        calls.append(value)
+        return json.dumps(value)
+
+    values: list[object] = [(True, ""), (1, ""), (True, ""), (1, ""), (False, "骗子")] * 3
+    assert _converted(values, convert) == [json.dumps(v) for v in values]
+    assert len(calls) == 3
+
+
+def test_tuple_results_are_stored_as_json_arrays(db_engine: Engine) -> None:
+    rows = [("c:f1", f"{i:064x}", (i % 2 == 0, "骗子" if i % 3 else "")) for i in range(12)]
+    with db_engine.begin() as conn:
+        write_results(conn, rows, NOW)
+    assert _stored(db_engine) == {(s, h): (list(r), NOW) for s, h, r in rows}
