@@ -211,7 +211,9 @@ def test_ranking_row_of_an_unread_account_says_so(seeded: Engine, tmp_path: Path
     _blind_highway_account(seeded)
     md = Path(_build(seeded, tmp_path).built[0].files["md"]).read_text(encoding="utf-8")
     row = next(line for line in md.splitlines() if "| 公路发布" in line)
-    assert "采集失败，数据不完整" in row
+    # The account's platform and the note's reason are each in brackets: not one inside the
+    # other's ("公路发布（微博）（采集失败，数据不完整（…））" read as three levels).
+    assert "公路发布（微博）——采集失败，数据不完整（" in row, row
     reading = next(line for line in md.splitlines() if "| 高速发布" in line)
     assert "采集失败" not in reading
     built = _build(seeded, tmp_path, out_dir=tmp_path / "again").built[0]
