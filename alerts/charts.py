@@ -197,8 +197,9 @@ def digest_charts(
     """The charts that have something to show, in reading order."""
     font = chinese_font(font_path)
     days = tuple(days)
-    # Only the rows a chart shows key it (ranking_chart and response_chart show the first 15).
-    shown_ranking = tuple(ranking)[:15]
+    # Only the rows a chart shows key it (ranking_chart and response_chart show the first 15);
+    # an account without a place (govmon could not read it) is not drawn among the placed.
+    shown_ranking = tuple(r for r in ranking if r.rank is not None)[:15]
     shown_questions = tuple(q for q in questions if q.median_hours is not None)[:15]
     charts: list[Chart] = []
     if any(d.posts or d.comments for d in days):

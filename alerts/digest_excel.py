@@ -108,7 +108,7 @@ def workbook_rows(data: DigestData) -> dict[str, tuple[list[str], list[list[Any]
                     r.account_key.split(":", 1)[-1],  # the platform's own id, no code
                     _text(r.unit, 60),
                     platform_label(r.platform),
-                    r.score,
+                    r.score if r.rank is not None else None,  # no place, no index: unread
                     r.base_score,
                     r.posts,
                     r.originals,

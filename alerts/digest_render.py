@@ -105,6 +105,8 @@ def change(figure: Figure) -> str:
 
 
 def rank_change(row: RankRow) -> str:
+    if row.rank is None:
+        return "—"  # not placed: govmon could not read the account
     moved = row.rank_change
     if moved is None:
         return "新上榜"

@@ -122,9 +122,12 @@ def _prepare(inputs: DigestInputs) -> _Prepared:
     if not inputs.ranking.enabled:
         return _Prepared(week, before, None, None, None)
     findings = [f.as_finding() for f in _findings_of(inputs, inputs.period)]
-    ranking = rank_accounts(week, findings, inputs.ranking)
+    # Unread accounts have no place either week, so a move says how an account did against
+    # the same others (STYLE 18).
+    unread = list(inputs.gaps)
+    ranking = rank_accounts(week, findings, inputs.ranking, unread)
     previous_findings = [f.as_finding() for f in _findings_of(inputs, inputs.previous)]
-    previous_ranking = rank_accounts(before, previous_findings, inputs.ranking)
+    previous_ranking = rank_accounts(before, previous_findings, inputs.ranking, unread)
     lists = honour_lists(ranking, findings, inputs.ranking)
     return _Prepared(week, before, ranking, previous_ranking, lists)
 

@@ -62,7 +62,7 @@ class DayRow:
 
 @dataclass(frozen=True)
 class RankRow:
-    rank: int
+    rank: int | None  # None: govmon could not read the account (data_note says why)
     previous_rank: int | None
     account_key: str
     name: str
@@ -85,8 +85,10 @@ class RankRow:
 
     @property
     def rank_change(self) -> int | None:
-        """Places gained since the week before (positive: up)."""
-        return None if self.previous_rank is None else self.previous_rank - self.rank
+        """Places gained since the week before (positive: up); None without both places."""
+        if self.rank is None or self.previous_rank is None:
+            return None
+        return self.previous_rank - self.rank
 
 
 @dataclass(frozen=True)
@@ -199,7 +201,7 @@ class FindingGroup:
 class ListRow:
     name: str
     unit: str
-    rank: int
+    rank: int | None
     score: float
     reasons: tuple[str, ...]
 

@@ -30,6 +30,7 @@ from analysis.digest_model import (
 )
 from analysis.findings import SEVERITY_ORDER
 from analysis.labels import account_label, is_operator_rule, rule_article, rule_title
+from analysis.ranking import place
 from analysis.remedies import with_remedy
 from analysis.rumours import RumourClaim
 from analysis.topics import NEGATIVE_BELOW, HotTopic
@@ -173,8 +174,10 @@ def ranking_rows(ranking: pd.DataFrame, previous: pd.DataFrame) -> tuple[RankRow
     for r in ranking.to_dict("records"):
         rows.append(
             RankRow(
-                rank=int(r["rank"]),
-                previous_rank=int(before[r["account_key"]]) if r["account_key"] in before else None,
+                rank=place(r["rank"]),
+                previous_rank=place(before[r["account_key"]])
+                if r["account_key"] in before
+                else None,
                 account_key=str(r["account_key"]),
                 name=account_label(str(r["name"]), str(r["platform"])),
                 unit=str(r["unit"]),
@@ -194,7 +197,8 @@ def ranking_rows(ranking: pd.DataFrame, previous: pd.DataFrame) -> tuple[RankRow
                 compliance_penalty=float(r["compliance_penalty"]),
             )
         )
-    rows.sort(key=lambda row: (row.rank, row.account_key))
+    # Placed accounts by place, then those without one (govmon could not read them).
+    rows.sort(key=lambda row: (row.rank is None, row.rank or 0, row.account_key))
     return tuple(rows)
 
 

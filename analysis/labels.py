@@ -54,7 +54,7 @@ RULES: dict[str, RuleInfo] = {
     "stale_account": RuleInfo("长期未更新", "第十二条"),
     "confidential_marker": RuleInfo("疑似涉密内容", "第十三条", urgent=True),
     "missing_attribution": RuleInfo("转载未注明来源", "第十五条"),
-    "unanswered_question": RuleInfo("网民提问未回复", "第十六条"),
+    "unanswered_question": RuleInfo("网民提问未答复", "第十六条"),
     "superior_post_not_reposted": RuleInfo("未转发上级账号重要信息", "第十六条"),
     "hot_topic": RuleInfo("热点舆情", "第二十二条"),
     "rumour_unclarified": RuleInfo("谣言未澄清", "第二十二、二十三条", urgent=True),

@@ -10,13 +10,14 @@ Index, log-scaled and weighted like the public BCI index, every weight a setting
         + w_followers · ln(followers + 1) + w_growth · ln(max(growth, 0) + 1) (关注量)
     score = scale · raw · (1 − min(penalty_max, Σ penalty per open finding)) (合规记录)
 
-Every input is a column beside the score.
+Every input is a column beside the score. An account govmon could not read (STYLE 18) gets no
+place: its figures are not the whole period, so ranking them would rank what govmon did not see.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -53,11 +54,15 @@ def _open_counts(findings: Sequence[Finding]) -> pd.DataFrame:
 
 
 def rank_accounts(
-    activity: pd.DataFrame, findings: Sequence[Finding], settings: RankingSettings
+    activity: pd.DataFrame,
+    findings: Sequence[Finding],
+    settings: RankingSettings,
+    unread: Collection[str] = (),
 ) -> pd.DataFrame:
     """``activity`` (from :func:`analysis.activity.account_activity`) with the index inputs,
     the compliance penalty, ``score`` and ``rank`` (1 = best), best first. ``findings`` are the
-    open findings of the period."""
+    open findings of the period. Accounts in ``unread`` (keys of analysis.collection_gaps) come
+    last, without a rank (<NA>): the others are placed among themselves."""
     s = settings
     out = activity.copy()
     out["posts_effective"] = out["originals"] + s.repost_post_weight * out["reposts_made"]
@@ -81,9 +86,18 @@ def rank_accounts(
     penalty = s.penalty_warning * out["open_warnings"] + s.penalty_overdue * out["open_overdue"]
     out["compliance_penalty"] = penalty.clip(upper=s.penalty_max).round(3)
     out["score"] = (out["base_score"] * (1 - out["compliance_penalty"])).round(2)
-    out = out.sort_values(["score", "account_key"], ascending=[False, True]).reset_index(drop=True)
-    out["rank"] = out["score"].rank(method="min", ascending=False).astype("int64")
-    return out
+    out["unread"] = out["account_key"].isin(list(unread))
+    out = out.sort_values(
+        ["unread", "score", "account_key"], ascending=[True, False, True]
+    ).reset_index(drop=True)
+    placed = out["score"].mask(out["unread"])
+    out["rank"] = placed.rank(method="min", ascending=False).astype("Int64")
+    return out.drop(columns="unread")
+
+
+def place(rank: object) -> int | None:
+    """A ranking frame's ``rank`` as a number, None for an account without a place."""
+    return None if pd.isna(rank) else int(rank)  # type: ignore[call-overload]
 
 
 @dataclass(frozen=True)
@@ -92,7 +106,7 @@ class ListEntry:
     name: str
     unit: str
     score: float
-    rank: int
+    rank: int | None  # None: govmon could not read the account, it has no place
     reasons: tuple[str, ...]  # Chinese, one per reason
 
 
@@ -140,13 +154,14 @@ def honour_lists(
             name=account_label(str(row["name"]), str(row["platform"])),  # one unit, two 江东港航
             unit=str(row["unit"]),
             score=float(row["score"]),
-            rank=int(row["rank"]),
+            rank=place(row["rank"]),
             reasons=tuple(reasons),
         )
         if reasons:
             criticised.append((len(serious), float(row["score"]), entry))
         elif (
             not blind
+            and entry.rank is not None
             and row["posts"] > 0
             and not any(SEVERITY_ORDER[f.severity] >= SEVERITY_ORDER["warning"] for f in own)
         ):

@@ -147,3 +147,20 @@ def test_what_govmon_could_not_see_is_no_penalty_and_no_criticism(rule: str) -> 
         rank_accounts(ACTIVITY, unread, RankingSettings()), unread, RankingSettings()
     )
     assert "weibo:1" not in {e.account_key for e in lists.commended}
+
+
+def test_an_account_govmon_could_not_read_has_no_place() -> None:
+    """STYLE 18: the best account, unread, is neither first nor last; the others are placed
+    among themselves (1, 2, 3), and it is listed after them without a rank."""
+    ranked = rank_accounts(ACTIVITY, [], RankingSettings(), unread=["weibo:1"])
+    assert ranked["account_key"].tolist() == ["weibo:2", "weibo:3", "weibo:4", "weibo:1"]
+    assert ranked["rank"].tolist()[:3] == [1, 2, 3] and pd.isna(ranked["rank"].iloc[3])
+    findings = [_finding("weibo:1", "unanswered_question", "overdue")]
+    lists = honour_lists(
+        rank_accounts(ACTIVITY, findings, RankingSettings(), unread=["weibo:1"]),
+        findings,
+        RankingSettings(),
+    )
+    # Criticised for what govmon did see, without a place.
+    assert [(e.account_key, e.rank) for e in lists.criticised] == [("weibo:1", None)]
+    assert "weibo:1" not in {e.account_key for e in lists.commended}

@@ -135,7 +135,7 @@ def test_no_item_is_both_resolved_and_open(digest: str) -> None:
     # Questions: an account with nothing unanswered in 五 has no open question in 七 or 九.
     questions = _rows(_section(digest, "五"))
     answered_all = {r[1] for r in questions if _int(r[4]) == 0}
-    open_q = {f[2]: _int(f[3]) for f in findings if f[0] == "网民提问未回复"}
+    open_q = {f[2]: _int(f[3]) for f in findings if f[0] == "网民提问未答复"}
     for unit in answered_all:
         if not any(r[1] == unit and _int(r[4]) for r in questions):
             assert open_q.get(unit, 0) == 0, unit
@@ -222,7 +222,7 @@ def test_outbox_agrees_with_alerts_and_digest(
 
 def test_every_account_of_the_ranking_is_told_apart(demo: DemoResult, digest: str) -> None:
     shown = [row[2] for row in _rows(_section(digest, "二"))]
-    names = [re.sub(r"（采集失败.*$", "", cell) for cell in shown]  # without the data note
+    names = [re.sub(r"——采集失败.*$", "", cell) for cell in shown]  # without the data note
     assert len(set(names)) == len(names), names
     assert {"江东港航（微博）", "江东港航（微信公众号）"} <= set(names)
     assert "江东公路网站" in names  # a name that says its platform is not told it twice

@@ -214,6 +214,10 @@ def test_ranking_row_of_an_unread_account_says_so(seeded: Engine, tmp_path: Path
     # The account's platform and the note's reason are each in brackets: not one inside the
     # other's ("公路发布（微博）（采集失败，数据不完整（…））" read as three levels).
     assert "公路发布（微博）——采集失败，数据不完整（" in row, row
+    # No place and no index: govmon did not see its week (STYLE 18); it is listed last.
+    assert row.startswith("| — | — | 公路发布") and "| 0.00 |" not in row, row
+    section = md.split("账号排行")[1].split("\n## ")[0]
+    assert [line for line in section.splitlines() if line.startswith("| ")][-1] == row
     reading = next(line for line in md.splitlines() if "| 高速发布" in line)
     assert "采集失败" not in reading
     built = _build(seeded, tmp_path, out_dir=tmp_path / "again").built[0]
@@ -221,3 +225,6 @@ def test_ranking_row_of_an_unread_account_says_so(seeded: Engine, tmp_path: Path
     column = sheet[0].index("数据完整性")
     notes = {row[column] for row in sheet[1:]}
     assert any(str(n).startswith("采集失败，数据不完整") for n in notes) and "完整" in notes
+    unread = next(r for r in sheet[1:] if str(r[column]).startswith("采集失败"))
+    rank, index = sheet[0].index("名次"), sheet[0].index("指数")
+    assert unread[rank] is None and unread[index] is None
