@@ -10,8 +10,8 @@ from pathlib import Path
 
 from sqlalchemy import Engine, select
 from testkit.one_account import one_weibo_account
+from testkit.threads import thread
 
-from analysis.texthash import text_hash
 from collectors.records import CommentRecord, PostRecord
 from monitor.db import migrate
 from monitor.db.engine import make_engine
@@ -64,6 +64,19 @@ def _findings(engine: Engine) -> dict[str, tuple[str, str]]:
         return {key: (state, severity) for key, state, severity in rows}
 
 
+def _failing_since_seen(engine: Engine, failures: int) -> None:
+    """Every collection of the account since SEEN has failed."""
+    with engine.begin() as conn:
+        conn.execute(
+            Account.__table__.update().values(
+                consecutive_failures=failures,
+                failing_since=SEEN + dt.timedelta(hours=1),
+                last_error_kind="network",
+                last_error="无法连接 m.weibo.cn",
+            )
+        )
+
+
 def test_a_silent_account_that_can_no_longer_be_read_is_not_announced_solved(
     tmp_path: Path,
 ) -> None:
@@ -74,15 +87,7 @@ def test_a_silent_account_that_can_no_longer_be_read_is_not_announced_solved(
     assert seen[STALE] == ("open", "warning")  # 20 days without a post, while read
     assert QUESTION not in seen  # asked an hour ago: not due
 
-    with engine.begin() as conn:  # every collection since has failed
-        conn.execute(
-            Account.__table__.update().values(
-                consecutive_failures=6,
-                failing_since=SEEN + dt.timedelta(hours=1),
-                last_error_kind="network",
-                last_error="无法连接 m.weibo.cn",
-            )
-        )
+    _failing_since_seen(engine, failures=6)
     summary = analyze(engine, settings, clock=lambda: LATER)
     later = _findings(engine)
     assert later[STALE] == ("open", "warning")  # carried: neither resolved nor escalated
@@ -96,27 +101,6 @@ BAD = "太差了，又堵了三个小时，投诉没人管，气死了{}"
 SURGE = "negative_surge:weibo:1"
 
 
-def _thread(engine: Engine, post_id: str, at: dt.datetime, texts: list[str]) -> list[str]:
-    """A post published at ``at`` with comments a minute apart; the comments' text hashes."""
-    post = PostRecord("weibo", post_id, "https://m.weibo.cn/", at, published_at=at, text=post_id)
-    comments = [
-        CommentRecord(
-            "weibo",
-            f"{post_id}-{i}",
-            post_id,
-            "https://m.weibo.cn/",
-            at,
-            text=text,
-            created_at=at + dt.timedelta(minutes=i + 1),
-        )
-        for i, text in enumerate(texts)
-    ]
-    with engine.begin() as conn:
-        store_posts(conn, 1, [post], at)
-        store_comments(conn, "weibo", comments, at)
-    return [text_hash(t) for t in texts]
-
-
 def _surging(path: Path) -> tuple[Engine, Settings]:
     """Angry comments on yesterday's post against a calm baseline two weeks back, all scored
     and read at SEEN: a negative surge (第二十二条)."""
@@ -124,19 +108,15 @@ def _surging(path: Path) -> tuple[Engine, Settings]:
     migrate.upgrade(engine)
     with engine.begin() as conn:
         one_weibo_account(conn)
-    calm = _thread(
-        engine, "calm", SEEN - dt.timedelta(days=14), [GOOD.format(i) for i in range(25)]
-    )
-    angry = _thread(
-        engine, "angry", SEEN - dt.timedelta(days=1), [BAD.format(i) for i in range(25)]
-    )
+    calm = thread(engine, "calm", SEEN - dt.timedelta(days=14), [GOOD.format(i) for i in range(25)])
+    angry = thread(engine, "angry", SEEN - dt.timedelta(days=1), [BAD.format(i) for i in range(25)])
     with engine.begin() as conn:  # scored as the trained engine or snownlp would score them
         conn.execute(
             AnalysisCache.__table__.insert(),
             [
                 {"engine": "snownlp-default", "text_hash": h, "score": score, "label": label}
                 for hashes, score, label in ((calm, 0.9, "positive"), (angry, 0.05, "negative"))
-                for h in hashes
+                for h in hashes[1:]  # the comments (the first is the post)
             ],
         )
         conn.execute(Account.__table__.update().values(last_collected_at=SEEN))
@@ -169,15 +149,7 @@ def test_a_negative_surge_is_not_over_because_govmon_stopped_reading_the_comment
 
     (tmp_path / "unread").mkdir()
     unread, settings = _surging(tmp_path / "unread")
-    with unread.begin() as conn:  # every collection since has failed
-        conn.execute(
-            Account.__table__.update().values(
-                consecutive_failures=40,
-                failing_since=SEEN + dt.timedelta(hours=1),
-                last_error_kind="network",
-                last_error="无法连接 m.weibo.cn",
-            )
-        )
+    _failing_since_seen(unread, failures=40)
     summary = analyze(unread, settings, clock=lambda: SEEN + WEEK)
     assert _findings(unread)[SURGE] == ("open", "warning")
     assert summary.resolved == 0

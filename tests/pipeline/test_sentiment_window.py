@@ -11,15 +11,13 @@ import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 from testkit.one_account import one_weibo_account
+from testkit.threads import thread
 
-from analysis.texthash import text_hash
-from collectors.records import CommentRecord, PostRecord
 from monitor.db.models import AnalysisCache
 from monitor.pipeline.analyze import analyze
 from monitor.pipeline.digest import last_week
 from monitor.pipeline.sentiment import digest_window
 from monitor.settings import Settings, settings_from_dict
-from monitor.store.ingest import store_comments, store_posts
 
 NOW = dt.datetime(2026, 11, 27, 2, 0, tzinfo=dt.UTC)  # Friday 10:00 in Shanghai
 WINDOW_START = dt.datetime(2026, 11, 15, 16, 0, tzinfo=dt.UTC)  # Monday 16 November, 00:00
@@ -40,27 +38,6 @@ def _settings(tmp_path: Path) -> Settings:
 def _account(engine: Engine) -> None:
     with engine.begin() as conn:
         one_weibo_account(conn)
-
-
-def _thread(engine: Engine, post_id: str, at: dt.datetime, texts: list[str]) -> list[str]:
-    """A post published at ``at`` with comments a minute apart; the texts' hashes."""
-    post = PostRecord("weibo", post_id, "https://m.weibo.cn/", at, published_at=at, text=post_id)
-    comments = [
-        CommentRecord(
-            "weibo",
-            f"{post_id}-{i}",
-            post_id,
-            "https://m.weibo.cn/",
-            at,
-            text=text,
-            created_at=at + dt.timedelta(minutes=i + 1),
-        )
-        for i, text in enumerate(texts)
-    ]
-    with engine.begin() as conn:
-        store_posts(conn, 1, [post], at)
-        store_comments(conn, "weibo", comments, at)
-    return [text_hash(t) for t in [post_id, *texts]]
 
 
 def _stored(engine: Engine) -> set[str]:
@@ -90,11 +67,9 @@ def test_only_the_digest_window_is_scored_then_incrementally(
     db_engine: Engine, tmp_path: Path
 ) -> None:
     _account(db_engine)
-    old = _thread(db_engine, "old", NOW - dt.timedelta(days=20), [GOOD.format(i) for i in range(5)])
-    edge = _thread(db_engine, "edge", WINDOW_START - dt.timedelta(minutes=1), [BAD.format(40)])
-    recent = _thread(
-        db_engine, "new", NOW - dt.timedelta(days=1), [BAD.format(i) for i in range(6)]
-    )
+    old = thread(db_engine, "old", NOW - dt.timedelta(days=20), [GOOD.format(i) for i in range(5)])
+    edge = thread(db_engine, "edge", WINDOW_START - dt.timedelta(minutes=1), [BAD.format(40)])
+    recent = thread(db_engine, "new", NOW - dt.timedelta(days=1), [BAD.format(i) for i in range(6)])
     settings = _settings(tmp_path)
 
     summary = analyze(db_engine, settings, clock=lambda: NOW)
@@ -107,7 +82,7 @@ def test_only_the_digest_window_is_scored_then_incrementally(
     # Nine days later the window starts on 23 November: only the new comment is scored, and
     # what was scored before keeps its score.
     later = NOW + dt.timedelta(days=9)
-    newest = _thread(db_engine, "newest", later - dt.timedelta(hours=2), [GOOD.format(99)])
+    newest = thread(db_engine, "newest", later - dt.timedelta(hours=2), [GOOD.format(99)])
     again = analyze(db_engine, settings, clock=lambda: later)
     assert "（11月23日起）的 2 条文本打分" in again.sentiment_note
     assert again.sentiment_scored == 2
@@ -121,10 +96,10 @@ def test_negative_surge_counts_scored_comments_only(db_engine: Engine, tmp_path:
     unscored comment is not neutral); once it holds scores — given while it was inside the
     window — the surge is found."""
     _account(db_engine)
-    baseline = _thread(
+    baseline = thread(
         db_engine, "calm", NOW - dt.timedelta(days=18), [GOOD.format(i) for i in range(25)]
     )
-    _thread(db_engine, "angry", NOW - dt.timedelta(days=1), [BAD.format(i) for i in range(25)])
+    thread(db_engine, "angry", NOW - dt.timedelta(days=1), [BAD.format(i) for i in range(25)])
     settings = _settings(tmp_path)
 
     summary = analyze(db_engine, settings, clock=lambda: NOW)
