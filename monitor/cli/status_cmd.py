@@ -32,9 +32,19 @@ ROW_LABELS = {
     "alerts": "告警",
     "deliveries": "发件箱消息",
     "collection_runs": "采集记录",
-    "analysis_cache": "分析缓存",
+    "analysis_cache": "情感分析缓存",
+    "text_results": "文本规则缓存",
+    "sentiment_labels": "人工情感标注",
+    "analysis_state": "分析状态",
+    "finding_sweeps": "各规则检查时间",
+    "finding_closures": "发现的关闭记录",
     "job_runs": "任务记录",
     "digests": "周报",
+    "bot_sends": "群机器人发送记录",
+    "host_slots": "采集站点并发占用",
+    "host_turns": "采集站点请求间隔",
+    "users": "网页控制台用户",
+    "audit_log": "操作日志",
 }
 
 
@@ -72,9 +82,7 @@ def status(app: AppContext, fmt: str) -> None:
         if not report.healthy:
             raise click.exceptions.Exit(1)
         return
-    console = out_console()
-    if not console.is_terminal:  # a pipe or a log: do not squeeze the tables into 80 columns
-        console.width = 160
+    console = out_console()  # piped: as wide as the rows (monitor/cli/console.py), never folded
     _render(report, ZoneInfo(settings.general.timezone), console)
     if not report.healthy:
         raise click.exceptions.Exit(1)
@@ -120,7 +128,8 @@ def _render(report: StatusReport, tz: ZoneInfo, console: Console) -> None:
             failing.add_row(
                 escape(account_locator(account.name, account.key)),
                 escape(account.unit),
-                when(account.since) + ("（超时）" if account.needs_human else ""),
+                when(account.since)
+                + (f"（已 {account.hours:.0f} 小时，需处理）" if account.needs_human else ""),
                 str(account.failures),
                 escape(error_reason(account.key, account.error)),
                 account.advice,

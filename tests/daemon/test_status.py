@@ -13,10 +13,11 @@ from click.testing import Result
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from monitor.cli.status_cmd import ROW_LABELS
 from monitor.daemon.lock import file_lock
 from monitor.db import migrate
 from monitor.db.engine import make_engine, make_sessionmaker
-from monitor.db.models import Account, Alert, Delivery, FindingRow, JobRun, Unit
+from monitor.db.models import Account, Alert, Base, Delivery, FindingRow, JobRun, Unit
 
 NOW = dt.datetime.now(dt.UTC)
 
@@ -87,6 +88,9 @@ def test_healthy_database_exits_0(status: Callable[..., Result]) -> None:
     assert "collect" in result.stdout and "从未运行" in result.stdout
     assert "没有失败的账号" in result.stdout
     assert "任务记录（job_runs）" in result.stdout  # row counts
+    # Every table is named in Chinese: none shown as "users（users）".
+    for table in Base.metadata.sorted_tables:
+        assert f"{ROW_LABELS[table.name]}（{table.name}）" in result.stdout
 
 
 def test_login_wall_for_more_than_a_day_says_update_the_cookie(
@@ -102,6 +106,11 @@ def test_login_wall_for_more_than_a_day_says_update_the_cookie(
     assert "30 小时（5 次）" in reason
     assert "需要登录，Cookie 已失效" in reason
     assert "更新 Cookie" in reason
+    # The table says how long, not a bare "超时" (which reads as a network timeout).
+    row = next(ln for ln in result.stdout.splitlines() if "│ 高速微博" in ln)
+    assert "（已 30 小时，需处理）" in row and "超时" not in row
+    # Piped, a row is one line, as long as its cells: the reason and advice read whole.
+    assert "需要登录，Cookie 已失效" in row and "更新 Cookie（collectors.weibo.cookie）" in row
 
 
 def test_an_account_failing_for_less_than_the_threshold_is_shown_but_healthy(
