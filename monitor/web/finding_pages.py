@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy.orm import Session
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from analysis.labels import RULES, SEVERITY_LABELS, STATE_LABELS
-from monitor.db.models import Account, Unit
+from monitor.db.models import Account, FindingRow, Unit
 from monitor.pipeline.alerts import acknowledge_alert
 from monitor.store.dismissals import ClosureError, close_finding
 from monitor.web import audit, queries
 from monitor.web.forms import day, int_or_none, page_number, query_without_page, text
 from monitor.web.queries import FindingFilter
+from monitor.web.scope import Scope
 from monitor.web.security import csrf_ok, stale_form
 from monitor.web.state import flash, not_found, render, require_actor, signed_in, web
 
@@ -100,18 +102,31 @@ def _back(finding_id: int) -> Response:
     return RedirectResponse(f"/findings/{finding_id}", status_code=303)
 
 
+def _acting_on(
+    request: Request, session: Session, form: dict[str, str], finding_id: int
+) -> tuple[Scope, FindingRow] | Response:
+    """The signed-in person and the finding an action form is about, checked in this order:
+    404 outside their scope (before anything else is said about it), the answer to a stale
+    form, then 403 for a read-only user."""
+    scope = signed_in(request, session)
+    row = queries.finding(session, scope, finding_id)
+    if row is None:
+        raise not_found()
+    if not csrf_ok(request, form.get("csrf")):
+        return stale_form()
+    require_actor(scope)
+    return scope, row
+
+
 async def acknowledge(request: Request) -> Response:
     form, finding_id = await _action_form(request)
     state = web(request)
     now = state.clock()
     with state.session() as session:
-        scope = signed_in(request, session)
-        row = queries.finding(session, scope, finding_id)
-        if row is None:
-            raise not_found()
-        if not csrf_ok(request, form.get("csrf")):
-            return stale_form()
-        require_actor(scope)
+        found = _acting_on(request, session, form, finding_id)
+        if isinstance(found, Response):
+            return found
+        scope, row = found
         alert = queries.alert_of(session, row.id)
         if alert is None:
             raise not_found()
@@ -140,13 +155,10 @@ async def _close(request: Request, kind: str) -> Response:
     state = web(request)
     now = state.clock()
     with state.transaction() as session:
-        scope = signed_in(request, session)
-        row = queries.finding(session, scope, finding_id)
-        if row is None:
-            raise not_found()
-        if not csrf_ok(request, form.get("csrf")):
-            return stale_form()
-        require_actor(scope)
+        found = _acting_on(request, session, form, finding_id)
+        if isinstance(found, Response):
+            return found
+        scope, row = found
         before = row.state
         reason = form.get("reason", "")[:NOTE_MAX]
         try:
@@ -182,13 +194,10 @@ async def note(request: Request) -> Response:
     form, finding_id = await _action_form(request)
     state = web(request)
     with state.transaction() as session:
-        scope = signed_in(request, session)
-        row = queries.finding(session, scope, finding_id)
-        if row is None:
-            raise not_found()
-        if not csrf_ok(request, form.get("csrf")):
-            return stale_form()
-        require_actor(scope)
+        found = _acting_on(request, session, form, finding_id)
+        if isinstance(found, Response):
+            return found
+        scope, row = found
         body = form.get("note", "").strip()[:NOTE_MAX]
         if not body:
             flash(request, "备注不能为空")
