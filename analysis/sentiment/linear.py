@@ -20,7 +20,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import filterfalse
+from itertools import chain, filterfalse
 from typing import Any
 
 import numpy as np
@@ -38,6 +38,7 @@ WORD_NGRAMS = (1, 2)
 _MENTION = re.compile(r"@[^\s@:：,，。!！?？/]{1,30}")
 _URL = re.compile(r"https?://\S+")
 _WHITESPACE_RUN = re.compile(r"\s\s+")  # scikit-learn's, for character n-grams
+_SEPARATOR = "\0"  # between the texts of a batch: not whitespace, not cased
 
 
 @lru_cache(maxsize=1)
@@ -97,12 +98,27 @@ def _units_and_pairs(
     )
 
 
+def _lowered(texts: Sequence[str]) -> list[str]:
+    """``[text.lower() for text in texts]``, the batch lowered in one call: "\\0" between the
+    texts is neither cased nor case-ignorable, so where Greek final sigma applies is decided
+    within each text as when it is lowered alone."""
+    if not texts:
+        return []
+    joined = _SEPARATOR.join(texts).lower()
+    if joined.count(_SEPARATOR) != len(texts) - 1:  # a text holds the separator
+        return [text.lower() for text in texts]
+    return joined.split(_SEPARATOR)
+
+
 def char_spans(texts: Sequence[str]) -> Spans:
     """Characters and character pairs: what scikit-learn's ``analyzer="char"`` with
     ``ngram_range=(1, 2)`` gives (lowercased, each run of whitespace one space)."""
-    prepared = [_WHITESPACE_RUN.sub(" ", text.lower()) for text in texts]
-    joined = "".join(prepared)
+    joined = _SEPARATOR.join(_lowered(texts))
+    prepared = _WHITESPACE_RUN.sub(" ", joined).split(_SEPARATOR) if texts else []
+    if len(prepared) != len(texts):  # a text holds the separator: collapse runs one by one
+        prepared = [_WHITESPACE_RUN.sub(" ", text) for text in _lowered(texts)]
     per_text = [len(text) for text in prepared]
+    joined = "".join(prepared)
     return _units_and_pairs(
         joined, np.arange(len(joined), dtype=np.int64), np.ones(len(joined), np.int64), per_text
     )
@@ -111,12 +127,15 @@ def char_spans(texts: Sequence[str]) -> Spans:
 def word_spans(texts: Sequence[str]) -> Spans:
     """jieba words and word pairs joined by a space: what scikit-learn's word analyzer with
     ``ngram_range=(1, 2)`` and ``jieba_words`` as its tokenizer gives."""
-    per_text: list[int] = []
-    words: list[str] = []
-    for text in texts:
-        found = jieba_words(text.lower())
-        per_text.append(len(found))
-        words += found
+    cut = _words_cutter().cut
+    found = [cut(text, False) for text in _lowered(texts)]
+    per_text = [len(words) for words in found]
+    words = list(chain.from_iterable(found))
+    blank = np.fromiter(map(str.isspace, words), dtype=bool, count=len(words))
+    if blank.any():  # jieba_words' filter, for the whole batch at once
+        rows = np.repeat(np.arange(len(texts)), per_text)
+        per_text = (np.array(per_text) - np.bincount(rows[blank], minlength=len(texts))).tolist()
+        words = list(filterfalse(str.isspace, words))
     sizes = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
     starts = np.zeros(len(words), dtype=np.int64)
     np.cumsum(sizes[:-1] + 1, out=starts[1:])  # words joined by one space

@@ -37,7 +37,9 @@ TEXTS = [
     "地铁又晚点了[怒]//@某人:转发微博 http://t.cn/abc",
     "😀😀 emoji 表情 👨‍👩‍👧 🇨🇳",
     "好 " * 300,
-    "ΟΔΟΣ ΣΟΦΟΣ İstanbul ǅ ß",  # lowercasing that depends on context or changes length
+    "İstanbul ǅ ß ΟΔΟΣ ΣΟΦΟΣ",  # lowercasing that depends on context or changes length
+    "ΑΝ",  # a final sigma before it in the batch stays final
+    "\u0301ΟΔΟΣ",
     "\x00零\x00 \u200b e\u0301 ﷽",
     "   \t\n  ",
     "路况" * 3000 + " ok 123 " * 200,
@@ -71,12 +73,22 @@ def test_features_are_sklearns_analyzers(text: str) -> None:
         assert sorted(_strings(word_spans([raw]), 0)) == sorted(words.build_analyzer()(raw))
 
 
-def test_features_of_a_batch_stay_within_their_text() -> None:
-    """No character or word pair spans two texts of a batch."""
+@pytest.mark.parametrize("with_nul", [False, True])
+def test_features_of_a_batch_stay_within_their_text(with_nul: bool) -> None:
+    """No character or word pair spans two texts of a batch, whether or not a text holds the
+    separator the batch is lowered with."""
+    texts = [t for t in TEXTS if with_nul or "\0" not in t]
+    assert any("\0" in t for t in texts) == with_nul
     chars, words = _sklearn()
-    for spans, theirs in ((char_spans(TEXTS), chars), (word_spans(TEXTS), words)):
-        for row, text in enumerate(TEXTS):
+    for spans, theirs in ((char_spans(texts), chars), (word_spans(texts), words)):
+        assert set(spans.rows.tolist()) <= set(range(len(texts)))
+        for row, text in enumerate(texts):
             assert sorted(_strings(spans, row)) == sorted(theirs.build_analyzer()(text))
+
+
+def test_no_texts() -> None:
+    for spans in (char_spans([]), word_spans([])):
+        assert len(spans.starts) == len(spans.rows) == 0
 
 
 @pytest.mark.parametrize("prepare", [False, True])
