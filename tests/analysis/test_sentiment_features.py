@@ -91,9 +91,11 @@ def test_no_texts() -> None:
         assert len(spans.starts) == len(spans.rows) == 0
 
 
+@pytest.mark.parametrize("with_nul", [False, True])
 @pytest.mark.parametrize("prepare", [False, True])
-def test_hashed_rows_are_sklearns(prepare: bool) -> None:
-    texts = [model_text(t, EMO) for t in TEXTS] if prepare else TEXTS
+def test_hashed_rows_are_sklearns(prepare: bool, with_nul: bool) -> None:
+    texts = [t for t in TEXTS if with_nul or "\0" not in t]
+    texts = [model_text(t, EMO) for t in texts] if prepare else texts
     for ours, theirs in zip(_hashers(2**20), _sklearn(), strict=True):
         a, b = ours.transform(texts), theirs.transform(texts)
         assert a.shape == b.shape and (a != b).nnz == 0
