@@ -127,29 +127,37 @@ def char_spans(texts: Sequence[str]) -> Spans:
 def word_spans(texts: Sequence[str]) -> Spans:
     """jieba words and word pairs joined by a space: what scikit-learn's word analyzer with
     ``ngram_range=(1, 2)`` and ``jieba_words`` as its tokenizer gives."""
-    words, per_text = _batch_words(_lowered(texts))
-    sizes = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
+    words, sizes, per_text = _batch_words(_lowered(texts))
     starts = np.zeros(len(words), dtype=np.int64)
     np.cumsum(sizes[:-1] + 1, out=starts[1:])  # words joined by one space
     return _units_and_pairs(" ".join(words), starts, sizes, per_text)
 
 
-def _batch_words(texts: list[str]) -> tuple[list[str], list[int]]:
-    """The ``jieba_words`` of every text, one after the other, and how many each text has.
+def _batch_words(texts: list[str]) -> tuple[list[str], npt.NDArray[np.int64], list[int]]:
+    """The ``jieba_words`` of every text, one after the other, their lengths, and how many
+    each text has.
 
     jieba segments runs of Han characters, letters and digits apart from the rest, which it
     gives character by character: NUL between the texts is a token of its own, and each text
     is cut as alone, with one call for the batch (a third less CPU than a call per text)."""
     tokens: list[str] = _words_cutter().cut(_SEPARATOR.join(texts), False)
-    ends = np.fromiter(map(_SEPARATOR.__eq__, tokens), dtype=bool, count=len(tokens))
-    if int(ends.sum()) != max(0, len(texts) - 1):  # a text holds NUL: cut one by one
-        found = [jieba_words(text) for text in texts]
-        return list(chain.from_iterable(found)), [len(words) for words in found]
-    blank = np.fromiter(map(str.isspace, tokens), dtype=bool, count=len(tokens))
-    kept = ~(ends | blank)
-    rows = np.cumsum(ends)  # the text of each token: how many NULs before it
+    sizes = np.fromiter(map(len, tokens), dtype=np.int64, count=len(tokens))
+    starts = np.cumsum(sizes) - sizes
+    # Where the NULs between the texts are, and the tokens that start there.
+    nuls = np.cumsum(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) + 1)[:-1] - 1
+    at = np.searchsorted(starts, nuls)
+    if not (np.array_equal(starts[at], nuls) and (sizes[at] == 1).all()):
+        found = [jieba_words(text) for text in texts]  # a text holds NUL: cut one by one
+        words = list(chain.from_iterable(found))
+        lengths = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
+        return words, lengths, [len(w) for w in found]
+    kept = ~np.fromiter(map(str.isspace, tokens), dtype=bool, count=len(tokens))
+    kept[at] = False
+    rows = np.zeros(len(tokens), dtype=np.int64)
+    rows[at] = 1
+    rows = np.cumsum(rows)  # the text of each token: how many NULs before it
     per_text = np.bincount(rows[kept], minlength=len(texts)).tolist()
-    return list(compress(tokens, kept.tolist())), per_text
+    return list(compress(tokens, kept.tolist())), sizes[kept], per_text
 
 
 class HashedFeatures:
