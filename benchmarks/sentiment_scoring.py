@@ -56,7 +56,7 @@ class Before:
             model.n_features, input_type="pair", alternate_sign=False, dtype=np.float32
         )
         self._normalize = normalize
-        from analysis.sentiment.linear import _words_cutter
+        from analysis.sentiment.features import _words_cutter
 
         self._cut = _words_cutter()
 

@@ -14,18 +14,8 @@ from scipy.sparse import hstack
 from sklearn.feature_extraction.text import HashingVectorizer
 
 from analysis.sentiment.emoticons import EmoticonMap
-from analysis.sentiment.linear import (
-    CHAR_NGRAMS,
-    WORD_NGRAMS,
-    Spans,
-    _hashers,
-    _idf,
-    char_spans,
-    fit_linear_model,
-    jieba_words,
-    model_text,
-    word_spans,
-)
+from analysis.sentiment.features import Spans, char_spans, hashers, jieba_words, word_spans
+from analysis.sentiment.linear import CHAR_NGRAMS, WORD_NGRAMS, _idf, fit_linear_model, model_text
 
 TEXTS = [
     "",
@@ -96,7 +86,7 @@ def test_no_texts() -> None:
 def test_hashed_rows_are_sklearns(prepare: bool, with_nul: bool) -> None:
     texts = [t for t in TEXTS if with_nul or "\0" not in t]
     texts = [model_text(t, EMO) for t in texts] if prepare else texts
-    for ours, theirs in zip(_hashers(2**20), _sklearn(), strict=True):
+    for ours, theirs in zip(hashers(2**20), _sklearn(), strict=True):
         a, b = ours.transform(texts), theirs.transform(texts)
         assert a.shape == b.shape and (a != b).nnz == 0
         b.sort_indices()  # FeatureHasher's rows come sorted and summed, and so do ours
@@ -105,7 +95,7 @@ def test_hashed_rows_are_sklearns(prepare: bool, with_nul: bool) -> None:
 
 
 def test_hashed_rows_of_texts_without_features() -> None:
-    for ours in _hashers(2**20):
+    for ours in hashers(2**20):
         empty = ours.transform(["", ""])
         assert empty.shape == (2, 2**20) and empty.nnz == 0
 
