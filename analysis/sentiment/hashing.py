@@ -80,10 +80,13 @@ def count_matrix(rows: Ints, columns: Ints, n_rows: int, n_features: int) -> csr
     )
 
 
-def utf8_offsets(joined: str) -> Ints:
-    """Byte offset in ``joined.encode()`` of every character of ``joined``, and its length
+def code_points(text: str) -> npt.NDArray[np.uint32]:
+    return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+
+
+def utf8_offsets(points: npt.NDArray[np.uint32]) -> Ints:
+    """Byte offset in the UTF-8 encoding of these code points of each one, and the length
     last: character spans to byte spans."""
-    points = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
     sizes = 1 + (points >= 0x80).astype(np.int64) + (points >= 0x800) + (points >= 0x10000)
     offsets = np.zeros(len(points) + 1, dtype=np.int64)
     np.cumsum(sizes, out=offsets[1:])

@@ -14,7 +14,15 @@ from scipy.sparse import hstack
 from sklearn.feature_extraction.text import HashingVectorizer
 
 from analysis.sentiment.emoticons import EmoticonMap
-from analysis.sentiment.features import Spans, char_spans, hashers, jieba_words, word_spans
+from analysis.sentiment.features import (
+    Spans,
+    _batch_words,
+    _words_cutter,
+    char_spans,
+    hashers,
+    jieba_words,
+    word_spans,
+)
 from analysis.sentiment.linear import CHAR_NGRAMS, WORD_NGRAMS, _idf, fit_linear_model, model_text
 
 TEXTS = [
@@ -141,3 +149,16 @@ def test_training_fits_the_model_sklearns_features_give() -> None:
     classifier.fit(hstack(blocks).tocsr(), np.asarray(labels, dtype=np.int64))
     assert np.array_equal(classifier.coef_[0].astype(np.float32), model.coef)
     assert float(classifier.intercept_[0]) == model.intercept
+
+
+def test_words_read_in_numpy_and_one_by_one_agree() -> None:
+    """The batch's words are read from jieba's tokens in numpy unless a text holds the
+    characters that reading relies on (NUL, \\x01); both ways give scikit-learn's features."""
+    words = _sklearn()[1]
+    plain = [t for t in TEXTS if "\0" not in t]
+    lowered = [t.lower() for t in plain]
+    assert _batch_words(_words_cutter().cut("\0".join(lowered), False), lowered) is not None
+    for texts in (plain, [*plain, "前方\x01拥堵 a\x01b"]):
+        spans = word_spans(texts)
+        for row, text in enumerate(texts):
+            assert sorted(_strings(spans, row)) == sorted(words.build_analyzer()(text))
