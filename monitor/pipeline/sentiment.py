@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from analysis.sentiment.engine import SentimentEngine, label_for
@@ -306,12 +306,15 @@ def _frames_window(frames: Frames) -> Window | None:
 
 def cached_scores(session: Session, engine_name: str, hashes: Iterable[str]) -> dict[str, float]:
     found: dict[str, float] = {}
+    engine = AnalysisCache.engine == bindparam("engine", engine_name)
+    if session.scalar(select(AnalysisCache.text_hash).where(engine).limit(1)) is None:
+        return found  # a new engine (a model just trained): nothing to look up, text by text
+    # One statement whose list is expanded when it runs: no SQL expression built per hash.
+    statement = select(AnalysisCache.text_hash, AnalysisCache.score).where(
+        engine, AnalysisCache.text_hash.in_(bindparam("hashes", expanding=True))
+    )
     for part in chunks(sorted(set(hashes)), 900):
-        rows = session.execute(
-            select(AnalysisCache.text_hash, AnalysisCache.score).where(
-                AnalysisCache.engine == engine_name, AnalysisCache.text_hash.in_(part)
-            )
-        )
+        rows = session.execute(statement, {"hashes": list(part)})
         found.update({h: float(s) for h, s in rows})
     return found
 
