@@ -24,6 +24,7 @@ NEUTRAL_SCORE = 0.5
 
 _MENTION = re.compile(r"@[^\s@:：,，。!！?？/]{1,30}")
 _URL = re.compile(r"https?://\S+")
+HAN = re.compile("[\u4e00-\u9fa5]")  # CJK ideographs, every one a letter (Lo) since Unicode 1.1
 
 
 class SentimentEngine(Protocol):
@@ -59,6 +60,8 @@ def has_content(text: str) -> bool:
         rest = _MENTION.sub("", rest)
     if "http" in rest:
         rest = _URL.sub("", rest)
+    if HAN.search(rest):  # most comments: found at once, no category looked up
+        return True
     return any(unicodedata.category(ch)[0] in "LN" for ch in rest)
 
 

@@ -60,3 +60,11 @@ def test_short_cuts_change_nothing() -> None:
         kept = _strip_polar(MAP, normalize_text(text))
         plain = _URL.sub(" ", _MENTION.sub("@", kept)).strip()
         assert model_text(text, MAP) == plain
+
+
+def test_the_han_short_cut_finds_letters_only() -> None:
+    """has_content stops at the first CJK ideograph of HAN's range: each one is a letter."""
+    from analysis.sentiment.engine import HAN
+
+    assert all(unicodedata.category(chr(c)) == "Lo" for c in range(0x4E00, 0x9FA6))
+    assert HAN.pattern == "[\u4e00-\u9fa5]"
