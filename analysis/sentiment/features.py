@@ -14,7 +14,7 @@ from itertools import chain, filterfalse
 import numpy as np
 import numpy.typing as npt
 import rjieba
-from scipy.sparse import csr_matrix
+from scipy.sparse import csr_matrix, vstack
 
 from analysis.sentiment.hashing import (
     Ints,
@@ -27,6 +27,7 @@ from analysis.sentiment.hashing import (
 
 _WHITESPACE_RUN = re.compile(r"\s\s+")  # scikit-learn's, for character n-grams
 _SEPARATOR = "\0"  # between the texts of a batch: not whitespace, not cased
+CHUNK = 4096  # texts hashed together at most
 _TOKEN_END = "\x01"  # between jieba's tokens of a batch, read in numpy
 # Words joined by spaces, their code points, where each starts, its length, words per text.
 _Words = tuple[str, npt.NDArray[np.uint32], Ints, Ints, list[int]]
@@ -179,6 +180,14 @@ class HashedFeatures:
         self._n_features = n_features
 
     def transform(self, texts: Sequence[str]) -> csr_matrix:
+        if len(texts) <= CHUNK:
+            return self._transform(texts)
+        # Training passes every text at once: a chunk at a time, the spans' arrays (about
+        # 60 bytes a feature) stay a few MiB instead of outgrowing the matrix itself.
+        parts = [self._transform(texts[i : i + CHUNK]) for i in range(0, len(texts), CHUNK)]
+        return csr_matrix(vstack(parts, format="csr"))
+
+    def _transform(self, texts: Sequence[str]) -> csr_matrix:
         spans = self._spans(texts)
         hashes = murmur3_spans(spans.data, spans.starts, spans.lengths)
         columns = hashed_columns(hashes, self._n_features)

@@ -162,3 +162,16 @@ def test_words_read_in_numpy_and_one_by_one_agree() -> None:
         spans = word_spans(texts)
         for row, text in enumerate(texts):
             assert sorted(_strings(spans, row)) == sorted(words.build_analyzer()(text))
+
+
+def test_many_texts_are_hashed_a_chunk_at_a_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Training hashes every text in one call, a chunk at a time: the same rows."""
+    import analysis.sentiment.features as features
+
+    monkeypatch.setattr(features, "CHUNK", 3)
+    for ours, theirs in zip(hashers(2**20), _sklearn(), strict=True):
+        a, b = ours.transform(TEXTS), theirs.transform(TEXTS)
+        b.sort_indices()
+        assert a.shape == b.shape and np.array_equal(a.indptr, b.indptr)
+        assert np.array_equal(a.indices, b.indices) and np.array_equal(a.data, b.data)
+        assert a.data.dtype == np.float32
