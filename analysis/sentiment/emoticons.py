@@ -10,6 +10,7 @@ import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from importlib.resources import files
 from pathlib import Path
 
@@ -23,7 +24,7 @@ class EmoticonMapError(ValueError):
 
 def strip_emoticons(text: str) -> str:
     """The text without any bracketed emoticon."""
-    return EMOTICON.sub("", text)
+    return EMOTICON.sub("", text) if "[" in text else text  # a scan for "[" costs far less
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,8 @@ class EmoticonMap:
 
     def polarities(self, text: str) -> list[float]:
         """Non-zero polarities of the emoticons in ``text``, in order (repeats count)."""
+        if "[" not in text:  # most comments: no regex scan
+            return []
         found = (self.polarity.get(name, 0.0) for name in EMOTICON.findall(text))
         return [value for value in found if value != 0.0]
 
@@ -52,9 +55,24 @@ class EmoticonMap:
 
     def strip_polar(self, text: str) -> str:
         """The text without the emoticons that carry a polarity (the ones that label it)."""
-        return EMOTICON.sub(
-            lambda m: "" if self.polarity.get(m.group(1), 0.0) != 0.0 else m.group(0), text
-        )
+        if "[" not in text:
+            return text
+        return self._polar.sub("", text)
+
+    @cached_property
+    def _polar(self) -> re.Pattern[str]:
+        """The polar emoticons by name, one alternation: no Python call per emoticon met. It
+        finds what EMOTICON finds with a polar name (a name holds no bracket, so no other
+        match of EMOTICON can overlap one of these)."""
+        names = [
+            name
+            for name, value in self.polarity.items()
+            if value != 0.0 and EMOTICON.fullmatch(f"[{name}]")
+        ]
+        if not names:
+            return re.compile(r"(?!)")  # matches nothing
+        names.sort(key=len, reverse=True)
+        return re.compile(r"\[(?:" + "|".join(map(re.escape, names)) + r")\]")
 
 
 def load_emoticon_map(path: Path | None = None) -> EmoticonMap:
