@@ -19,7 +19,7 @@ import matplotlib
 matplotlib.use("Agg")
 
 from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
+from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg, get_hinting_flag
 from matplotlib.figure import Figure
 from matplotlib.transforms import Bbox
 
@@ -37,6 +37,50 @@ class Chart:
     key: str
     title: str  # Chinese, shown above the image (and as its alt text)
     png: bytes
+
+
+class _Renderer(RendererAgg):
+    """Agg's renderer, each text laid out (its glyphs and their offsets) once.
+
+    Laying a text out is the largest single cost of drawing these charts: the same tick
+    labels, account names and titles recur in every chart. The glyphs and offsets depend
+    only on the text, the font object at its size, the dpi, the hinting and the text's
+    font features and language; each is drawn as RendererAgg.draw_text draws it."""
+
+    _KEPT = 4096  # texts laid out and kept (a run's charts hold a few hundred)
+
+    def __init__(self, width: int, height: int, dpi: float) -> None:
+        super().__init__(width, height, dpi)
+        self._layouts: dict[tuple[Any, ...], Any] = {}
+
+    def draw_text(
+        self, gc: Any, x: float, y: float, s: str, prop: Any, angle: float,
+        ismath: Any = False, mtext: Any = None,
+    ) -> None:  # fmt: skip
+        if ismath:
+            return super().draw_text(gc, x, y, s, prop, angle, ismath, mtext)
+        font = self._prepare_font(prop)
+        features = mtext.get_fontfeatures() if mtext is not None else None
+        language = mtext.get_language() if mtext is not None else None
+        size = prop.get_size_in_points()
+        flags = get_hinting_flag()
+        key = (font, s, size, self.dpi, flags, features, language)
+        items = self._layouts.get(key)
+        if items is None:
+            if len(self._layouts) >= self._KEPT:
+                self._layouts.clear()
+            items = self._layouts[key] = font._layout(
+                s, flags=flags, features=features, language=language
+            )
+        self._draw_text_glyphs_and_boxes(
+            gc,
+            x,
+            y,
+            angle,
+            ((item.ft_object, size, item.glyph_index, 0, 1, item.x, item.y) for item in items),
+            [],
+        )
+        return None
 
 
 class _Canvas(FigureCanvasAgg):
@@ -60,7 +104,7 @@ class _Canvas(FigureCanvasAgg):
         if renderer is None:
             if len(shared) >= self._KEPT:
                 shared.clear()
-            renderer = shared[key] = RendererAgg(width, height, self.figure.dpi)
+            renderer = shared[key] = _Renderer(width, height, self.figure.dpi)
         self.renderer = renderer
         self._lastKey = key
         return renderer

@@ -187,13 +187,17 @@ def _varied_charts(font: str | None) -> list[tuple[str, Any]]:
 def test_a_kept_figure_draws_what_a_new_one_draws(
     monkeypatch: pytest.MonkeyPatch, ascii_only: bool
 ) -> None:
-    """Charts drawn one after another on kept figures are, byte for byte, the charts each
-    drawn on a figure of its own."""
+    """Charts drawn one after another on kept figures, each text laid out once, are byte for
+    byte the charts each drawn on a figure of its own by matplotlib's own Agg canvas."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
     font = None if ascii_only else (digest_fonts.chinese_font() or "DejaVu Sans")
     monkeypatch.setattr(charts._Pool, "_local", threading.local())  # no figure kept yet
+    monkeypatch.setattr(charts._Canvas, "_local", threading.local())  # nor text laid out
     varied = _varied_charts(font)
     kept = [getattr(charts, f"{kind}_chart")(rows, font) for kind, rows in varied]
     assert len(charts._Pool._local.figures) >= 4
     monkeypatch.setattr(charts, "POOLED", False)
+    monkeypatch.setattr(charts, "_Canvas", FigureCanvasAgg)
     alone = [getattr(charts, f"{kind}_chart")(rows, font) for kind, rows in varied]
     assert kept == alone
