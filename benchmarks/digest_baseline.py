@@ -3,7 +3,8 @@
 - every scope segments its texts again, with Python jieba, through the featurizer's own bounded
   in-memory store (no tokens kept for the run);
 - every scope counts its texts' topic features itself (scikit-learn's vectorizer);
-- every chart is drawn, its title placed by matplotlib's measuring.
+- every chart is drawn, on a figure of its own, each text laid out by Agg at each drawing, its
+  title placed by matplotlib's measuring.
 
 Everything else runs as now, so the ratio is, if anything, in the old code's favour (the loop
 speed-ups in analysis/topics, single pass and topic building, are shared).
@@ -35,6 +36,8 @@ def _jieba_cut(self: Any, cleaned: str) -> list[str]:
 
 
 def patch() -> None:
+    from matplotlib.backends.backend_agg import RendererAgg
+
     import alerts.charts as charts
     import monitor.pipeline.digest as digest
     from analysis.segment import Segmenter
@@ -43,6 +46,8 @@ def patch() -> None:
     digest.RunVectors = lambda: None  # type: ignore[assignment,misc,return-value]
     charts._chart_png = charts._chart_png.__wrapped__  # type: ignore[attr-defined]
     charts._title = lambda ax, text: ax.set_title(text)  # type: ignore[assignment]
+    charts.POOLED = False
+    charts._Renderer = RendererAgg  # type: ignore[misc]
     # Every word is cut in Segmenter._cut, with rjieba since issue 15; the baseline cuts with
     # Python jieba, as before.
     Segmenter._cut = _jieba_cut  # type: ignore[method-assign]

@@ -58,8 +58,19 @@ def _rows_of(matrix: sparse.csr_matrix) -> list[tuple[np.ndarray, np.ndarray]]:
     ]
 
 
-def _is_sorted(indices: np.ndarray) -> bool:
-    return bool(len(indices) < 2 or (indices[1:] > indices[:-1]).all())
+def _sorted_rows(matrix: sparse.csr_matrix) -> np.ndarray:
+    """Whether each row's indices are strictly increasing (all rows at once)."""
+    indptr, indices = matrix.indptr, matrix.indices
+    out = np.ones(matrix.shape[0], dtype=bool)
+    if len(indices) < 2:
+        return out
+    # seen[k]: entries 1 … k out of order with the one before them.
+    seen = np.zeros(len(indices), dtype=np.int64)
+    np.cumsum(indices[1:] <= indices[:-1], out=seen[1:])
+    start, end = indptr[:-1], indptr[1:]
+    long = end - start >= 2
+    out[long] = seen[end[long] - 1] == seen[start[long]]
+    return out
 
 
 class _Centres:
@@ -70,6 +81,7 @@ class _Centres:
         self.sums: list[tuple[np.ndarray, np.ndarray]] = []
         self.normed: list[tuple[np.ndarray, np.ndarray]] = []
         self.unsorted = 0  # sum rows whose indices are not strictly increasing
+        self.sorted: list[bool] = []  # whether each sum row's are
         self.wide = False  # sums in float64 (from the second batch on)
         self.snapshot: sparse.csr_matrix | None = None  # features × clusters, as of `taken`
         self.taken = 0  # clusters the snapshot holds
@@ -102,7 +114,7 @@ class _Centres:
             ]
             # From the second batch on the sums are float64 (as scipy upcast them when
             # stacked with its float64 empty rows).
-            before = _stack(old, self.width).astype(np.float64)
+            before = _stack(old, self.width).astype(np.float64, copy=False)
             # scipy adds canonical matrices (sorted, no duplicate) by merging and others by a
             # scan that orders entries otherwise. All the sums and all the products went one
             # way or the other; so must these rows: a row out of order steers them.
@@ -114,13 +126,16 @@ class _Centres:
         new_rows = sparse.csr_matrix(new_rows)
         normed = normalize(new_rows)
         sums, norms = _rows_of(new_rows), _rows_of(normed)
+        in_order = _sorted_rows(new_rows).tolist()
         grow = max(0, int(touched[-1]) + 1 - len(self.sums))
         self.sums.extend([(_EMPTY_INDICES, _EMPTY_DATA)] * grow)
         self.normed.extend([(_EMPTY_INDICES, _EMPTY_DATA)] * grow)
+        self.sorted.extend([True] * grow)
         self.stale = np.concatenate([self.stale, np.zeros(grow, dtype=bool)])
         newly: list[int] = []
-        for c, row, norm in zip(touched.tolist(), sums, norms, strict=True):
-            self.unsorted += int(not _is_sorted(row[0])) - int(not _is_sorted(self.sums[c][0]))
+        for c, row, norm, ok in zip(touched.tolist(), sums, norms, in_order, strict=True):
+            self.unsorted += int(not ok) - int(not self.sorted[c])
+            self.sorted[c] = ok
             self.sums[c] = row
             self.normed[c] = norm
             if not self.stale[c]:
@@ -132,7 +147,7 @@ class _Centres:
             # Every centre is normalised again in float64 from then on, including those the
             # batch did not touch.
             self.wide = True
-            everything = _stack(self.sums, self.width).astype(np.float64)
+            everything = _stack(self.sums, self.width).astype(np.float64, copy=False)
             self.sums = _rows_of(everything)
             self.normed = _rows_of(normalize(everything))
             self._rebuild()

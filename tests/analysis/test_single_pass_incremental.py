@@ -83,3 +83,18 @@ def test_labels_are_those_of_recomputing_every_centre(
         expected = recomputed(matrix, similarity, batch_size)
         got = incremental.single_pass(matrix, range(matrix.shape[0]), similarity)
         assert got.tolist() == expected.tolist(), (seed, trial)
+
+
+def test_rows_in_order_are_told_apart_all_at_once() -> None:
+    """_sorted_rows answers for every row what checking each row's indices one by one does
+    (empty and one-entry rows are in order)."""
+    rng = np.random.default_rng(7)
+    rows = [rng.permutation(8)[: int(rng.integers(0, 6))] for _ in range(300)]
+    rows += [np.sort(r) for r in rows]
+    lengths = [len(r) for r in rows]
+    indptr = np.concatenate([[0], np.cumsum(lengths)])
+    indices = np.concatenate(rows).astype(np.int32)
+    matrix = sparse.csr_matrix((np.ones(len(indices)), indices, indptr), shape=(len(rows), 8))
+    expected = [bool(len(r) < 2 or (r[1:] > r[:-1]).all()) for r in rows]
+    assert incremental._sorted_rows(matrix).tolist() == expected
+    assert not all(expected) and any(expected)

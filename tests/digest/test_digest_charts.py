@@ -108,13 +108,13 @@ def test_scopes_showing_the_same_rows_draw_a_chart_once(monkeypatch: pytest.Monk
     """The system and a top unit holding every account show the same charts: drawn once."""
     charts._chart_png.cache_clear()
     drawn: list[int] = []
-    draw = charts._png
+    draw = charts._render
 
     def counted(*args: Any, **kwargs: Any) -> bytes:
         drawn.append(1)
         return draw(*args, **kwargs)
 
-    monkeypatch.setattr(charts, "_png", counted)
+    monkeypatch.setattr(charts, "_render", counted)
     days, ranking, questions = _charts_of_a_busy_week()
     system = charts.digest_charts(days, ranking, questions)
     assert len(drawn) == 4
@@ -152,4 +152,52 @@ def test_a_text_measured_for_one_chart_is_not_measured_again_for_the_next(
     assert measured == []
     assert second == first
     monkeypatch.setattr(charts, "_Canvas", FigureCanvasAgg)
+    monkeypatch.setattr(charts, "POOLED", False)  # a figure of its own, with its own renderer
     assert charts.daily_chart(days, font) == first
+
+
+def _varied_charts(font: str | None) -> list[tuple[str, Any]]:
+    """Charts of every kind, sizes and scales mixed, in an order that reuses each figure with
+    other data (larger and smaller values, more and fewer bars, days without sentiment)."""
+    days, ranking, questions = _charts_of_a_busy_week()
+    quiet = [
+        DayRow(d.day + dt.timedelta(days=7), i % 2, 3 * i, None if i % 3 else 0.2, None)
+        for i, d in enumerate(days)
+    ]
+    blank = [DayRow(d.day, 0, 0, None, None) for d in days]  # nothing finite to scale to
+    small = [_row(rank, 0.5 * rank) for rank in range(1, 4)]
+    out: list[tuple[str, Any]] = []
+    for rows_days, rows_rank, rows_questions in (
+        (days, ranking, questions),
+        (quiet, small, questions[:3]),
+        (blank, ranking[:15], questions[5:]),
+        (days, small[:1], questions[:1]),
+        (quiet, ranking, questions),
+    ):
+        out += [
+            ("daily", rows_days),
+            ("sentiment", rows_days),
+            ("ranking", rows_rank),
+            ("response", rows_questions),
+        ]
+    return out
+
+
+@pytest.mark.parametrize("ascii_only", [True, False])
+def test_a_kept_figure_draws_what_a_new_one_draws(
+    monkeypatch: pytest.MonkeyPatch, ascii_only: bool
+) -> None:
+    """Charts drawn one after another on kept figures, each text laid out once, are byte for
+    byte the charts each drawn on a figure of its own by matplotlib's own Agg canvas."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    font = None if ascii_only else (digest_fonts.chinese_font() or "DejaVu Sans")
+    monkeypatch.setattr(charts._Pool, "_local", threading.local())  # no figure kept yet
+    monkeypatch.setattr(charts._Canvas, "_local", threading.local())  # nor text laid out
+    varied = _varied_charts(font)
+    kept = [getattr(charts, f"{kind}_chart")(rows, font) for kind, rows in varied]
+    assert len(charts._Pool._local.figures) >= 4
+    monkeypatch.setattr(charts, "POOLED", False)
+    monkeypatch.setattr(charts, "_Canvas", FigureCanvasAgg)
+    alone = [getattr(charts, f"{kind}_chart")(rows, font) for kind, rows in varied]
+    assert kept == alone

@@ -42,3 +42,16 @@ def test_objects_a_process_froze_itself_stay_frozen() -> None:
         assert gc.get_freeze_count() >= before > 0
     finally:
         gc.unfreeze()
+
+
+def test_freed_memory_is_handed_back_after_reading_and_after_each_scope(
+    seeded: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The run returns freed memory to the system once the weeks are read and once each scope
+    is written (a no-op where the C library has no malloc_trim)."""
+    released: list[int] = []
+    monkeypatch.setattr(digest_module, "release_freed_memory", lambda: released.append(1))
+    built = run_digest(seeded, settings_for(tmp_path), clock=lambda: NOW, week=WEEK, send=False)
+    assert len(released) == 1 + len(built.built)
+    monkeypatch.undo()
+    digest_module.release_freed_memory()  # the real one runs wherever the tests run
