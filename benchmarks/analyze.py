@@ -23,11 +23,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from week import NOW, add_new_texts, synthetic_week
 
-from analysis.activity import Period
 from analysis.compliance.engine import run_analysis
 from analysis.compliance.text_flags import TextCache, TextScorer
 from analysis.questions import QuestionClassifier, score
-from analysis.rule_settings import QuestionsSettings, RankingSettings, RulesSettings
+from analysis.rule_settings import QuestionsSettings, RulesSettings
 from analysis.workdays import WorkCalendar
 
 
@@ -37,13 +36,10 @@ def _run(frames: dict[str, pd.DataFrame], scorer: TextScorer, cache: TextCache) 
         frames["accounts"],
         frames["posts"],
         frames["comments"],
-        frames["snapshots"],
         now=NOW,
         calendar=WorkCalendar(),
-        period=Period.last_days(NOW, 7),
         rules=RulesSettings(),
         questions=QuestionsSettings(),
-        ranking=RankingSettings(),
         scorer=scorer,
         cache=cache,
     )

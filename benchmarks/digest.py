@@ -121,13 +121,10 @@ def main(argv: list[str] | None = None) -> int:
         frames["accounts"],
         frames["posts"],
         frames["comments"],
-        frames["snapshots"],
         now=NOW,
         calendar=calendar,
-        period=period,
         rules=RulesSettings(),
         questions=QuestionsSettings(),
-        ranking=RankingSettings(),
     )
 
     began = time.process_time()

@@ -1,5 +1,6 @@
 """One analysis pass over the frames monitor hands over: score new texts, match answers, run
-every content and activity rule, compute activity and the ranking.
+every content and activity rule. (Activity figures and the ranking are the weekly digest's:
+analysis.digest computes them for its week.)
 
 Pure: the text cache is a mapping the caller persists between runs, so a second pass scores
 only new or changed texts.
@@ -13,7 +14,6 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from analysis.activity import Period, account_activity
 from analysis.compliance.activity_rules import stale_account, superior_post_not_reposted
 from analysis.compliance.content_rules import (
     commercial_content,
@@ -25,8 +25,7 @@ from analysis.compliance.opinion_rules import negative_surge
 from analysis.compliance.text_flags import Progress, ScoreStats, TextCache, TextScorer
 from analysis.compliance.unanswered_questions import match_answers, unanswered_questions
 from analysis.findings import Finding
-from analysis.ranking import HonourLists, honour_lists, rank_accounts
-from analysis.rule_settings import QuestionsSettings, RankingSettings, RulesSettings
+from analysis.rule_settings import QuestionsSettings, RulesSettings
 from analysis.workdays import WorkCalendar
 
 
@@ -36,9 +35,6 @@ class AnalysisResult:
     scored_comments: pd.DataFrame
     answers: pd.DataFrame
     findings: list[Finding]
-    activity: pd.DataFrame
-    ranking: pd.DataFrame | None
-    lists: HonourLists | None
     stats: dict[str, ScoreStats] = field(default_factory=dict)
 
 
@@ -46,14 +42,11 @@ def run_analysis(
     accounts: pd.DataFrame,
     posts: pd.DataFrame,
     comments: pd.DataFrame,
-    snapshots: pd.DataFrame,
     *,
     now: dt.datetime,
     calendar: WorkCalendar,
-    period: Period,
     rules: RulesSettings,
     questions: QuestionsSettings,
-    ranking: RankingSettings,
     scorer: TextScorer | None = None,
     cache: TextCache | None = None,
     progress: Progress | None = None,
@@ -83,18 +76,10 @@ def run_analysis(
             blind=blind,
         ),
     ]
-    activity = account_activity(
-        accounts, posts, comments, snapshots, answers, period=period, now=now
-    )
-    ranked = rank_accounts(activity, findings, ranking) if ranking.enabled else None
-    lists = honour_lists(ranked, findings, ranking) if ranked is not None else None
     return AnalysisResult(
         scored_posts=scored_posts,
         scored_comments=scored_comments,
         answers=answers,
         findings=findings,
-        activity=activity,
-        ranking=ranked,
-        lists=lists,
         stats={"posts": post_stats, "comments": comment_stats},
     )

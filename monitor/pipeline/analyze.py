@@ -253,7 +253,6 @@ def _complete_run(
     progress: Progress | None,
     freeze: Callable[[], None],
 ) -> AnalyzeSummary:
-    from analysis.activity import Period
     from analysis.collection_gaps import CARRIED_RULES
     from analysis.compliance.engine import run_analysis
     from analysis.compliance.registry_rules import check_registry
@@ -313,13 +312,10 @@ def _complete_run(
             frames.accounts,
             frames.posts,
             frames.comments,
-            frames.snapshots,
             now=now,
             calendar=calendar,
-            period=Period.last_days(now, 7),
             rules=settings.rules,
             questions=settings.questions,
-            ranking=settings.ranking,
             scorer=scorer,
             cache=cache,
             progress=flags,
