@@ -25,7 +25,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from monitor import __version__
-from monitor.db.models import Account, AccountSnapshot, AnalysisState, Comment, Post, Unit
+from monitor.db.models import Account, AnalysisState, Comment, Post, Unit
 from monitor.settings import Settings
 
 STATE = "analyze"
@@ -73,8 +73,7 @@ def inputs_fingerprint(session: Session, settings: Settings) -> str:
         select(func.count(), func.max(Account.id), func.max(Account.updated_at)),
         select(func.count(), func.max(Post.id), func.max(Post.last_seen)),
         select(func.count(), func.max(Comment.id), func.max(Comment.last_seen)),
-        select(func.count(), func.max(AccountSnapshot.id), func.max(AccountSnapshot.taken_at)),
-    ):
+    ):  # not the follower snapshots: no rule reads them (the digest's ranking does)
         parts.append([str(v) for v in session.execute(table_query).one()])
     blob = json.dumps(parts, ensure_ascii=False, sort_keys=True, default=str)
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()

@@ -17,7 +17,15 @@ from sqlalchemy import Engine, select
 from collectors.records import CommentRecord, PostRecord
 from monitor.db import migrate
 from monitor.db.engine import make_engine
-from monitor.db.models import Account, AnalysisState, FindingRow, Post, TextResult, Unit
+from monitor.db.models import (
+    Account,
+    AccountSnapshot,
+    AnalysisState,
+    FindingRow,
+    Post,
+    TextResult,
+    Unit,
+)
 from monitor.pipeline import analyze as analyze_module
 from monitor.pipeline.analyze import AnalyzeSummary, analyze
 from monitor.pipeline.digest import run_digest
@@ -197,6 +205,26 @@ def test_cold_noop_and_new_comments_equal_one_cold_run(tmp_path: Path) -> None:
     finally:
         engine.dispose()
         reference.dispose()
+
+
+def test_a_new_follower_snapshot_does_not_rerun_the_analysis(tmp_path: Path) -> None:
+    """The daily follower counts feed the digest's ranking, not a rule: a new one is nothing
+    new to the analysis, which skips until its next hour."""
+    settings = _settings(tmp_path)
+    path = tmp_path / "db.db"
+    engine = _database(path)
+    _ingest(engine, extra=False)
+    engine.dispose()
+    assert _fresh(path, settings, EARLIER).unchanged_since is None
+    engine = make_engine(f"sqlite:///{path}")
+    with engine.begin() as conn:
+        conn.execute(
+            AccountSnapshot.__table__.insert().values(
+                account_id=1, day=EARLIER.date(), taken_at=EARLIER, followers=1200
+            )
+        )
+    engine.dispose()
+    assert _fresh(path, settings, EARLIER + dt.timedelta(minutes=1)).unchanged_since == EARLIER
 
 
 def _late_question(engine: Engine) -> None:
