@@ -16,7 +16,6 @@ logit = model logit + emoticon_weight × sum of emoticon polarities.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,15 +25,13 @@ import numpy.typing as npt
 from scipy.sparse import csr_matrix, hstack
 
 from analysis.sentiment.emoticons import EmoticonMap
-from analysis.sentiment.engine import edge_score, sigmoid
+from analysis.sentiment.engine import edge_score, replace_mentions_and_links, sigmoid
 from analysis.sentiment.features import hashers
 from analysis.sentiment.features import jieba_words as jieba_words  # where callers import it
 from analysis.texthash import normalize_text
 
 CHAR_NGRAMS = (1, 2)
 WORD_NGRAMS = (1, 2)
-_MENTION = re.compile(r"@[^\s@:：,，。!！?？/]{1,30}")
-_URL = re.compile(r"https?://\S+")
 
 
 def model_text(text: str, emoticons: EmoticonMap, max_chars: int = 2000) -> str:
@@ -44,13 +41,7 @@ def model_text(text: str, emoticons: EmoticonMap, max_chars: int = 2000) -> str:
 
 def _model_text_of(capped: str, emoticons: EmoticonMap) -> str:
     """``model_text`` of a text already normalised and capped."""
-    text = emoticons.strip_polar(capped)
-    # Each pattern needs its first characters: a substring test spares most texts the scan.
-    if "@" in text:
-        text = _MENTION.sub("@", text)
-    if "http" in text:
-        text = _URL.sub(" ", text)
-    return text.strip()
+    return replace_mentions_and_links(emoticons.strip_polar(capped), "@", " ").strip()
 
 
 def _tfidf(counts: csr_matrix, idf: npt.NDArray[np.float32]) -> csr_matrix:
