@@ -41,7 +41,7 @@ Progress = Callable[[int, int], None]
 StepProgress = Callable[[str, int, int], None]  # (step, done, total), as analyze's
 
 SAMPLE_TEXTS = 20  # timed to estimate how long the window takes
-STORE_CHUNK = 5000  # rows a statement stores
+STORE_CHUNK = 5000  # rows built at a time: a province's ~190k as dicts would take tens of MiB at once
 
 _engines: dict[tuple[str, str], SentimentEngine] = {}
 
