@@ -41,7 +41,9 @@ Progress = Callable[[int, int], None]
 StepProgress = Callable[[str, int, int], None]  # (step, done, total), as analyze's
 
 SAMPLE_TEXTS = 20  # timed to estimate how long the window takes
-STORE_CHUNK = 5000  # rows built at a time: a province's ~190k as dicts would take tens of MiB at once
+# New scores built into rows and stored this many at a time: a province's ~190k as dicts
+# would take tens of MiB at once (the upsert batches its statements itself).
+STORE_CHUNK = 5000
 
 _engines: dict[tuple[str, str], SentimentEngine] = {}
 
