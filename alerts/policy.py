@@ -15,8 +15,9 @@ mirror the ``alerts`` table) and hands the decisions that notify to :func:`alert
   still resolved (and reported) when the finding goes.
 - A rule switched off in settings opens nothing; its open alerts are closed without a message
   (``silence``).
-- A finding govmon carries unseen (``unseen``: a silence finding — 长期未更新, 未转发, 提问未
-  回复 — of an account it cannot read now) keeps its level and is not re-sent: whether the
+- A finding govmon carries unseen (``unseen``: a finding of
+  :data:`~analysis.collection_gaps.CARRIED_RULES` — 长期未更新, 未转发, 网民提问未答复, 负面舆情
+  激增, 热点舆情 — about accounts it cannot read now) keeps its level and is not re-sent: whether the
   unit acted cannot be seen (STYLE 18), and the operator has the 账号采集失败 finding. Once the
   account is read again, escalation goes on by the working days open, as before.
 - A finding closed without being solved (``closed``: a question past tracking, or deleted by
@@ -271,7 +272,7 @@ def _holding(
 
 
 def unseen_reason(rule: str) -> str:
-    """Why the alert of a carried silence finding stays as it is (Chinese, for the log)."""
+    """Why the alert of a carried finding stays as it is (Chinese, for the log)."""
     return (
         f"{citation(rule)}：{rule_title('collection_failing')}，无法确认单位是否已处理，"
         "暂停升级和重发，待恢复采集后按未解决的工作日数继续"

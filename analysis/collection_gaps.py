@@ -25,15 +25,19 @@ INCOMPLETE = "采集失败，数据不完整"
 
 # Rules whose findings say something was not seen: no post, no repost, no answer.
 SILENCE_RULES = ("stale_account", "superior_post_not_reposted", "unanswered_question")
-# Open findings of these rules about an account govmon cannot read are carried as they were:
-# the silence rules, and a negative surge, which otherwise ends as its recent posts age out of
-# the window although nobody saw the comments calm down.
-CARRIED_RULES = (*SILENCE_RULES, "negative_surge")
+# Open findings of these rules about accounts govmon cannot read are carried as they were: the
+# silence rules, and a negative surge or a hot topic, which otherwise end as their texts age out
+# of the window although nobody saw the comments calm down. A hot topic may name several
+# accounts (its ``data["accounts"]``); it is carried while none of them can be read: from any
+# one of them govmon saw the talk fall.
+CARRIED_RULES = (*SILENCE_RULES, "negative_surge", "hot_topic")
+# Rules whose findings name their accounts in ``data["accounts"]`` rather than in ``account``.
+MANY_ACCOUNT_RULES = ("hot_topic",)
 
 GAP_LABELS: dict[str, str] = {
     "never": "从未采集成功",
     "failing": "采集失败",
-    "no_collector": "无法采集（没有可用的采集方式）",
+    "no_collector": "没有可用的采集方式",
     "gone": "平台报告账号不存在",
 }
 
@@ -75,7 +79,10 @@ class Gap:
     @property
     def text(self) -> str:
         """What a person reads: "采集失败，数据不完整（原因）"."""
-        why = error_reason(self.account_key, self.error) or GAP_LABELS[self.kind]
+        # Without a collector the stored error is the operator's remedy, naming a settings key
+        # (collectors.errors.Unsupported); the reader of a unit's digest cannot act on it.
+        stored = "" if self.kind == "no_collector" else self.error
+        why = error_reason(self.account_key, stored) or GAP_LABELS[self.kind]
         return f"{INCOMPLETE}（{why}）"
 
     @property

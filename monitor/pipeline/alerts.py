@@ -65,7 +65,7 @@ from monitor.db.models import Account, Alert, Delivery, FindingRow, Unit
 from monitor.settings import Settings
 from monitor.settings.secrets import register_secret
 from monitor.store.collection_state import load_gaps
-from monitor.store.findings import VALUE_COLUMNS
+from monitor.store.findings import VALUE_COLUMNS, carried_keys
 from monitor.store.upsert import chunks
 
 log = logging.getLogger(__name__)
@@ -541,11 +541,7 @@ def check_in_session(
     # STYLE 18: what the analysis carries unseen for an account it cannot read now — the same
     # gaps it used — is not escalated as if the unit were ignoring it.
     blind = load_gaps(session, settings.collectors, now)
-    unseen = {
-        f.dedup_key
-        for f in stored.findings
-        if f.account is not None and f.account in blind and f.rule in CARRIED_RULES
-    }
+    unseen = set(carried_keys(session, CARRIED_RULES, blind))
     decisions = evaluate(
         stored.findings,
         stored.alerts,

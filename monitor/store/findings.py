@@ -13,6 +13,7 @@ from sqlalchemy import Table, func, or_, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
+from analysis.collection_gaps import MANY_ACCOUNT_RULES
 from analysis.findings import Evidence, Finding
 from monitor.db.models import Account, FindingRow, FindingSweep, Unit
 from monitor.store.upsert import chunks, upsert
@@ -293,13 +294,27 @@ def resolve_absent(
 
 
 def carried_keys(session: Session, rules: Collection[str], accounts: Collection[str]) -> list[str]:
-    """Dedup keys of the open findings of ``rules`` about these accounts (by key): a run that
-    could not look at them must neither resolve nor change those findings."""
+    """Dedup keys of the open findings of ``rules`` about these accounts (by key) only: a run
+    that could not look at them must neither resolve nor change those findings. A finding of
+    :data:`~analysis.collection_gaps.MANY_ACCOUNT_RULES` is about the accounts its data names;
+    any other, about its account."""
     if not accounts:
         return []
+    blind = set(accounts)
+    single = [r for r in rules if r not in MANY_ACCOUNT_RULES]
+    many = [r for r in rules if r in MANY_ACCOUNT_RULES]
     query = (
         select(FindingRow.dedup_key, Account.platform, Account.platform_id)
         .join(Account, Account.id == FindingRow.account_id)
-        .where(FindingRow.rule.in_(list(rules)), FindingRow.state == "open")
+        .where(FindingRow.rule.in_(single), FindingRow.state == "open")
     )
-    return [key for key, platform, uid in session.execute(query) if f"{platform}:{uid}" in accounts]
+    keys = [key for key, platform, uid in session.execute(query) if f"{platform}:{uid}" in blind]
+    if many:
+        named = select(FindingRow.dedup_key, FindingRow.data).where(
+            FindingRow.rule.in_(many), FindingRow.state == "open"
+        )
+        for key, data in session.execute(named):
+            named_accounts = set((data or {}).get("accounts") or ())
+            if named_accounts and named_accounts <= blind:
+                keys.append(key)
+    return keys

@@ -1,7 +1,7 @@
 """STYLE 18 over time: when collection of an account starts failing, what govmon concluded
 from its silence is carried as it was. A long-silent account is not announced 已解决 because
 govmon stopped reading it, a question's deadline passing unseen does not make it overdue, and a
-negative surge is not over because its comments are no longer read."""
+negative surge or a hot topic is not over because its comments are no longer read."""
 
 from __future__ import annotations
 
@@ -15,7 +15,8 @@ from testkit.threads import thread
 from collectors.records import CommentRecord, PostRecord
 from monitor.db import migrate
 from monitor.db.engine import make_engine
-from monitor.db.models import Account, AnalysisCache, FindingRow
+from monitor.db.models import Account, Alert, AnalysisCache, Delivery, FindingRow
+from monitor.pipeline.alerts import run_check
 from monitor.pipeline.analyze import analyze
 from monitor.settings import Settings, settings_from_dict
 from monitor.store.ingest import store_comments, store_posts
@@ -154,3 +155,127 @@ def test_a_negative_surge_is_not_over_because_govmon_stopped_reading_the_comment
     assert _findings(unread)[SURGE] == ("open", "warning")
     assert summary.resolved == 0
     unread.dispose()
+
+
+TOPIC = "G25宁安段团雾封闭{}，什么时候恢复通行？已经堵了两个小时"
+
+
+def _hot(path: Path, accounts: int) -> tuple[Engine, Settings]:
+    """A burst of talk about one closure, on the posts of ``accounts`` accounts, in the last
+    day before SEEN, all read at SEEN: a hot topic (第二十二条) naming them all."""
+    engine = make_engine(f"sqlite:///{path / 'db.db'}")
+    migrate.upgrade(engine)
+    with engine.begin() as conn:
+        unit = one_weibo_account(conn)
+        for n in range(2, accounts + 1):
+            conn.execute(
+                Account.__table__.insert().values(
+                    id=n, unit_id=unit, platform="weibo", platform_id=str(n), name=f"交通{n}"
+                )
+            )
+    for n in range(1, accounts + 1):
+        texts = [TOPIC.format(f"{n}-{i}") for i in range(12)]
+        thread(engine, f"closure-{n}", SEEN - dt.timedelta(hours=6), texts, account=n)
+    with engine.begin() as conn:
+        conn.execute(Account.__table__.update().values(last_collected_at=SEEN))
+    settings = settings_from_dict(
+        {
+            "general": {"data_dir": str(path / "data")},
+            "digest": {"out_dir": str(path / "digests")},
+            "sentiment": {"enabled": False},
+            "rumours": {"enabled": False},
+        }
+    )
+    analyze(engine, settings, clock=lambda: SEEN)
+    hot = [key for key in _findings(engine) if key.startswith("hot_topic:")]
+    assert len(hot) == 1
+    return engine, settings
+
+
+def _topic_state(engine: Engine) -> str:
+    with engine.connect() as conn:
+        return conn.execute(
+            select(FindingRow.state).where(FindingRow.rule == "hot_topic")
+        ).scalar_one()
+
+
+def _read_again(engine: Engine, accounts: list[int], at: dt.datetime) -> None:
+    with engine.begin() as conn:
+        conn.execute(
+            Account.__table__.update()
+            .where(Account.id.in_(accounts))
+            .values(last_collected_at=at, consecutive_failures=0, failing_since=None)
+        )
+
+
+def test_a_hot_topic_has_not_cooled_because_govmon_stopped_reading_its_account(
+    tmp_path: Path,
+) -> None:
+    """Three days on the burst has left the 24-hour window. Read meanwhile, the topic has
+    cooled and is resolved; unread, govmon cannot tell, so the finding stays as it was and
+    the alerts check neither announces it 已解决 nor re-sends it."""
+    later = SEEN + dt.timedelta(days=3)
+    (tmp_path / "read").mkdir()
+    read, settings = _hot(tmp_path / "read", accounts=1)
+    _read_again(read, [1], later)
+    analyze(read, settings, clock=lambda: later)
+    assert _topic_state(read) == "resolved"
+    read.dispose()
+
+    (tmp_path / "unread").mkdir()
+    unread, settings = _hot(tmp_path / "unread", accounts=1)
+    _failing_since_seen(unread, failures=40)
+    summary = analyze(unread, settings, clock=lambda: later)
+    assert _topic_state(unread) == "open"
+    assert summary.resolved == 0
+    unread.dispose()
+
+
+def test_a_hot_topic_is_carried_only_while_none_of_its_accounts_can_be_read(
+    tmp_path: Path,
+) -> None:
+    """From any one account it names, govmon saw the talk fall: resolved. With none read,
+    carried."""
+    later = SEEN + dt.timedelta(days=3)
+    (tmp_path / "one").mkdir()
+    one, settings = _hot(tmp_path / "one", accounts=2)
+    _failing_since_seen(one, failures=40)
+    _read_again(one, [2], later)
+    analyze(one, settings, clock=lambda: later)
+    assert _topic_state(one) == "resolved"
+    one.dispose()
+
+    (tmp_path / "none").mkdir()
+    none, settings = _hot(tmp_path / "none", accounts=2)
+    _failing_since_seen(none, failures=40)
+    analyze(none, settings, clock=lambda: later)
+    assert _topic_state(none) == "open"
+    none.dispose()
+
+
+def test_the_alert_of_a_carried_hot_topic_is_neither_re_sent_nor_announced_solved(
+    tmp_path: Path,
+) -> None:
+    """A topic naming two accounts, neither readable for a working week: its alert keeps its
+    level and is not re-sent (every 3 working days otherwise), and no message says 已解决."""
+    engine, settings = _hot(tmp_path, accounts=2)
+    run_check(engine, settings, clock=lambda: SEEN)
+    _failing_since_seen(engine, failures=40)
+    for day in (1, 4, 5, 6, 7):  # Friday to Thursday, 10:00 in Shanghai
+        at = SEEN + dt.timedelta(days=day)
+        analyze(engine, settings, clock=lambda at=at: at)
+        run_check(engine, settings, clock=lambda at=at: at)
+    with engine.connect() as conn:
+        alert = conn.execute(
+            select(Alert.id, Alert.state, Alert.escalation_level, Alert.send_count)
+            .join(FindingRow)
+            .where(FindingRow.rule == "hot_topic")
+        ).one()
+        told = [
+            t
+            for ids, t in conn.execute(select(Delivery.alert_ids, Delivery.kind))
+            if alert.id in ids
+        ]
+    assert tuple(alert)[1:] == ("open", 0, 1)
+    assert told == ["alert"]  # opened once: no re-send, no resolution
+    engine.dispose()
