@@ -21,6 +21,7 @@ from monitor.db.models import Account, FindingRow, JobRun, Unit
 from monitor.pipeline.analyze import analyze
 from monitor.pipeline.collect import run_collection
 from monitor.settings import Settings
+from monitor.store.collection_state import load_gaps
 
 NOW = dt.datetime(2026, 11, 27, 2, 0, tzinfo=dt.UTC)
 OPENED = dt.date(2026, 1, 2)  # 329 days before NOW: "已 329 天开通以来未发布" today
@@ -137,6 +138,11 @@ def test_wechat_without_feed_url_is_no_collector(
     found = _open_rules(db_sessions)
     assert set(found) == {"no_collector:wechat:gh_jdgs"}
     assert "请填写订阅地址，或配置 RSSHub" in found["no_collector:wechat:gh_jdgs"].summary
+    # The unit reading its digest is told why its data is missing, not the operator's remedy
+    # with its settings key (that is the finding's, and `govmon status` advice column's).
+    with db_sessions() as session:
+        gap = load_gaps(session, _settings(fake).collectors, clock())["wechat:gh_jdgs"]
+    assert gap.text == "采集失败，数据不完整（没有可用的采集方式）"
 
 
 def test_an_account_the_platform_says_is_gone_gets_account_gone(
