@@ -17,7 +17,8 @@ mirror the ``alerts`` table) and hands the decisions that notify to :func:`alert
   (``silence``).
 - A finding govmon carries unseen (``unseen``: a finding of
   :data:`~analysis.collection_gaps.CARRIED_RULES` — 长期未更新, 未转发, 网民提问未答复, 负面舆情
-  激增, 热点舆情 — about accounts it cannot read now) keeps its level and is not re-sent: whether the
+  激增, 热点舆情 — about accounts it cannot read now, or a 谣言未澄清 some of whose possible
+  clarifiers it cannot read) keeps its level and is not re-sent: whether the
   unit acted cannot be seen (STYLE 18), and the operator has the 账号采集失败 finding. Once the
   account is read again, escalation goes on by the working days open, as before.
 - A finding closed without being solved (``closed``: a question past tracking, or deleted by

@@ -66,6 +66,7 @@ from monitor.settings import Settings
 from monitor.settings.secrets import register_secret
 from monitor.store.collection_state import load_gaps
 from monitor.store.findings import VALUE_COLUMNS, carried_keys
+from monitor.store.open_rumours import unseen_rumour_keys
 from monitor.store.upsert import chunks
 
 log = logging.getLogger(__name__)
@@ -542,6 +543,7 @@ def check_in_session(
     # gaps it used — is not escalated as if the unit were ignoring it.
     blind = load_gaps(session, settings.collectors, now)
     unseen = set(carried_keys(session, CARRIED_RULES, blind))
+    unseen.update(unseen_rumour_keys(session, settings.rumours, blind))
     decisions = evaluate(
         stored.findings,
         stored.alerts,

@@ -1,14 +1,18 @@
 """The open ``rumour_unclarified`` findings and the unit each concerns (whose accounts may
 clarify it): what analysis.rumours.carried_rumour_keys needs to carry those govmon could
-not check (STYLE 18)."""
+not check (STYLE 18), in the analysis and in the alerts check."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
+import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from analysis.rumours import RULE
-from monitor.db.models import FindingRow
+from analysis.rumours import RULE, carried_rumour_keys
+from analysis.topics.settings import RumoursSettings
+from monitor.db.models import Account, FindingRow, Unit
 
 
 def open_rumour_units(session: Session) -> dict[str, int | None]:
@@ -19,3 +23,29 @@ def open_rumour_units(session: Session) -> dict[str, int | None]:
         )
     )
     return {key: unit_id for key, unit_id in rows}
+
+
+def unseen_rumour_keys(
+    session: Session, settings: RumoursSettings, blind: Collection[str]
+) -> list[str]:
+    """Dedup keys of the open ``rumour_unclarified`` findings govmon cannot check now: an
+    account of the units that may clarify them is unread (``blind``), so whether the unit has
+    clarified cannot be seen. The alerts check holds their alerts as the analysis carries them:
+    the same :func:`~analysis.rumours.carried_rumour_keys`, with no claim found again."""
+    open_units = open_rumour_units(session)
+    if not blind or not open_units:
+        return []
+    accounts = pd.DataFrame(
+        [
+            (unit_id, f"{platform}:{uid}")
+            for unit_id, platform, uid in session.execute(
+                select(Account.unit_id, Account.platform, Account.platform_id)
+            )
+        ],
+        columns=["unit_id", "account_key"],
+    )
+    parents = [
+        (unit_id, parent) for unit_id, parent in session.execute(select(Unit.id, Unit.parent_id))
+    ]
+    units = pd.DataFrame(parents, columns=["unit_id", "parent_id"])
+    return carried_rumour_keys(open_units, [], accounts, units, settings, blind)

@@ -18,7 +18,8 @@ from analysis.digest_model import UNREAD_RUMOUR
 from collectors.fakeplatform import FakeContent, FakePlatform
 from collectors.fakeplatform.content import account_from_dict
 from collectors.fakeplatform.faults import Fault
-from monitor.db.models import Account, FindingRow, Unit
+from monitor.db.models import Account, Alert, Delivery, FindingRow, Unit
+from monitor.pipeline.alerts import run_check
 from monitor.pipeline.analyze import analyze
 from monitor.pipeline.collect import run_collection
 from monitor.pipeline.digest import run_digest
@@ -168,6 +169,32 @@ def test_an_open_rumour_is_carried_as_it_was_while_the_accounts_cannot_be_read(
     [after] = _rumours(db_sessions)
     assert after.state == "open"  # neither resolved …
     assert (after.last_seen, after.summary) == (before.last_seen, before.summary)  # nor renewed
+
+
+@pytest.mark.usefixtures("registered")
+def test_the_alert_of_a_carried_rumour_is_neither_re_sent_nor_escalated(
+    db_engine: Engine, db_sessions: sessionmaker[Session], fake: FakePlatform, clock: Clock
+) -> None:
+    """Whether the unit clarified cannot be seen: its alert keeps its level and is not sent
+    again (every 3 working days, escalated after a few, if govmon took this for neglect)."""
+    settings = _settings(fake)
+    assert run_collection(db_engine, settings, clock=clock).ok == 1
+    clock.now = T0 + dt.timedelta(days=1)  # Thursday: read, not clarified
+    assert run_collection(db_engine, settings, clock=clock).ok == 1
+    analyze(db_engine, settings, clock=clock)
+    run_check(db_engine, settings, clock=clock)
+    _platform_down(db_engine, settings, fake, clock)
+    for day in (2, 5, 6, 7, 8, 9):  # Friday, then Monday to Friday
+        clock.now = T0 + dt.timedelta(days=day)
+        analyze(db_engine, settings, clock=clock)
+        run_check(db_engine, settings, clock=clock)
+    with db_sessions() as session:
+        alert = session.scalars(
+            select(Alert).join(FindingRow).where(FindingRow.rule == "rumour_unclarified")
+        ).one()
+        told = [d.kind for d in session.scalars(select(Delivery)) if alert.id in d.alert_ids]
+    assert (alert.state, alert.escalation_level, alert.send_count) == ("open", 0, 1)
+    assert told == ["alert"]
 
 
 def _digest_markdown(engine: Engine, settings: Settings, clock: Clock, tmp_path: Path) -> str:
