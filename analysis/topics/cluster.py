@@ -31,26 +31,23 @@ Vectors = Callable[[Sequence[TextTokens]], sparse.csr_matrix]
 NEAREST_BLOCK = 512
 
 
-def _identity(features: tuple[str, ...]) -> tuple[str, ...]:
-    return features
-
-
 def vectorize(tokens: Sequence[TextTokens]) -> tuple[TfidfVectorizer, sparse.csr_matrix]:
     """The fitted vectorizer and the texts' rows (a text with no shared feature is all zero).
 
     Features held by one text only are dropped (``min_df=2``): they cannot make two texts
     alike, and would only dilute the features that can.
     """
+    # Each text's features are made as sklearn counts them, not all held at once beside the
+    # matrix being built (a province window's would be ~30 MiB at a cold run's peak).
     vec = TfidfVectorizer(
-        analyzer=_identity, sublinear_tf=True, min_df=2, dtype=np.float32, norm="l2"
+        analyzer=TextTokens.features, sublinear_tf=True, min_df=2, dtype=np.float32, norm="l2"
     )
-    docs = [t.features() for t in tokens]
     try:
-        matrix = vec.fit_transform(docs)
+        matrix = vec.fit_transform(tokens)
     except ValueError:  # no feature in two texts: nothing can cluster
-        vec = TfidfVectorizer(analyzer=_identity, dtype=np.float32)
-        vec.fit([["\x00"]])
-        matrix = vec.transform(docs)
+        vec = TfidfVectorizer(analyzer=TextTokens.features, dtype=np.float32)
+        vec.fit([TextTokens(("\x00",), ())])
+        matrix = vec.transform(tokens)
     return vec, sparse.csr_matrix(matrix)
 
 
