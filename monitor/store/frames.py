@@ -221,8 +221,9 @@ def _share_repeats(frame: pd.DataFrame, seen: dict[object, object]) -> pd.DataFr
     so far in this load)."""
     share = seen.setdefault
     for column in _REPEATED:
-        values = frame[column].to_numpy(dtype=object)
-        frame[column] = pd.array(list(map(share, values, values)), dtype=frame[column].dtype)
+        values: list[object] = frame[column].to_numpy(dtype=object).tolist()
+        shared: list[object] = list(map(share, values, values))
+        frame[column] = pd.Series(shared, index=frame.index, dtype=frame[column].dtype)
     return frame
 
 
