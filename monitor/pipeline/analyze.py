@@ -327,6 +327,10 @@ def _complete_run(
         question_at = question_moments(result.answers, calendar, settings.questions)
         stale_at = stale_moments(frames.accounts, frames.posts, now, settings.rules)
         del result  # its scored copies of the frames: memory the topics need more
+        # The per-text results are a cache by text hash, valid whatever happens to the rest of
+        # the run: stored now, while memory is low, rather than on top of the topics' peak.
+        with sessions.begin() as session:
+            cache.save(session.connection(), now)
         freeze()  # the findings and per-text results, held to the end
 
     with sessions() as session:
@@ -373,7 +377,6 @@ def _complete_run(
     # are tied to accounts, any other ends the hour early (monitor/pipeline/analyze_clock.py).
     moved = transitions(question_at, stale_at, findings, frames.accounts, now, next_hour(now))
     with sessions.begin() as session:
-        cache.save(session.connection(), now)
         new, _updated = save_findings(session, findings, now, complete=True)
         close_findings(session, findings, now)  # closed unanswered: not solved
         summary.new_findings = new
