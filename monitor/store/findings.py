@@ -178,6 +178,9 @@ def _update_ids(conn: Connection, ids: Sequence[int], values: dict[str, Any]) ->
         conn.execute(update(_FINDINGS).where(_FINDINGS.c.id.in_(part)).values(values))
 
 
+WRITE_CHUNK = 5_000  # findings made into rows and written at a time
+
+
 def save_findings(
     session: Session,
     findings: Iterable[Finding],
@@ -204,32 +207,47 @@ def save_findings(
     conn = session.connection()
     rules = sorted({f.rule for f in by_key.values()})
     stored = _stored(conn, list(by_key), rules if complete else ())
-    reopen: list[dict[str, Any]] = []
-    kept: list[dict[str, Any]] = []
-    for key, finding in by_key.items():
-        values = _values(finding, index)
-        old = stored.get(key)
-        if old is not None:
-            stays = old.state == "open" or old.state in STAYS_CLOSED
-            if (
-                complete
-                and stays
-                and old.seen_in_sweep
-                and old.fingerprint == values["fingerprint"]
-            ):
-                continue  # found again as it was: nothing to write
-        values |= {
-            "dedup_key": key,
-            "state": "open",
-            "first_seen": now,
-            "last_seen": now,
-            "seen_in_sweep": complete,
-            "resolved_at": None,
-        }
-        # A finding closed for good stays closed when found again: by a person (误报,
-        # 已线下答复: store/dismissals.py) or by the analysis (a question past tracking:
-        # store/closures.py).
-        (kept if old is not None and old.state in STAYS_CLOSED else reopen).append(values)
+    # The rows to write are made and written a chunk at a time: a cold province run writes
+    # ~50k findings, whose row dicts all at once would add ~40 MiB to the run's peak.
+    for part in chunks(list(by_key.items()), WRITE_CHUNK):
+        reopen: list[dict[str, Any]] = []
+        kept: list[dict[str, Any]] = []
+        for key, finding in part:
+            values = _values(finding, index)
+            old = stored.get(key)
+            if old is not None:
+                stays = old.state == "open" or old.state in STAYS_CLOSED
+                if (
+                    complete
+                    and stays
+                    and old.seen_in_sweep
+                    and old.fingerprint == values["fingerprint"]
+                ):
+                    continue  # found again as it was: nothing to write
+            values |= {
+                "dedup_key": key,
+                "state": "open",
+                "first_seen": now,
+                "last_seen": now,
+                "seen_in_sweep": complete,
+                "resolved_at": None,
+            }
+            # A finding closed for good stays closed when found again: by a person (误报,
+            # 已线下答复: store/dismissals.py) or by the analysis (a question past tracking:
+            # store/closures.py).
+            (kept if old is not None and old.state in STAYS_CLOSED else reopen).append(values)
+        if reopen:
+            upsert(
+                conn,
+                _FINDINGS,
+                reopen,
+                conflict=("dedup_key",),
+                # first_seen stays
+                update=(*VALUE_COLUMNS, *_SEEN_COLUMNS, "state", "resolved_at"),
+            )
+        if kept:
+            update_columns = (*VALUE_COLUMNS, *_SEEN_COLUMNS)
+            upsert(conn, _FINDINGS, kept, conflict=("dedup_key",), update=update_columns)
     if complete:
         # The rows this sweep did not find keep their time as they leave it (they are
         # resolved, carried or closed: still "last found" at the rule's previous sweep).
@@ -239,17 +257,6 @@ def save_findings(
             if row.seen_in_sweep and row.rule in rules and key not in by_key
         ]
         _update_ids(conn, gone, _seen_as_stored())
-    if reopen:
-        upsert(
-            conn,
-            _FINDINGS,
-            reopen,
-            conflict=("dedup_key",),
-            update=(*VALUE_COLUMNS, *_SEEN_COLUMNS, "state", "resolved_at"),  # first_seen stays
-        )
-    if kept:
-        update_columns = (*VALUE_COLUMNS, *_SEEN_COLUMNS)
-        upsert(conn, _FINDINGS, kept, conflict=("dedup_key",), update=update_columns)
     if complete:
         swept = [{"rule": rule, "swept_at": now} for rule in rules]
         upsert(conn, _SWEEPS, swept, conflict=("rule",), update=("swept_at",))

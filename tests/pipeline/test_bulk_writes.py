@@ -7,7 +7,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from sqlalchemy import Engine, func, select
+import pytest
+from sqlalchemy import Engine, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 from testkit.statements import recorded_writes, toll_station_account
 
@@ -15,6 +16,7 @@ from analysis.findings import Finding, make_key
 from monitor.db.models import Alert, Delivery, FindingRow
 from monitor.pipeline.alerts import run_check
 from monitor.settings import settings_from_dict
+from monitor.store import findings as findings_store
 from monitor.store.findings import resolve_absent, save_findings
 
 NOW = dt.datetime(2026, 3, 2, 2, 0, tzinfo=dt.UTC)  # Monday 10:00 in Shanghai
@@ -100,3 +102,35 @@ def test_a_finding_loaded_before_saving_shows_the_saved_values(
         changed = Finding(**{**_finding(1).__dict__, "data": {"n": 2}})
         save_findings(session, [changed], NOW + dt.timedelta(hours=1))
         assert row.data == {"n": 2}  # the upsert went past the ORM: the object is refreshed
+
+
+def test_findings_written_a_chunk_at_a_time_are_those_written_at_once(
+    db_sessions: sessionmaker[Session], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cold province run makes its rows a chunk at a time (memory); chunk edges change
+    nothing: every finding new, found again, changed or closed for good is written as one."""
+    toll_station_account(db_sessions)
+    monkeypatch.setattr(findings_store, "WRITE_CHUNK", 4)
+    with db_sessions.begin() as session:
+        assert save_findings(session, [_finding(i) for i in range(10)], NOW, complete=True) == (
+            10,
+            0,
+        )
+    with db_sessions.begin() as session:
+        session.execute(
+            update(FindingRow)
+            .where(FindingRow.dedup_key.in_([_finding(i).dedup_key for i in (2, 5)]))
+            .values(state="dismissed")
+        )
+    later = NOW + dt.timedelta(hours=1)
+    again = [Finding(**{**_finding(i).__dict__, "data": {"n": -i}}) for i in range(13)]
+    with db_sessions.begin() as session:
+        assert save_findings(session, again, later, complete=True) == (3, 10)
+    with db_sessions() as session:
+        rows = {r.dedup_key: r for r in session.scalars(select(FindingRow))}
+    assert len(rows) == 13
+    for i in range(13):
+        row = rows[_finding(i).dedup_key]
+        assert row.data == {"n": -i}, i
+        assert row.state == ("dismissed" if i in (2, 5) else "open"), i
+        assert row.first_seen == (NOW if i < 10 else later), i
