@@ -11,8 +11,9 @@ a new cluster started in the batch is represented by its first text until the ba
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import chain
 
 import numpy as np
 from scipy import sparse
@@ -29,26 +30,43 @@ Vectors = Callable[[Sequence[TextTokens]], sparse.csr_matrix]
 # Rows compared with every centre at a time: the block is dense (rows × centres, and a province
 # window has thousands of centres), 2048 rows cost ~90 MiB at the peak of a cold analysis.
 NEAREST_BLOCK = 512
+# The one column of the matrix of texts none of whose features is in two texts.
+_NO_FEATURE = "\x00"
 
 
-def vectorize(tokens: Sequence[TextTokens]) -> tuple[TfidfVectorizer, sparse.csr_matrix]:
+def _features(tokens: TextTokens) -> tuple[str, ...]:
+    return tokens.features()
+
+
+def vectorize(tokens: Iterable[TextTokens]) -> tuple[TfidfVectorizer, sparse.csr_matrix]:
     """The fitted vectorizer and the texts' rows (a text with no shared feature is all zero).
 
     Features held by one text only are dropped (``min_df=2``): they cannot make two texts
-    alike, and would only dilute the features that can.
+    alike, and would only dilute the features that can. ``tokens`` is read once, in order: a
+    generator's texts need not all be held at once.
     """
+    counted = [0]
+
+    def each() -> Iterator[TextTokens]:
+        for text in tokens:
+            counted[0] += 1
+            yield text
+
+    docs = each()
+
     # Each text's features are made as sklearn counts them, not all held at once beside the
     # matrix being built (a province window's would be ~30 MiB at a cold run's peak).
     vec = TfidfVectorizer(
-        analyzer=TextTokens.features, sublinear_tf=True, min_df=2, dtype=np.float32, norm="l2"
+        analyzer=_features, sublinear_tf=True, min_df=2, dtype=np.float32, norm="l2"
     )
     try:
-        matrix = vec.fit_transform(tokens)
-    except ValueError:  # no feature in two texts: nothing can cluster
-        vec = TfidfVectorizer(analyzer=TextTokens.features, dtype=np.float32)
-        vec.fit([TextTokens(("\x00",), ())])
-        matrix = vec.transform(tokens)
-    return vec, sparse.csr_matrix(matrix)
+        return vec, sparse.csr_matrix(vec.fit_transform(docs))
+    except ValueError:  # no feature in two texts: nothing can cluster, every row is zero
+        for _rest in docs:  # the texts sklearn did not read before it gave up
+            pass
+        vec = TfidfVectorizer(analyzer=_features, dtype=np.float32)
+        vec.fit([TextTokens((_NO_FEATURE,), ())])
+        return vec, sparse.csr_matrix((counted[0], 1), dtype=np.float32)
 
 
 def _condensed_distances(matrix: sparse.csr_matrix) -> np.ndarray:
@@ -123,7 +141,7 @@ def cluster_texts(
     max_distance: float,
     centre_similarity: float,
     agglomerative_max: int,
-    baseline: Sequence[TextTokens] = (),
+    baseline: Iterable[TextTokens] = (),
     vectors: Vectors | None = None,
 ) -> Clustering:
     """Cluster texts (oldest first): average link up to ``agglomerative_max``, single pass beyond.
@@ -131,9 +149,12 @@ def cluster_texts(
     Inverse document frequencies are counted over the texts and the ``baseline`` together:
     words that are common in the baseline (a place always talked about) then weigh less than
     what is new in the window, and baseline texts of another event stay away from the centres.
+    Only their rows are kept of the ``baseline`` texts, which may come from a generator.
     """
-    texts = [*tokens, *baseline]
-    both = vectorize(texts)[1] if vectors is None else vectors(texts)
+    if vectors is None:
+        both = vectorize(chain(tokens, baseline))[1]
+    else:
+        both = vectors([*tokens, *baseline])
     matrix = sparse.csr_matrix(both[: len(tokens)])
     if len(tokens) <= agglomerative_max:
         raw = agglomerative(matrix, max_distance)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, cast
 from zoneinfo import ZoneInfo
@@ -21,7 +21,7 @@ import pandas as pd
 from analysis.findings import Evidence, Finding, Severity, make_key
 from analysis.topics.burst import bursts, growth_of
 from analysis.topics.cluster import Vectors, centres, cluster_texts, nearest
-from analysis.topics.features import Featurizer, featurizer_for
+from analysis.topics.features import Featurizer, TextTokens, featurizer_for
 from analysis.topics.labels import WordsHeld, distinctive_words, label_of
 from analysis.topics.settings import TopicsSettings
 from analysis.topics.texts import texts_between
@@ -157,9 +157,18 @@ def find_hot_topics(
     in_window = (texts["at"] >= split).to_numpy(dtype=bool)
     if int(in_window.sum()) < settings.min_volume:
         return []
-    tokens = featurizer.tokens(texts["text"].astype(str).tolist(), texts["text_hash"].tolist())
-    window_tokens = [t for t, w in zip(tokens, in_window, strict=True) if w]
-    baseline_tokens = [t for t, w in zip(tokens, in_window, strict=True) if not w]
+    strings = texts["text"].astype(str).to_numpy(dtype=object)
+    hashes = texts["text_hash"].to_numpy(dtype=object)
+    window_tokens = featurizer.tokens(strings[in_window].tolist(), hashes[in_window].tolist())
+    baseline_texts = (strings[~in_window].tolist(), hashes[~in_window].tolist())
+    # The baseline's tokens are needed only for their rows of the matrix: made as it is built,
+    # unless the run's ``vectors`` keeps them anyway (a province week's are ~80 MiB).
+    baseline_tokens: Iterable[TextTokens] = (
+        featurizer.each_tokens(*baseline_texts)
+        if vectors is None
+        else featurizer.tokens(*baseline_texts)
+    )
+    del strings, hashes
     window_texts = texts[in_window].reset_index(drop=True)
     # Texts come oldest first, which is the order the single pass needs.
     clustering = cluster_texts(

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain
@@ -53,7 +53,7 @@ class _Memo(dict[str, str]):
         return value
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # no __dict__: a province window holds ~200k of these
 class TextTokens:
     words: tuple[str, ...]  # content words in order, repeats kept
     bigrams: tuple[str, ...]  # Chinese character bigrams in order, each after BIGRAM_MARK
@@ -148,16 +148,22 @@ class Featurizer:
     def tokens(self, texts: Sequence[str], keys: Sequence[str] | None = None) -> list[TextTokens]:
         """The tokens of each text, from the store when it has them. ``keys``: the texts'
         ``text_hash`` where known (the stored comments carry it), saving the hashing."""
+        return list(self.each_tokens(texts, keys))
+
+    def each_tokens(
+        self, texts: Sequence[str], keys: Sequence[str] | None = None
+    ) -> Iterator[TextTokens]:
+        """:meth:`tokens`, one text at a time: a caller that needs each only once need not
+        hold them all."""
         if keys is None:
             keys = [text_hash(text) for text in texts]
-        out: list[TextTokens] = []
+        get, put, tokenize = self.store.get, self.store.put, self.tokenize
         for key, text in zip(keys, texts, strict=True):
-            found = self.store.get(key)
+            found = get(key)
             if found is None:
-                found = self.tokenize(text)
-                self.store.put(key, found)
-            out.append(found)
-        return out
+                found = tokenize(text)
+                put(key, found)
+            yield found
 
 
 @lru_cache(maxsize=8)

@@ -68,6 +68,12 @@ def test_each_scope_gets_the_rows_vectorize_gives_it_alone() -> None:
         _same(run(texts), sparse.csr_matrix(vectorize(texts)[1]))
 
 
+def test_vectorize_reads_texts_from_a_generator_as_from_a_list() -> None:
+    """A cold analysis hands the baseline's tokens over as they are made (not all held)."""
+    for texts in _SCOPES:
+        _same(vectorize(t for t in texts)[1], vectorize(list(texts))[1])
+
+
 def test_each_scope_gets_the_words_its_labels_count_alone() -> None:
     run = RunVectors()
     for texts in [*_SCOPES, [_TEXTS[6], _TEXTS[0]]]:
