@@ -16,16 +16,17 @@ import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import ClassVar, Protocol
+from typing import TYPE_CHECKING, ClassVar, Protocol
 from urllib.parse import SplitResult, parse_qsl, quote, urlsplit
-
-import httpx
 
 from alerts.channels import redaction
 from alerts.channels.pacing import Pacer
 from alerts.errors import ChannelURLError
 from alerts.message import Message
 from alerts.results import SendResult
+
+if TYPE_CHECKING:  # httpx is imported when a channel first sends: every command's settings
+    import httpx  # check channel URLs, and loading httpx costs ~0.1 s
 
 MASK = "***"
 
@@ -77,6 +78,8 @@ class ChannelContext:
 
     def http(self) -> httpx.Client:
         """One HTTP client per context: building one costs ~0.1 s (TLS set-up)."""
+        import httpx
+
         with self._lock:
             if self._client is None:
                 self._client = httpx.Client(timeout=self.timeout, follow_redirects=False)

@@ -11,15 +11,16 @@ import datetime as dt
 import email.utils
 import hashlib
 from abc import abstractmethod
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import SplitResult, urlsplit, urlunsplit
-
-import httpx
 
 from alerts.channels.base import Channel, PartProgress, require
 from alerts.channels.split import numbered_parts
 from alerts.message import Message
 from alerts.results import Delivered, Failed, RetryLater, SendResult
+
+if TYPE_CHECKING:  # loaded when a bot first sends (alerts.channels.base)
+    import httpx
 
 MAX_REASON = 200
 
@@ -88,6 +89,8 @@ class WebhookBot(Channel):
         return Delivered(parts=len(parts) - start)
 
     def _post(self, url: str, payload: dict[str, Any]) -> SendResult:
+        import httpx
+
         try:
             response = self.context.http().post(url, json=payload)
         except httpx.TimeoutException:

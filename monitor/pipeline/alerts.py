@@ -53,8 +53,8 @@ from alerts import (
     channel_url,
     evaluate,
     message_for,
-    plan,
 )
+from alerts.plan import plan
 from alerts.policy import unseen_reason
 from alerts.recheck import items_to_payload
 from analysis.collection_gaps import CARRIED_RULES
