@@ -5,18 +5,24 @@ not check (STYLE 18), in the analysis and in the alerts check."""
 from __future__ import annotations
 
 from collections.abc import Collection
+from typing import TYPE_CHECKING
 
-import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from analysis.rumours import RULE, carried_rumour_keys
-from analysis.topics.settings import RumoursSettings
 from monitor.db.models import Account, FindingRow, Unit
+
+if TYPE_CHECKING:
+    from analysis.topics.settings import RumoursSettings
+
+# analysis.rumours (with pandas and jieba, ~0.5 s) is imported inside the functions: the alerts
+# check reads this module on every run and needs it only when a rumour may be carried.
 
 
 def open_rumour_units(session: Session) -> dict[str, int | None]:
     """Dedup key → unit id of every open ``rumour_unclarified`` finding."""
+    from analysis.rumours import RULE
+
     rows = session.execute(
         select(FindingRow.dedup_key, FindingRow.unit_id).where(
             FindingRow.rule == RULE, FindingRow.state == "open"
@@ -32,9 +38,15 @@ def unseen_rumour_keys(
     account of the units that may clarify them is unread (``blind``), so whether the unit has
     clarified cannot be seen. The alerts check holds their alerts as the analysis carries them:
     the same :func:`~analysis.rumours.carried_rumour_keys`, with no claim found again."""
-    open_units = open_rumour_units(session)
-    if not blind or not open_units:
+    if not blind:
         return []
+    open_units = open_rumour_units(session)
+    if not open_units:
+        return []
+    import pandas as pd
+
+    from analysis.rumours import carried_rumour_keys
+
     accounts = pd.DataFrame(
         [
             (unit_id, f"{platform}:{uid}")
