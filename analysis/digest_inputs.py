@@ -17,7 +17,7 @@ from analysis.activity import Period
 from analysis.collection_gaps import Gap
 from analysis.findings import Finding, Severity
 from analysis.item_state import GONE, Closing, ItemState, closing_of, state_as_of
-from analysis.labels import CLOSURE_LABELS
+from analysis.labels import CLOSURE_LABELS, UNSOLVED_CLOSURES
 from analysis.rule_settings import RankingSettings
 from analysis.rumours import RumourClaim
 from analysis.topics import HotTopic
@@ -56,15 +56,15 @@ class DigestFinding:
         """The one state every section reads (analysis.item_state).
 
         A finding closed unsolved (``data["closed_as"]``) is never 已解决: a question that aged
-        past tracking unanswered still counts as open (unanswered), with its closure shown; one
-        its author deleted is closed."""
+        past tracking unanswered, or a post or comment that left the analysis window unchanged,
+        still counts as open, with its closure shown; a question its author deleted is closed."""
         state = state_as_of(self.first_seen, self.closed, moment)
         closure = self.data.get("closed_as")
         if state.state != "resolved" or closure not in CLOSURE_LABELS:
             return state
         assert state.closing is not None
         closing = Closing(state.closing.at, CLOSURE_LABELS[str(closure)])
-        return ItemState("open" if closure == "expired" else "closed", moment, closing)
+        return ItemState("open" if closure in UNSOLVED_CLOSURES else "closed", moment, closing)
 
     def open_during(self, period: Period) -> bool:
         closed = self.closed

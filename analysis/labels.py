@@ -18,6 +18,7 @@ __all__ = [
     "RULES",
     "SEVERITY_LABELS",
     "STATE_LABELS",
+    "UNSOLVED_CLOSURES",
     "RuleInfo",
     "account_label",
     "account_locator",
@@ -84,8 +85,11 @@ STATE_LABELS: dict[str, str] = {
 
 # Why a finding was closed without being solved: by the analysis (``data["closed_as"]``,
 # state "closed") or by a person in the web console (state "dismissed"). Never "已解决".
+# Closures that end govmon's watch, not the problem: the item still counts as open in the digest.
+UNSOLVED_CLOSURES = frozenset({"expired", "aged_out"})
 CLOSURE_LABELS: dict[str, str] = {
     "expired": "逾期未答复（已过追踪期）",
+    "aged_out": "已超出检查期限，未见删除或修改",
     "deleted": "网民已删除",
     "false_positive": "误报",
     "answered_offline": "已线下答复",

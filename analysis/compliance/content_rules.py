@@ -21,6 +21,16 @@ from analysis.compliance.subjects import (
 from analysis.findings import Evidence, Finding, Severity, make_key
 from analysis.rule_settings import RulesSettings
 
+# Rules about one post or comment, found while it is in the analysis window. One that leaves
+# the window unchanged was not seen removed: its finding is closed as 超出检查期限, never
+# resolved (monitor/store/closures.py close_aged_out).
+WINDOW_RULES = (
+    "commercial_content",
+    "confidential_marker",
+    "missing_attribution",
+    "harmful_comment",
+)
+
 
 def _post_finding(
     rule: str,

@@ -51,19 +51,27 @@ def run_analysis(
     cache: TextCache | None = None,
     progress: Progress | None = None,
     blind: Collection[str] = frozenset(),
+    window_from: dt.datetime | None = None,
 ) -> AnalysisResult:
     """``blind``: keys of the accounts govmon could not read (``collection_gaps``); the rules
-    that fire on silence skip them."""
+    that fire on silence skip them. ``window_from``: the analysis window's start; an earlier
+    post in ``posts`` (each account's latest, for its days without a post) is not checked for
+    content: like every post that left the window, it is no longer looked at."""
     scorer = scorer or TextScorer.from_settings(rules, questions)
     scored_posts, post_stats = scorer.score_posts(posts, cache, progress)
+    in_window = (
+        slice(None)
+        if window_from is None
+        else (posts["published_at"] >= pd.Timestamp(window_from)).to_numpy()
+    )
     scored_comments, comment_stats = scorer.score_comments(comments, cache, progress)
     answers = match_answers(scored_comments, scored_comments["is_question"], calendar)
     findings: list[Finding] = [
         *stale_account(accounts, posts, now=now, settings=rules, blind=blind),
         *superior_post_not_reposted(accounts, scored_posts, now=now, settings=rules, blind=blind),
-        *commercial_content(scored_posts, accounts, rules),
-        *confidential_marker(scored_posts, accounts, rules),
-        *missing_attribution(posts, accounts, rules),
+        *commercial_content(scored_posts[in_window], accounts, rules),
+        *confidential_marker(scored_posts[in_window], accounts, rules),
+        *missing_attribution(posts[in_window], accounts, rules),
         *harmful_comment(scored_comments, posts, accounts, rules),
         *negative_surge(comments, posts, accounts, now=now, settings=rules),
         *unanswered_questions(

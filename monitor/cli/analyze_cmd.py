@@ -20,6 +20,7 @@ from rich.text import Text
 from sqlalchemy import select
 
 from analysis.labels import (
+    CLOSURE_LABELS,
     RULES,
     account_label,
     citation,
@@ -105,6 +106,11 @@ def analyze(app: AppContext, since: dt.date | None) -> None:
     )
     console_out.print(table)
     console_out.print(f"新发现 {summary.new_findings} 个，已解决 {summary.resolved} 个。")
+    if summary.aged_out:
+        console_out.print(
+            f"另有 {summary.aged_out} 个发现所涉的帖子或评论{CLOSURE_LABELS['aged_out']}，"
+            "已关闭（不算已解决）。"
+        )
 
 
 @click.command()

@@ -104,6 +104,8 @@ class AnalyzeSummary:
     findings_by_rule: Counter[str] = field(default_factory=Counter)
     new_findings: int = 0
     resolved: int = 0
+    # Findings whose post or comment left the window unchanged: closed unsolved, not resolved.
+    aged_out: int = 0
     rules: tuple[str, ...] = ()
     # Nothing new since the complete run at this time, before its next deadline: not rerun.
     unchanged_since: dt.datetime | None = None
@@ -254,6 +256,7 @@ def _complete_run(
     freeze: Callable[[], None],
 ) -> AnalyzeSummary:
     from analysis.collection_gaps import CARRIED_RULES
+    from analysis.compliance.content_rules import WINDOW_RULES
     from analysis.compliance.engine import run_analysis
     from analysis.compliance.registry_rules import check_registry
     from analysis.compliance.text_flags import TextScorer
@@ -264,7 +267,7 @@ def _complete_run(
     from analysis.workdays import SHANGHAI
     from monitor.calendar import work_calendar
     from monitor.pipeline.sentiment import first_model
-    from monitor.store.closures import close_findings
+    from monitor.store.closures import aged_out, close_aged_out, close_findings
     from monitor.store.collection_state import load_gaps
     from monitor.store.findings import carried_keys, resolve_absent, save_findings
     from monitor.store.frames import load_frames
@@ -320,6 +323,7 @@ def _complete_run(
             cache=cache,
             progress=flags,
             blind=blind,
+            window_from=window_start(settings, now, since),
         )
         summary.texts_flagged = sum(s.scored for s in result.stats.values())
         findings += result.findings
@@ -383,6 +387,13 @@ def _complete_run(
         # What govmon could not see is carried as it was (STYLE 18), not resolved.
         present = [f.dedup_key for f in findings]
         present += carried_keys(session, CARRIED_RULES, blind) + carried
+        # A post or comment older than the window was not seen removed: a run over the whole
+        # window closes its finding unsolved; one over part of it (--since) leaves it as it was.
+        aged = aged_out(session, WINDOW_RULES, present, window_start(settings, now, since))
+        if since is None:
+            summary.aged_out = close_aged_out(session, aged, now)
+        else:
+            present += [key for _id, key, _data in aged]
         summary.resolved = resolve_absent(session, rules, present, now)
         if since is None:  # a run over part of the window says nothing about the whole
             save_state(

@@ -3,20 +3,22 @@
 
 A question that aged past tracking unanswered, or that its author deleted, is no longer
 followed — but it was not answered: no "已解决" is announced for it, and the digest keeps
-counting it as unanswered. A closed finding stays closed when it leaves the analysis window
+counting it as unanswered. So is a post or comment of a content rule that left the analysis
+window unchanged (:func:`close_aged_out`): govmon stopped looking, it did not see it removed. A closed finding stays closed when it leaves the analysis window
 (only open findings are resolved by absence).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Sequence
 from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from analysis.findings import Finding
+from analysis.labels import CLOSURE_LABELS
 from monitor.db.models import FindingRow
 from monitor.store.upsert import chunks
 
@@ -54,3 +56,51 @@ def close_findings(session: Session, findings: Iterable[Finding], now: dt.dateti
             if isinstance(obj, FindingRow):
                 session.expire(obj)
     return stored
+
+
+def aged_out(
+    session: Session, rules: Collection[str], present: Collection[str], before: dt.datetime
+) -> list[tuple[int, str, dict[str, Any]]]:
+    """The open findings of ``rules`` not found again whose post or comment dates from before
+    ``before``, the analysis window's start: (row id, dedup key, data). govmon no longer
+    looks at what they are about, so it cannot tell whether it was removed."""
+    table = cast(Table, FindingRow.__table__)
+    query = select(table.c.id, table.c.dedup_key, table.c.data).where(
+        table.c.rule.in_(list(rules)), table.c.state == "open", table.c.since < before
+    )
+    found = set(present)
+    return [
+        (id_, key, dict(data or {}))
+        for id_, key, data in session.connection().execute(query)
+        if key not in found
+    ]
+
+
+def close_aged_out(
+    session: Session, rows: Sequence[tuple[int, str, dict[str, Any]]], now: dt.datetime
+) -> int:
+    """Close these findings (from :func:`aged_out`) unsolved: ``closed_as`` "aged_out", state
+    ``closed`` — no "已解决" is announced, and the digest keeps them open. Returns how many."""
+    if not rows:
+        return 0
+    session.flush()
+    closure = {"closed_as": "aged_out", "closure": CLOSURE_LABELS["aged_out"]}
+    changes = [
+        {
+            "row_id": id_,
+            "closed_at": now,
+            "closed_data": data | closure | {"closed_at": now.isoformat()},
+        }
+        for id_, _key, data in rows
+    ]
+    table = cast(Table, FindingRow.__table__)
+    statement = (
+        update(table)
+        .where(table.c.id == bindparam("row_id"))
+        .values(state="closed", resolved_at=bindparam("closed_at"), data=bindparam("closed_data"))
+    )
+    session.connection().execute(statement, changes)
+    for obj in list(session.identity_map.values()):
+        if isinstance(obj, FindingRow):
+            session.expire(obj)
+    return len(changes)

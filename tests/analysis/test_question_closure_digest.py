@@ -55,3 +55,28 @@ def test_a_closed_finding_reads_as_its_closure_everywhere_states_are_listed() ->
     assert finding_state_label("closed", {}) == "已关闭"
     assert finding_state_label("resolved", {"closed_as": "expired"}) == "已解决"
     assert finding_state_label("open") == "未解决"
+
+
+def test_an_ad_that_left_the_window_unchanged_still_counts_as_open_with_its_closure() -> None:
+    """Closed because govmon stopped looking (analysis window), not because it was removed."""
+    ad = DigestFinding(
+        rule="commercial_content",
+        article="第二十四条",
+        severity="warning",
+        summary="发布内容含商业广告用语 ad",
+        dedup_key="commercial_content:weibo:p1",
+        first_seen=WEEK.start - dt.timedelta(days=40),
+        resolved_at=WEEK.start + dt.timedelta(days=2),
+        unit="示例市交通运输局",
+        data={"closed_as": "aged_out"},
+    )
+    [group] = finding_groups([ad], WEEK, {}, per_group=10)
+    [item] = group.items
+    assert (item.state, item.state_text) == (
+        "open",
+        "已超出检查期限，未见删除或修改（04-01 00:00）",
+    )
+    assert (group.open_count, group.resolved_count) == (1, 0)
+    assert (
+        finding_state_label("closed", {"closed_as": "aged_out"}) == "已超出检查期限，未见删除或修改"
+    )

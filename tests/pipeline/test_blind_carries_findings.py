@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
 from sqlalchemy import Engine, select
 from testkit.one_account import one_weibo_account
 from testkit.threads import thread
@@ -208,49 +209,28 @@ def _read_again(engine: Engine, accounts: list[int], at: dt.datetime) -> None:
         )
 
 
-def test_a_hot_topic_has_not_cooled_because_govmon_stopped_reading_its_account(
-    tmp_path: Path,
-) -> None:
-    """Three days on the burst has left the 24-hour window. Read meanwhile, the topic has
-    cooled and is resolved; unread, govmon cannot tell, so the finding stays as it was and
-    the alerts check neither announces it 已解决 nor re-sends it."""
-    later = SEEN + dt.timedelta(days=3)
-    (tmp_path / "read").mkdir()
-    read, settings = _hot(tmp_path / "read", accounts=1)
-    _read_again(read, [1], later)
-    analyze(read, settings, clock=lambda: later)
-    assert _topic_state(read) == "resolved"
-    read.dispose()
-
-    (tmp_path / "unread").mkdir()
-    unread, settings = _hot(tmp_path / "unread", accounts=1)
-    _failing_since_seen(unread, failures=40)
-    summary = analyze(unread, settings, clock=lambda: later)
-    assert _topic_state(unread) == "open"
-    assert summary.resolved == 0
-    unread.dispose()
-
-
+@pytest.mark.parametrize(
+    ("accounts", "read_again", "state"),
+    [
+        (1, [1], "resolved"),  # read meanwhile: the topic has cooled
+        (1, [], "open"),  # unread: govmon cannot tell, the finding stays as it was
+        (2, [2], "resolved"),  # from one account it names, govmon saw the talk fall
+        (2, [], "open"),  # none of its accounts read: carried
+    ],
+)
 def test_a_hot_topic_is_carried_only_while_none_of_its_accounts_can_be_read(
-    tmp_path: Path,
+    accounts: int, read_again: list[int], state: str, tmp_path: Path
 ) -> None:
-    """From any one account it names, govmon saw the talk fall: resolved. With none read,
-    carried."""
+    """Three days on, the burst has left the 24-hour window; collection has failed since."""
     later = SEEN + dt.timedelta(days=3)
-    (tmp_path / "one").mkdir()
-    one, settings = _hot(tmp_path / "one", accounts=2)
-    _failing_since_seen(one, failures=40)
-    _read_again(one, [2], later)
-    analyze(one, settings, clock=lambda: later)
-    assert _topic_state(one) == "resolved"
-    one.dispose()
-
-    (tmp_path / "none").mkdir()
-    none, settings = _hot(tmp_path / "none", accounts=2)
-    _failing_since_seen(none, failures=40)
-    analyze(none, settings, clock=lambda: later)
-    assert _topic_state(none) == "open"
-    none.dispose()
+    engine, settings = _hot(tmp_path, accounts)
+    _failing_since_seen(engine, failures=40)
+    _read_again(engine, read_again, later)
+    summary = analyze(engine, settings, clock=lambda: later)
+    assert _topic_state(engine) == state
+    if state == "open":
+        assert summary.resolved == 0
+    engine.dispose()
 
 
 def test_the_alert_of_a_carried_hot_topic_is_neither_re_sent_nor_announced_solved(
