@@ -79,8 +79,8 @@ class Gap:
     @property
     def text(self) -> str:
         """What a person reads: "采集失败，数据不完整（原因）"."""
-        # Without a collector the stored error is the operator's remedy, naming a settings key
-        # (collectors.errors.Unsupported); the reader of a unit's digest cannot act on it.
+        # Without a collector the reason is the label: an error stored by an earlier version
+        # was the operator's remedy, naming a settings key the reader of a digest cannot use.
         stored = "" if self.kind == "no_collector" else self.error
         why = error_reason(self.account_key, stored) or GAP_LABELS[self.kind]
         return f"{INCOMPLETE}（{why}）"

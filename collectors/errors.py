@@ -70,7 +70,9 @@ class Unsupported(CollectError):
     """No registered collector can read this account with the current settings."""
 
     kind = "unsupported"
-    default_text = "没有可用的采集器：请填写订阅地址，或配置 collectors.rss.rsshub_base_url"
+    # The fact only: what to do (collectors.failing.ADVICE) is said beside it where the
+    # operator reads it (govmon collect, govmon status, the no_collector finding).
+    default_text = "没有可用的采集方式"
 
 
 class InternalError(CollectError):

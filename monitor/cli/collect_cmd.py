@@ -14,6 +14,7 @@ from rich.table import Table
 from analysis.collection_gaps import error_reason
 from analysis.labels import account_locator
 from collectors.engine import AccountOutcome
+from collectors.failing import ADVICE
 from monitor.cli.console import err_console, out_console
 from monitor.cli.context import AppContext, config_option, pass_app, recorded_run
 from monitor.errors import InputError
@@ -107,7 +108,13 @@ def _print_summary(summary: CollectSummary) -> None:
             console.print(
                 f"  - {item.unit}的账号 {account_locator(item.name, item.account_key)}"
                 f"［{KIND_NAMES.get(item.kind, '采集失败')}］"
-                f"{error_reason(item.account_key, item.text)}",
+                # No collector is a setting to fill in, not a failure that may pass: what to
+                # fill in is said here, after the kind that already says what is wrong.
+                + (
+                    ADVICE["unsupported"]
+                    if item.kind == "unsupported"
+                    else error_reason(item.account_key, item.text)
+                ),
                 markup=False,
                 soft_wrap=True,
             )

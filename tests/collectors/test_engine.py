@@ -85,9 +85,7 @@ def test_one_failure_never_stops_the_others(fake: FakePlatform) -> None:
         collect_accounts([AccountRef("douyin", "nobody")], unsupported, clock=clock)
     )
     assert none.error_kind == "unsupported"
-    assert none.error_text == (
-        "douyin:nobody：没有可用的采集器：请填写订阅地址，或配置 collectors.rss.rsshub_base_url"
-    )
+    assert none.error_text == "douyin:nobody：没有可用的采集方式"
 
 
 def test_next_due_follows_the_interval_or_the_limit() -> None:

@@ -205,7 +205,10 @@ def test_collect_exits_3_and_names_every_failed_account_in_full_when_piped(
     lines = result.stdout.splitlines()
     for n in range(3):
         line = next(ln for ln in lines if f"微信公众号 账号ID gh_jiangdong_gaosu_gonglu_{n}" in ln)
-        assert "请填写订阅地址，或配置 collectors.rss.rsshub_base_url" in line
+        assert (
+            "［无可用采集方式］请填写订阅地址，或配置 RSSHub（collectors.rss.rsshub_base_url）"
+            in line
+        )
     gone = next(ln for ln in lines if "微博 账号ID 1000000099" in ln)
     assert "不存在（可能已注销、被封禁或更换了ID），请核实备案信息（第九条）" in gone
     assert "…" not in result.stdout
