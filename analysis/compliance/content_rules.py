@@ -196,6 +196,8 @@ def harmful_comment(
         (scored_comments["harmful_terms"] != "")
         & ~scored_comments["is_official"].fillna(False).astype(bool)
     ]
+    if "deleted_at" in hits.columns:  # seen deleted (a full re-read): dealt with, resolved
+        hits = hits[hits["deleted_at"].isna()]
     urls = posts.set_index("post_id")["url"].to_dict() if not posts.empty else {}
     out = []
     for row in records(hits):

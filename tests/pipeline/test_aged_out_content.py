@@ -10,12 +10,13 @@ from pathlib import Path
 
 from sqlalchemy import Engine, select
 from testkit.one_account import one_weibo_account
+from testkit.threads import thread
 
 from analysis.labels import CLOSURE_LABELS
 from collectors.records import PostRecord
 from monitor.db import migrate
 from monitor.db.engine import make_engine
-from monitor.db.models import Account, Alert, Delivery, FindingRow
+from monitor.db.models import Account, Alert, Comment, Delivery, FindingRow
 from monitor.pipeline.alerts import run_check
 from monitor.pipeline.analyze import analyze, window_start
 from monitor.settings import Settings, settings_from_dict
@@ -111,4 +112,40 @@ def test_an_ad_edited_inside_the_window_is_resolved(tmp_path: Path) -> None:
     assert summary.aged_out == 0
     run_check(engine, settings, clock=lambda: later)
     assert _told_of_the_ad(engine) == ["alert", "resolution"]
+    engine.dispose()
+
+
+def test_a_harmful_comment_seen_deleted_is_resolved_at_once(tmp_path: Path) -> None:
+    """A full re-read no longer finds the comment (deleted_at): govmon saw it go, so the
+    finding is resolved then (有害评论已处置), not carried until it leaves the window."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'db.db'}")
+    migrate.upgrade(engine)
+    with engine.begin() as conn:
+        one_weibo_account(conn)
+    thread(engine, "路况通告", SEEN - dt.timedelta(hours=3), ["狗官，去死吧", "谢谢发布"])
+    with engine.begin() as conn:
+        conn.execute(Account.__table__.update().values(last_collected_at=SEEN))
+    settings = settings_from_dict(
+        {
+            "general": {"data_dir": str(tmp_path / "data")},
+            "sentiment": {"enabled": False},
+            "topics": {"enabled": False},
+            "rumours": {"enabled": False},
+        }
+    )
+    analyze(engine, settings, clock=lambda: SEEN)
+    later = SEEN + dt.timedelta(days=1)
+    with engine.begin() as conn:
+        conn.execute(
+            Comment.__table__.update()
+            .where(Comment.platform_comment_id == "路况通告-0")
+            .values(deleted_at=later - dt.timedelta(hours=1))
+        )
+        conn.execute(Account.__table__.update().values(last_collected_at=later))
+    analyze(engine, settings, clock=lambda: later)
+    with engine.connect() as conn:
+        state, data = conn.execute(
+            select(FindingRow.state, FindingRow.data).where(FindingRow.rule == "harmful_comment")
+        ).one()
+    assert (state, (data or {}).get("closed_as")) == ("resolved", None)
     engine.dispose()
