@@ -219,7 +219,7 @@ def find_rumours(
     official = texts["is_official"].astype(bool).to_numpy()
     mentions: list[_Mention] = []
     for row, (text, at, is_official) in enumerate(
-        zip(texts["text"], texts["at"], official, strict=True)
+        zip(texts["text"].tolist(), texts["at"].tolist(), official, strict=True)
     ):
         if is_official or at < split or not cues.rumour.find(text):
             continue

@@ -147,7 +147,7 @@ class TextScorer:
 
     def _keys(self, frame: pd.DataFrame, kind: str, column: str) -> list[str]:
         prefix = f"{kind}:{self.fingerprint}:"
-        return [prefix + h for h in hashes(frame, column).astype(str)]  # also when empty
+        return [prefix + h for h in hashes(frame, column).astype(str).tolist()]  # also empty
 
     def _score(
         self,

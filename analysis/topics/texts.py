@@ -85,7 +85,7 @@ def texts_between(
             dict(zip(posts["post_id"], posts["url"].fillna(""), strict=False)) if len(posts) else {}
         )
         comment_texts = chosen["text"].fillna("").astype(str)
-        stored = chosen["text_hash"] if "text_hash" in chosen else [None] * len(chosen)
+        stored = chosen["text_hash"].tolist() if "text_hash" in chosen else [None] * len(chosen)
         parts.append(
             pd.DataFrame(
                 {
@@ -98,8 +98,9 @@ def texts_between(
                     "author": chosen["author_id"].fillna("").astype(str),
                     "is_official": chosen["is_official"].fillna(False).astype(bool),
                     "sentiment": _sentiment(chosen),
-                    "text_hash": [
-                        stored_or_hashed(t, h) for t, h in zip(comment_texts, stored, strict=True)
+                    "text_hash": [  # over lists: a Series is walked an element at a time
+                        stored_or_hashed(t, h)
+                        for t, h in zip(comment_texts.tolist(), stored, strict=True)
                     ],
                 }
             )
