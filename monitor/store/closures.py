@@ -4,8 +4,9 @@
 A question that aged past tracking unanswered, or that its author deleted, is no longer
 followed — but it was not answered: no "已解决" is announced for it, and the digest keeps
 counting it as unanswered. So is a post or comment of a content rule that left the analysis
-window unchanged (:func:`close_aged_out`): govmon stopped looking, it did not see it removed. A closed finding stays closed when it leaves the analysis window
-(only open findings are resolved by absence).
+window unchanged (:func:`close_aged_out`): govmon stopped looking, it did not see it removed.
+A closed finding stays closed when it leaves the analysis window (only open findings are
+resolved by absence).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from sqlalchemy.orm import Session
 from analysis.findings import Finding
 from analysis.labels import CLOSURE_LABELS
 from monitor.db.models import FindingRow
+from monitor.store.findings import expire_loaded
 from monitor.store.upsert import chunks
 
 
@@ -52,9 +54,7 @@ def close_findings(session: Session, findings: Iterable[Finding], now: dt.dateti
             .values(state="closed", resolved_at=bindparam("closed_at"))
         )
         conn.execute(statement, changes)
-        for obj in list(session.identity_map.values()):  # loaded before: not the old values
-            if isinstance(obj, FindingRow):
-                session.expire(obj)
+        expire_loaded(session)
     return stored
 
 
@@ -100,7 +100,5 @@ def close_aged_out(
         .values(state="closed", resolved_at=bindparam("closed_at"), data=bindparam("closed_data"))
     )
     session.connection().execute(statement, changes)
-    for obj in list(session.identity_map.values()):
-        if isinstance(obj, FindingRow):
-            session.expire(obj)
+    expire_loaded(session)
     return len(changes)

@@ -260,12 +260,12 @@ def save_findings(
     if complete:
         swept = [{"rule": rule, "swept_at": now} for rule in rules]
         upsert(conn, _SWEEPS, swept, conflict=("rule",), update=("swept_at",))
-    _expire_loaded(session)
+    expire_loaded(session)
     new = sum(1 for key in by_key if key not in stored)
     return new, len(by_key) - new
 
 
-def _expire_loaded(session: Session) -> None:
+def expire_loaded(session: Session) -> None:
     """Finding objects loaded before a Core write must not show their old values."""
     for obj in list(session.identity_map.values()):
         if isinstance(obj, FindingRow):
@@ -296,7 +296,7 @@ def resolve_absent(
     values = {"state": "resolved", "resolved_at": now, **_seen_as_stored()}
     session.flush()
     _update_ids(session.connection(), gone, values)
-    _expire_loaded(session)
+    expire_loaded(session)
     return len(gone)
 
 
