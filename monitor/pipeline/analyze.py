@@ -276,13 +276,14 @@ def _complete_run(
 
     calendar = work_calendar(settings)
     summary = AnalyzeSummary(now=now)
+    looked_from = window_start(settings, now, since)  # what the rules and the topics read
     sessions = sessionmaker(engine, expire_on_commit=False)
     with sessions.begin() as session:
         first = first_model(session, settings.sentiment, now)
         summary.sentiment_note = first.note
         if summary.sentiment_note:
             log.info("%s", summary.sentiment_note)
-        frames = load_frames(session, window_start(settings, now, since), now)
+        frames = load_frames(session, looked_from, now)
         summary.posts, summary.comments = len(frames.posts), len(frames.comments)
         summary.sentiment_scored = add_sentiment(session, settings, frames, progress, first.window)
         blind = frozenset(load_gaps(session, settings.collectors, now))  # STYLE 18
@@ -323,7 +324,7 @@ def _complete_run(
             cache=cache,
             progress=flags,
             blind=blind,
-            window_from=window_start(settings, now, since),
+            window_from=looked_from,
         )
         summary.texts_flagged = sum(s.scored for s in result.stats.values())
         findings += result.findings
@@ -389,7 +390,7 @@ def _complete_run(
         present += carried_keys(session, CARRIED_RULES, blind) + carried
         # A post or comment older than the window was not seen removed: a run over the whole
         # window closes its finding unsolved; one over part of it (--since) leaves it as it was.
-        aged = aged_out(session, WINDOW_RULES, present, window_start(settings, now, since))
+        aged = aged_out(session, WINDOW_RULES, present, looked_from)
         if since is None:
             summary.aged_out = close_aged_out(session, aged, now)
         else:
