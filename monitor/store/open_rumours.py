@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from monitor.db.models import Account, FindingRow, Unit
+from monitor.db.models import FindingRow
 
 if TYPE_CHECKING:
     from analysis.topics.settings import RumoursSettings
@@ -43,21 +43,8 @@ def unseen_rumour_keys(
     open_units = open_rumour_units(session)
     if not open_units:
         return []
-    import pandas as pd
-
     from analysis.rumours import carried_rumour_keys
+    from monitor.store.frames import load_accounts, load_units
 
-    accounts = pd.DataFrame(
-        [
-            (unit_id, f"{platform}:{uid}")
-            for unit_id, platform, uid in session.execute(
-                select(Account.unit_id, Account.platform, Account.platform_id)
-            )
-        ],
-        columns=["unit_id", "account_key"],
-    )
-    parents = [
-        (unit_id, parent) for unit_id, parent in session.execute(select(Unit.id, Unit.parent_id))
-    ]
-    units = pd.DataFrame(parents, columns=["unit_id", "parent_id"])
+    accounts, units = load_accounts(session), load_units(session)
     return carried_rumour_keys(open_units, [], accounts, units, settings, blind)
