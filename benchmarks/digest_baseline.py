@@ -2,7 +2,8 @@
 
 - every scope segments its texts again, with Python jieba, through the featurizer's own bounded
   in-memory store (no tokens kept for the run);
-- every scope counts its texts' topic features itself (scikit-learn's vectorizer);
+- every scope counts its texts' topic features itself, as strings, with scikit-learn's
+  vectorizer (words and bigram strings, as before analysis/topics/tfidf.py);
 - every chart is drawn, on a figure of its own, each text laid out by Agg at each drawing, its
   title placed by matplotlib's measuring.
 
@@ -35,15 +36,38 @@ def _jieba_cut(self: Any, cleaned: str) -> list[str]:
     return list(tokenizer.lcut(cleaned))
 
 
+def _sklearn_vectorize(tokens: Any) -> Any:
+    """cluster.vectorize as before: scikit-learn's TfidfVectorizer over feature strings."""
+    import numpy as np
+    from scipy import sparse
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from analysis.topics.bigrams import bigram_name, codes_of
+
+    def features(text: Any) -> tuple[str, ...]:
+        return text.words + tuple(bigram_name(c) for c in codes_of(text.bigrams).tolist())
+
+    texts = list(tokens)
+    vectorizer = TfidfVectorizer(
+        analyzer=features, sublinear_tf=True, min_df=2, dtype=np.float32, norm="l2"
+    )
+    try:
+        return sparse.csr_matrix(vectorizer.fit_transform(texts))
+    except ValueError:  # no feature in two texts
+        return sparse.csr_matrix((len(texts), 1), dtype=np.float32)
+
+
 def patch() -> None:
     from matplotlib.backends.backend_agg import RendererAgg
 
     import alerts.charts as charts
+    import analysis.topics.cluster as cluster
     import monitor.pipeline.digest as digest
     from analysis.segment import Segmenter
 
     digest.RunFeaturizer = lambda base: base  # type: ignore[assignment,misc,return-value]
     digest.RunVectors = lambda: None  # type: ignore[assignment,misc,return-value]
+    cluster.vectorize = _sklearn_vectorize
     charts._chart_png = charts._chart_png.__wrapped__  # type: ignore[attr-defined]
     charts._title = lambda ax, text: ax.set_title(text)  # type: ignore[assignment]
     charts.POOLED = False

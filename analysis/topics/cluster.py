@@ -11,18 +11,18 @@ a new cluster started in the batch is represented by its first text until the ba
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import chain
 
 import numpy as np
 from scipy import sparse
 from scipy.cluster.hierarchy import fcluster, linkage
-from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
 from analysis.topics.features import TextTokens
 from analysis.topics.single_pass import single_pass
+from analysis.topics.tfidf import FeatureIds, tfidf_rows
 
 # Texts' tokens → their TF-IDF rows, as ``vectorize`` gives them (a caller clustering many
 # overlapping sets of texts may count their features once, analysis/digest_vectors.py).
@@ -30,43 +30,24 @@ Vectors = Callable[[Sequence[TextTokens]], sparse.csr_matrix]
 # Rows compared with every centre at a time: the block is dense (rows × centres, and a province
 # window has thousands of centres), 2048 rows cost ~90 MiB at the peak of a cold analysis.
 NEAREST_BLOCK = 512
-# The one column of the matrix of texts none of whose features is in two texts.
-_NO_FEATURE = "\x00"
 
 
-def _features(tokens: TextTokens) -> tuple[str, ...]:
-    return tokens.features()
-
-
-def vectorize(tokens: Iterable[TextTokens]) -> tuple[TfidfVectorizer, sparse.csr_matrix]:
-    """The fitted vectorizer and the texts' rows (a text with no shared feature is all zero).
+def vectorize(tokens: Iterable[TextTokens]) -> sparse.csr_matrix:
+    """The texts' TF-IDF rows (a text with no shared feature is all zero), as scikit-learn's
+    ``TfidfVectorizer(sublinear_tf=True, min_df=2, dtype=float32)`` makes them
+    (analysis/topics/tfidf.py).
 
     Features held by one text only are dropped (``min_df=2``): they cannot make two texts
-    alike, and would only dilute the features that can. ``tokens`` is read once, in order: a
-    generator's texts need not all be held at once.
+    alike, and would only dilute the features that can. ``tokens`` is read once, in order, a
+    batch at a time: a generator's texts need not all be held at once.
     """
-    counted = [0]
-
-    def each() -> Iterator[TextTokens]:
-        for text in tokens:
-            counted[0] += 1
-            yield text
-
-    docs = each()
-
-    # Each text's features are made as sklearn counts them, not all held at once beside the
-    # matrix being built (a province window's would be ~30 MiB at a cold run's peak).
-    vec = TfidfVectorizer(
-        analyzer=_features, sublinear_tf=True, min_df=2, dtype=np.float32, norm="l2"
-    )
-    try:
-        return vec, sparse.csr_matrix(vec.fit_transform(docs))
-    except ValueError:  # no feature in two texts: nothing can cluster, every row is zero
-        for _rest in docs:  # the texts sklearn did not read before it gave up
-            pass
-        vec = TfidfVectorizer(analyzer=_features, dtype=np.float32)
-        vec.fit([TextTokens((_NO_FEATURE,), ())])
-        return vec, sparse.csr_matrix((counted[0], 1), dtype=np.float32)
+    features = FeatureIds()
+    counted = features.count_all(tokens)
+    texts = len(counted.starts) - 1
+    rows = tfidf_rows(counted, np.arange(texts), features)
+    if rows is None:  # no feature in two texts: nothing can cluster, every row is zero
+        return sparse.csr_matrix((texts, 1), dtype=np.float32)
+    return rows
 
 
 def _condensed_distances(matrix: sparse.csr_matrix) -> np.ndarray:
@@ -151,10 +132,7 @@ def cluster_texts(
     what is new in the window, and baseline texts of another event stay away from the centres.
     Only their rows are kept of the ``baseline`` texts, which may come from a generator.
     """
-    if vectors is None:
-        both = vectorize(chain(tokens, baseline))[1]
-    else:
-        both = vectors([*tokens, *baseline])
+    both = vectorize(chain(tokens, baseline)) if vectors is None else vectors([*tokens, *baseline])
     matrix = sparse.csr_matrix(both[: len(tokens)])
     if len(tokens) <= agglomerative_max:
         raw = agglomerative(matrix, max_distance)

@@ -1,8 +1,8 @@
 """What a text is made of for topic clustering: its words and its Chinese character bigrams.
 
 Words come from jieba's cutting (rjieba, with the transport user dictionary); bigrams are taken
-over runs of Chinese characters, so a claim written with different word boundaries (G25封路 /
-G25 封了路) still shares most of its features. Question and opinion scaffolding (如何、看待、评价 …, the
+over runs of Chinese characters (as integer codes, analysis/topics/bigrams.py), so a claim
+written with different word boundaries (G25封路 / G25 封了路) still shares most of its features. Question and opinion scaffolding (如何、看待、评价 …, the
 editable list config/wordlists/topic_stopwords.txt) is dropped from both: it says how people
 talk, not which event they talk about, and would pull unrelated questions together.
 
@@ -19,8 +19,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import chain
-from operator import add
+from itertools import islice
 from pathlib import Path
 from sys import intern
 from typing import Protocol
@@ -28,14 +27,13 @@ from typing import Protocol
 from analysis.segment import Segmenter, clean_text, default_config_file, load_segmenter
 from analysis.texthash import text_hash
 from analysis.textmatch import read_wordlist
+from analysis.topics.bigrams import bigram_codes
 from analysis.topics.settings import TopicsSettings
 
-_HAN_RUN = re.compile(r"[\u4e00-\u9fff]+")
-# Bigram features are kept apart from words of the same two characters: the word 大桥 and the
-# bigram 大桥 inside 大桥头 are different evidence.
-BIGRAM_MARK = "\u00b7"
-# Entries of a featurizer's memo of pieces and pairs before it starts again (~100 B each).
+# Entries of a featurizer's memo of pieces before it starts again (~100 B each).
 _MEMO_MAX = 1_000_000
+# Texts tokenized together: their bigrams are made with array operations over the batch.
+BATCH = 4096
 
 
 class _Memo(dict[str, str]):
@@ -55,12 +53,11 @@ class _Memo(dict[str, str]):
 
 @dataclass(frozen=True, slots=True)  # no __dict__: a province window holds ~200k of these
 class TextTokens:
-    words: tuple[str, ...]  # content words in order, repeats kept
-    bigrams: tuple[str, ...]  # Chinese character bigrams in order, each after BIGRAM_MARK
+    """A text's features for the TF-IDF matrix (analysis/topics/tfidf.py): its words, then its
+    bigrams."""
 
-    def features(self) -> tuple[str, ...]:
-        """Words and marked bigrams, the columns of the TF-IDF matrix."""
-        return self.words + self.bigrams
+    words: tuple[str, ...]  # content words in order, repeats kept
+    bigrams: bytes  # Chinese character bigrams in order, as codes (analysis/topics/bigrams.py)
 
 
 class TokenStore(Protocol):
@@ -72,7 +69,8 @@ class TokenStore(Protocol):
 
 
 class MemoryTokenStore:
-    """The most recently used ``capacity`` texts, in process (about 1.6 KB a Weibo text)."""
+    """The most recently used ``capacity`` texts, in process (about 470 B a Weibo text, its
+    text hash aside)."""
 
     def __init__(self, capacity: int = 50_000) -> None:
         self.capacity = capacity
@@ -117,13 +115,11 @@ class Featurizer:
         ordered = sorted(self.stopwords, key=lambda w: (-len(w), w))
         self._scaffolding = re.compile("|".join(map(re.escape, ordered))) if ordered else None
         self.store: TokenStore = store if store is not None else MemoryTokenStore()
-        # jieba piece → the interned term it gives ("" when none); Chinese character pair → its
-        # interned bigram feature. The same few thousand words and pairs recur in every text,
-        # so one dictionary look-up replaces the stripping, term checks and interning of each
-        # occurrence (most of tokenizing's CPU). Interned: a cached text costs a tuple of
-        # pointers rather than its own copy of each string.
+        # jieba piece → the interned term it gives ("" when none). The same few thousand words
+        # recur in every text, so one dictionary look-up replaces the stripping, term checks
+        # and interning of each occurrence. Interned: a cached text costs a tuple of pointers
+        # rather than its own copy of each string.
         self._terms = _Memo(self._term)
-        self._pairs = _Memo(lambda pair: intern(BIGRAM_MARK + pair))
 
     def _term(self, piece: str) -> str:
         word = piece.strip()
@@ -133,17 +129,16 @@ class Featurizer:
 
     def tokenize(self, text: str) -> TextTokens:
         """The tokens of one text, without the cache."""
-        cleaned = clean_text(text or "")
-        words = tuple(filter(None, map(self._terms.__getitem__, self.segmenter.pieces(cleaned))))
+        return self.tokenize_many([text])[0]
+
+    def tokenize_many(self, texts: Sequence[str]) -> list[TextTokens]:
+        """The tokens of each text, without the cache."""
+        cleaned = [clean_text(text or "") for text in texts]
+        term, pieces = self._terms.__getitem__, self.segmenter.pieces
+        words = [tuple(filter(None, map(term, pieces(text)))) for text in cleaned]
         if self._scaffolding is not None:
-            cleaned = self._scaffolding.sub(" ", cleaned)
-        pair = self._pairs.__getitem__
-        bigrams = tuple(
-            chain.from_iterable(
-                map(pair, map(add, run, run[1:])) for run in _HAN_RUN.findall(cleaned)
-            )
-        )
-        return TextTokens(words, bigrams)
+            cleaned = list(map(self._scaffolding.sub, [" "] * len(cleaned), cleaned))
+        return list(map(TextTokens, words, bigram_codes(cleaned)))
 
     def tokens(self, texts: Sequence[str], keys: Sequence[str] | None = None) -> list[TextTokens]:
         """The tokens of each text, from the store when it has them. ``keys``: the texts'
@@ -157,13 +152,19 @@ class Featurizer:
         hold them all."""
         if keys is None:
             keys = [text_hash(text) for text in texts]
-        get, put, tokenize = self.store.get, self.store.put, self.tokenize
-        for key, text in zip(keys, texts, strict=True):
-            found = get(key)
-            if found is None:
-                found = tokenize(text)
-                put(key, found)
-            yield found
+        get, put = self.store.get, self.store.put
+        pairs = zip(keys, texts, strict=True)
+        # A batch at a time: the texts missing from the store are tokenized together.
+        while batch := list(islice(pairs, BATCH)):
+            found = [get(key) for key, _text in batch]
+            # Each text missing once (a repeated comment is one text), as the store has it.
+            missing = {batch[i][0]: batch[i][1] for i, t in enumerate(found) if t is None}
+            made = dict(zip(missing, self.tokenize_many(list(missing.values())), strict=True))
+            for key, tokens in made.items():
+                put(key, tokens)
+            yield from (
+                made[key] if t is None else t for (key, _), t in zip(batch, found, strict=True)
+            )
 
 
 @lru_cache(maxsize=8)

@@ -7,6 +7,7 @@ import logging
 import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from fakes import streams
@@ -15,10 +16,10 @@ from fakes.streams import Stream
 from analysis.segment import clean_text, load_segmenter, read_userdict
 from analysis.texthash import text_hash
 from analysis.topics import HotTopic, features, find_hot_topics, hot_topic_findings
+from analysis.topics.bigrams import BIGRAM_MARK, CODE, bigram_code, bigram_name, codes_of
 from analysis.topics.burst import bursts
 from analysis.topics.detect import topic_key
 from analysis.topics.features import (
-    BIGRAM_MARK,
     Featurizer,
     MemoryTokenStore,
     TextTokens,
@@ -336,7 +337,7 @@ def test_burst_of_paraphrases_of_one_claim_is_one_topic(featurizer: Featurizer) 
 def test_scaffolding_is_dropped_from_words_and_bigrams(featurizer: Featurizer) -> None:
     tokens = featurizer.tokenize("如何看待G25长深高速封闭？大家怎么评价")
     assert not {"如何", "看待", "评价", "怎么", "大家"} & set(tokens.words)
-    bigrams = {b.removeprefix(BIGRAM_MARK) for b in tokens.bigrams}
+    bigrams = {bigram_name(c).removeprefix(BIGRAM_MARK) for c in codes_of(tokens.bigrams).tolist()}
     assert "封闭" in bigrams and "长深" in bigrams
     assert not {"如何", "何看", "看待", "评价", "么评"} & bigrams
 
@@ -348,8 +349,8 @@ def _direct_tokens(featurizer: Featurizer, text: str) -> TextTokens:
     assert featurizer._scaffolding is not None
     cleaned = featurizer._scaffolding.sub(" ", cleaned)
     runs = re.findall(r"[\u4e00-\u9fff]+", cleaned)
-    bigrams = tuple(BIGRAM_MARK + r[i : i + 2] for r in runs for i in range(len(r) - 1))
-    return TextTokens(words, bigrams)
+    bigrams = [bigram_code(r[i : i + 2]) for r in runs for i in range(len(r) - 1)]
+    return TextTokens(words, np.array(bigrams, dtype=CODE).tobytes())
 
 
 @pytest.mark.parametrize("memo_max", [1_000_000, 3])
@@ -370,7 +371,7 @@ def test_memoised_tokens_are_the_tokens_by_definition(
     ]
     for text in texts * 2:  # the second time from the memo
         assert fresh.tokenize(text) == _direct_tokens(featurizer, text)
-    assert len(fresh._terms) <= memo_max and len(fresh._pairs) <= memo_max
+    assert len(fresh._terms) <= memo_max
 
 
 class CountingStore(MemoryTokenStore):

@@ -4,29 +4,23 @@ order: the float sums of the clustering follow it)."""
 
 from __future__ import annotations
 
-from typing import ClassVar
+from collections.abc import Sequence
 
 import numpy as np
+import pytest
 from scipy import sparse
 
 from analysis.digest_vectors import RunVectors
+from analysis.topics.bigrams import CODE, bigram_code
 from analysis.topics.cluster import vectorize
-from analysis.topics.features import BIGRAM_MARK, TextTokens
+from analysis.topics.features import TextTokens
 from analysis.topics.labels import words_held
+from analysis.topics.tfidf import Counted, FeatureIds
 
 
 def _tokens(words: str, bigrams: str = "") -> TextTokens:
-    return TextTokens(
-        tuple(words.split()), tuple(BIGRAM_MARK + b for b in bigrams.split() if bigrams)
-    )
-
-
-class _Counted(TextTokens):
-    calls: ClassVar[list[int]] = []
-
-    def features(self) -> tuple[str, ...]:
-        _Counted.calls.append(1)
-        return super().features()
+    codes = np.array([bigram_code(b) for b in bigrams.split()], dtype=CODE)
+    return TextTokens(tuple(words.split()), codes.tobytes())
 
 
 # Terms met in an order that is not alphabetical, repeated within a text, shared by only some
@@ -65,13 +59,13 @@ _SCOPES = [
 def test_each_scope_gets_the_rows_vectorize_gives_it_alone() -> None:
     run = RunVectors()
     for texts in _SCOPES:
-        _same(run(texts), sparse.csr_matrix(vectorize(texts)[1]))
+        _same(run(texts), sparse.csr_matrix(vectorize(texts)))
 
 
 def test_vectorize_reads_texts_from_a_generator_as_from_a_list() -> None:
     """A cold analysis hands the baseline's tokens over as they are made (not all held)."""
     for texts in _SCOPES:
-        _same(vectorize(t for t in texts)[1], vectorize(list(texts))[1])
+        _same(vectorize(t for t in texts), vectorize(list(texts)))
 
 
 def test_each_scope_gets_the_words_its_labels_count_alone() -> None:
@@ -84,11 +78,18 @@ def test_each_scope_gets_the_words_its_labels_count_alone() -> None:
         assert np.array_equal(held.toarray(), alone.toarray())
 
 
-def test_a_text_is_counted_once_per_run() -> None:
-    texts = [_Counted(t.words, t.bigrams) for t in _TEXTS]
+def test_a_text_is_counted_once_per_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    counted: list[TextTokens] = []
+    count = FeatureIds.count
+
+    def recorded(self: FeatureIds, tokens: Sequence[TextTokens]) -> Counted:
+        counted.extend(tokens)
+        return count(self, tokens)
+
+    monkeypatch.setattr(FeatureIds, "count", recorded)
+    texts = [TextTokens(t.words, t.bigrams) for t in _TEXTS]
     run = RunVectors()
-    _Counted.calls.clear()
     run(texts)
     run(texts[:4])
     run(texts[3:])
-    assert len(_Counted.calls) == len(texts)
+    assert sorted(map(id, counted)) == sorted(map(id, texts))
