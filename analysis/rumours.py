@@ -23,6 +23,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import cast
 
+import numpy as np
 import pandas as pd
 
 from analysis.findings import Evidence, Finding, make_key
@@ -217,11 +218,14 @@ def find_rumours(
         return []
     split = pd.Timestamp(start).tz_convert("UTC")
     official = texts["is_official"].astype(bool).to_numpy()
+    # Compared as a column: walking a datetime column makes a Timestamp of every text.
+    recent = (texts["at"] >= split).to_numpy(dtype=bool)
+    strings = texts["text"].tolist()
     mentions: list[_Mention] = []
-    for row, (text, at, is_official) in enumerate(
-        zip(texts["text"].tolist(), texts["at"].tolist(), official, strict=True)
+    for row, (text, is_recent, is_official) in enumerate(
+        zip(strings, recent.tolist(), official.tolist(), strict=True)
     ):
-        if is_official or at < split or not cues.rumour.find(text):
+        if is_official or not is_recent or not cues.rumour.find(text):
             continue
         sentence = claim_sentence(text, cues)
         terms = claim_terms(sentence, cues, segmenter, settings.max_key_terms)
@@ -245,8 +249,8 @@ def find_rumours(
     keys_by_unit = _keys_by_unit(accounts) if blind else {}
     clarifiers = [
         row
-        for row in range(len(texts))
-        if official[row] and cues.clarification.find(str(texts["text"].iat[row]))
+        for row in np.flatnonzero(official).tolist()
+        if cues.clarification.find(str(strings[row]))
     ]
 
     claims: list[RumourClaim] = []
