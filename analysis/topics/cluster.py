@@ -56,9 +56,10 @@ def _condensed_distances(matrix: sparse.csr_matrix) -> np.ndarray:
     out = np.empty(n * (n - 1) // 2, dtype=np.float64)
     position = 0
     block = 512
+    columns = sparse.csr_matrix(matrix.T)  # once: scipy would convert the transpose per block
     for lo in range(0, n - 1, block):
         hi = min(lo + block, n - 1)
-        sims = (matrix[lo:hi] @ matrix.T).toarray()
+        sims = (matrix[lo:hi] @ columns).toarray()
         for r, i in enumerate(range(lo, hi)):
             row = sims[r, i + 1 :]
             out[position : position + row.size] = 1.0 - row
@@ -99,9 +100,11 @@ def nearest(
     out = np.full(matrix.shape[0], -1, dtype=np.int64)
     if centre_rows.shape[0] == 0:
         return out
-    # A block of rows at a time: rows × centres is dense.
+    # A block of rows at a time: rows × centres is dense. The centres' transpose is made
+    # once: scipy would convert it for every block (a third of the time, for the same sums).
+    columns = sparse.csr_matrix(centre_rows.T)
     for lo in range(0, matrix.shape[0], NEAREST_BLOCK):
-        sims = (matrix[lo : lo + NEAREST_BLOCK] @ centre_rows.T).toarray()
+        sims = (matrix[lo : lo + NEAREST_BLOCK] @ columns).toarray()
         best = sims.argmax(axis=1)
         found = sims[np.arange(len(best)), best] >= min_similarity
         out[lo : lo + len(best)] = np.where(found, best, -1)
