@@ -18,11 +18,11 @@ from itertools import chain
 import numpy as np
 from scipy import sparse
 from scipy.cluster.hierarchy import fcluster, linkage
-from sklearn.preprocessing import normalize
 
 from analysis.topics.features import TextTokens
 from analysis.topics.single_pass import single_pass
 from analysis.topics.tfidf import FeatureIds, tfidf_rows
+from analysis.topics.weights import l2_normalized
 
 # Texts' tokens → their TF-IDF rows, as ``vectorize`` gives them (a caller clustering many
 # overlapping sets of texts may count their features once, analysis/digest_vectors.py).
@@ -90,7 +90,7 @@ def centres(matrix: sparse.csr_matrix, labels: np.ndarray, count: int) -> sparse
         (np.ones(rows.size, dtype=np.float32), (labels[rows], rows)),
         shape=(count, matrix.shape[0]),
     )
-    return sparse.csr_matrix(normalize(members @ matrix))
+    return l2_normalized(sparse.csr_matrix(members @ matrix))
 
 
 def nearest(

@@ -11,10 +11,10 @@ system's accounts).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from itertools import chain
 
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction.text import CountVectorizer
 
 from analysis.topics.features import TextTokens
 
@@ -25,14 +25,21 @@ MIN_LIFT = 2.0  # a word's share of the cluster's texts against its share of the
 WordsHeld = Callable[[Sequence[TextTokens]], tuple[sparse.csr_matrix, np.ndarray]]
 
 
-def _words(tokens: TextTokens) -> list[str]:
-    return list(tokens.words)
-
-
 def words_held(tokens: Sequence[TextTokens]) -> tuple[sparse.csr_matrix, np.ndarray]:
-    """Which words each text holds, and the words of the columns (texts with a word only)."""
-    vec = CountVectorizer(analyzer=_words, binary=True, dtype=np.float64)
-    return sparse.csr_matrix(vec.fit_transform(tokens)), vec.get_feature_names_out()
+    """Which words each text holds (1.0), and the words of the columns, alphabetical (those
+    some text holds; an object array, as scikit-learn's ``get_feature_names_out``)."""
+    vocabulary = sorted({word for text in tokens for word in text.words})
+    column = {word: i for i, word in enumerate(vocabulary)}
+    held = [[column[word] for word in dict.fromkeys(text.words)] for text in tokens]
+    lengths = np.fromiter(map(len, held), dtype=np.int64, count=len(held))
+    indptr = np.zeros(len(held) + 1, dtype=np.int32)
+    np.cumsum(lengths, out=indptr[1:])
+    indices = np.fromiter(chain.from_iterable(held), dtype=np.int32, count=int(indptr[-1]))
+    matrix = sparse.csr_matrix(
+        (np.ones(len(indices)), indices, indptr), shape=(len(held), len(vocabulary))
+    )
+    matrix.sort_indices()
+    return matrix, np.array(vocabulary, dtype=object)
 
 
 def distinctive_words(

@@ -9,10 +9,10 @@ normalised again, and a batch is compared with a transposed snapshot of the cent
 only when the centres changed since it hold a good share of its entries (those are compared
 separately, and their columns of the snapshot ignored).
 
-Every number is computed by the same scipy and scikit-learn routines, on the same rows in the
-same order, as when all centres were recomputed at every batch (sum rows keep the entry order
-scipy's addition gave them, which the normalisation's float sums follow), so the labels are the
-same, bit for bit.
+Every number is computed by the same scipy routines and scikit-learn's normalising arithmetic
+(analysis/topics/weights.py), on the same rows in the same order, as when all centres were
+recomputed at every batch (sum rows keep the entry order scipy's addition gave them, which the
+normalisation's float sums follow), so the labels are the same, bit for bit.
 """
 
 from __future__ import annotations
@@ -21,7 +21,8 @@ from collections.abc import Sequence
 
 import numpy as np
 from scipy import sparse
-from sklearn.preprocessing import normalize
+
+from analysis.topics.weights import l2_normalized
 
 SINGLE_PASS_BATCH = 256
 # The snapshot of centres is rebuilt once the centres changed since hold this share of its
@@ -124,7 +125,7 @@ class _Centres:
                 added = sparse.vstack([added, sparse.csr_matrix((1, self.width))])
             new_rows = sparse.csr_matrix(before + added)[: len(touched)]
         new_rows = sparse.csr_matrix(new_rows)
-        normed = normalize(new_rows)
+        normed = l2_normalized(new_rows)
         sums, norms = _rows_of(new_rows), _rows_of(normed)
         in_order = _sorted_rows(new_rows).tolist()
         grow = max(0, int(touched[-1]) + 1 - len(self.sums))
@@ -149,7 +150,7 @@ class _Centres:
             self.wide = True
             everything = _stack(self.sums, self.width).astype(np.float64, copy=False)
             self.sums = _rows_of(everything)
-            self.normed = _rows_of(normalize(everything))
+            self.normed = _rows_of(l2_normalized(everything))
             self._rebuild()
             return
         snapshot_entries = 0 if self.snapshot is None else self.snapshot.nnz

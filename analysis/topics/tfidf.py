@@ -18,10 +18,10 @@ from itertools import chain, islice
 
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction.text import TfidfTransformer
 
 from analysis.topics.bigrams import CODE, bigram_name
 from analysis.topics.features import TextTokens
+from analysis.topics.weights import tfidf_weighted
 
 
 @dataclass(frozen=True)
@@ -203,6 +203,4 @@ def tfidf_rows(
         (values[order], columns, indptr), shape=(len(rows), len(kept_terms)), dtype=np.float32
     )
     del order, values, columns
-    weights = TfidfTransformer(norm="l2", use_idf=True, smooth_idf=True, sublinear_tf=True)
-    weights.fit(counts)
-    return sparse.csr_matrix(weights.transform(counts, copy=False))
+    return tfidf_weighted(counts)
