@@ -17,7 +17,6 @@ from itertools import chain
 
 import numpy as np
 from scipy import sparse
-from scipy.cluster.hierarchy import fcluster, linkage
 
 from analysis.topics.features import TextTokens
 from analysis.topics.single_pass import single_pass
@@ -78,6 +77,10 @@ def agglomerative(matrix: sparse.csr_matrix, max_distance: float) -> np.ndarray:
     if has.size == 1:
         labels[has] = 0
         return labels
+    # Imported here: a province window is past agglomerative_max (single pass), and scipy's
+    # hierarchy module (with scipy.spatial) costs an analysis ~0.2 s and ~17 MiB to import.
+    from scipy.cluster.hierarchy import fcluster, linkage
+
     tree = linkage(_condensed_distances(matrix[has]), method="average")
     labels[has] = fcluster(tree, t=max_distance, criterion="distance") - 1
     return labels
