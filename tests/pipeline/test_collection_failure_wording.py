@@ -42,6 +42,8 @@ def config(
 ) -> Path:
     path = write_settings(
         f'[alerts]\noutbox_dir = "{(tmp_path / "outbox").as_posix()}"\n'
+        # No quiet hours: the test reads the message sent now, whatever the hour it runs at.
+        "quiet_start = 00:00:00\nquiet_end = 00:00:00\n"
         "[collectors]\nper_host_min_interval_seconds = 0\nretry_attempts = 0\n"
         f'[collectors.weibo]\nbase_url = "{fake.url}"\n'
     )
