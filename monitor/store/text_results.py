@@ -17,6 +17,8 @@ from sqlalchemy.engine import Connection
 from monitor.db.models import TextResult
 from monitor.store.upsert import chunks, upsert
 
+SAVE_CHUNK = 20_000  # per-text results written at a time
+
 
 def _split(key: str) -> tuple[str, str]:
     scorer, _, text_hash = key.rpartition(":")
@@ -68,12 +70,13 @@ class StoredTextCache(MutableMapping[str, tuple[object, ...]]):
         """Store what was computed since the last save; returns how many."""
         # Results stay tuples (hashable): most texts share one of a few results (no flag, not
         # a question), which the upsert then serialises once each instead of once per text.
-        rows = [
-            (*_split(key), self.memory[key]) for key in sorted(self.computed) if key in self.memory
-        ]
-        write_results(conn, rows, now)
+        # Written SAVE_CHUNK at a time: a cold province run computes ~190k, whose rows and
+        # driver parameters all at once were the run's memory peak (~90 MiB).
+        keys = [key for key in sorted(self.computed) if key in self.memory]
+        for part in chunks(keys, SAVE_CHUNK):
+            write_results(conn, [(*_split(key), self.memory[key]) for key in part], now)
         self.computed.clear()
-        return len(rows)
+        return len(keys)
 
 
 def read_results(
