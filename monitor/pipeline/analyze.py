@@ -288,6 +288,48 @@ def _complete_run(
         summary.sentiment_scored = add_sentiment(session, settings, frames, progress, first.window)
         blind = frozenset(load_gaps(session, settings.collectors, now))  # STYLE 18
     freeze()  # the window's frames and scores, held to the end
+    # The window-level steps first: clustering is the run's memory peak, which the rules'
+    # findings (~50k objects at province scale, held to the end) would otherwise sit under.
+    with sessions() as session:
+        previous_topics = _previous(session, "hot_topic", "label")
+        previous_rumours = _previous(session, "rumour_unclarified", "core_terms")
+        rumour_units = open_rumour_units(session)
+    window_findings: list[Finding] = []
+    window_rules: list[str] = []
+    carried: list[str] = []  # open findings govmon could not check again (STYLE 18)
+    if settings.topics.enabled:
+        if progress is not None:
+            progress("热点话题", 0, 1)
+        topics = find_hot_topics(
+            frames.posts,
+            frames.comments,
+            frames.accounts,
+            now,
+            settings.topics,
+            featurizer=featurizer_for(settings.topics),
+            previous=previous_topics,
+        )
+        window_findings += hot_topic_findings(topics, settings.topics)
+        window_rules.append("hot_topic")
+    if settings.rumours.enabled:
+        if progress is not None:
+            progress("谣言与辟谣", 0, 1)
+        claims = find_rumours(
+            frames.posts,
+            frames.comments,
+            frames.accounts,
+            now,
+            settings.rumours,
+            units=frames.units,
+            previous=previous_rumours,
+            blind=blind,
+        )
+        window_findings += rumour_findings(claims)
+        carried += carried_rumour_keys(
+            rumour_units, claims, frames.accounts, frames.units, settings.rumours, blind
+        )
+        window_rules.append("rumour_unclarified")
+
     findings: list[Finding] = []
     rules: list[str] = []
     question_at: pd.DataFrame | None = None
@@ -331,50 +373,14 @@ def _complete_run(
         rules += list(CONTENT_RULES)
         question_at = question_moments(result.answers, calendar, settings.questions)
         stale_at = stale_moments(frames.accounts, frames.posts, now, settings.rules)
-        del result  # its scored copies of the frames: memory the topics need more
+        del result  # its scored copies of the frames
         # The per-text results are a cache by text hash, valid whatever happens to the rest of
-        # the run: stored now, while memory is low, rather than on top of the topics' peak.
+        # the run: stored now, rather than with the findings.
         with sessions.begin() as session:
             cache.save(session.connection(), now)
         freeze()  # the findings and per-text results, held to the end
-
-    with sessions() as session:
-        previous_topics = _previous(session, "hot_topic", "label")
-        previous_rumours = _previous(session, "rumour_unclarified", "core_terms")
-        rumour_units = open_rumour_units(session)
-    carried: list[str] = []  # open findings govmon could not check again (STYLE 18)
-    if settings.topics.enabled:
-        if progress is not None:
-            progress("热点话题", 0, 1)
-        topics = find_hot_topics(
-            frames.posts,
-            frames.comments,
-            frames.accounts,
-            now,
-            settings.topics,
-            featurizer=featurizer_for(settings.topics),
-            previous=previous_topics,
-        )
-        findings += hot_topic_findings(topics, settings.topics)
-        rules.append("hot_topic")
-    if settings.rumours.enabled:
-        if progress is not None:
-            progress("谣言与辟谣", 0, 1)
-        claims = find_rumours(
-            frames.posts,
-            frames.comments,
-            frames.accounts,
-            now,
-            settings.rumours,
-            units=frames.units,
-            previous=previous_rumours,
-            blind=blind,
-        )
-        findings += rumour_findings(claims)
-        carried += carried_rumour_keys(
-            rumour_units, claims, frames.accounts, frames.units, settings.rumours, blind
-        )
-        rules.append("rumour_unclarified")
+    findings += window_findings
+    rules += window_rules
 
     summary.findings_by_rule = Counter(f.rule for f in findings)
     summary.rules = tuple(rules)
