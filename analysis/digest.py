@@ -22,6 +22,7 @@ from analysis.digest_model import (
     DigestData,
     IncompleteRow,
     ListRow,
+    QuestionRow,
     RankRow,
     RumourRow,
     TopicRow,
@@ -29,15 +30,14 @@ from analysis.digest_model import (
 )
 from analysis.digest_sections import (
     actions_for,
-    daily,
     finding_groups,
     negative_threads,
     overview,
-    question_rows,
     ranking_rows,
     rumour_rows,
     topic_rows,
 )
+from analysis.digest_week import WeekDays, daily_rows, question_table, scope_questions, week_days
 from analysis.item_state import content_closings
 from analysis.ranking import HonourLists, ListEntry, honour_lists, rank_accounts
 from analysis.topics import HotTopic
@@ -86,6 +86,9 @@ class _Prepared:
     ranking: pd.DataFrame | None
     previous_ranking: pd.DataFrame | None
     lists: HonourLists | None
+    # Each text's day and each account's questions, which every scope reads (of its rows).
+    days: WeekDays
+    questions: dict[int, QuestionRow]
     # Scopes with the same accounts (a top unit and the system) share their hot topics.
     topics: dict[frozenset[int], list[HotTopic]] = field(default_factory=dict)
 
@@ -119,8 +122,12 @@ def _prepare(inputs: DigestInputs) -> _Prepared:
         )
 
     week, before = activity_of(inputs.period), activity_of(inputs.previous)
+    days = week_days(inputs.posts, inputs.comments, inputs.period)
+    questions = question_table(
+        inputs.accounts, inputs.answers, inputs.period, inputs.calendar, inputs.overdue_workdays
+    )
     if not inputs.ranking.enabled:
-        return _Prepared(week, before, None, None, None)
+        return _Prepared(week, before, None, None, None, days, questions)
     findings = [f.as_finding() for f in _findings_of(inputs, inputs.period)]
     # Unread accounts have no place either week, so a move says how an account did against
     # the same others (STYLE 18).
@@ -129,7 +136,7 @@ def _prepare(inputs: DigestInputs) -> _Prepared:
     previous_findings = [f.as_finding() for f in _findings_of(inputs, inputs.previous)]
     previous_ranking = rank_accounts(before, previous_findings, inputs.ranking, unread)
     lists = honour_lists(ranking, findings, inputs.ranking)
-    return _Prepared(week, before, ranking, previous_ranking, lists)
+    return _Prepared(week, before, ranking, previous_ranking, lists, days, questions)
 
 
 def _list_rows(entries: tuple[ListEntry, ...], keys: set[str]) -> tuple[ListRow, ...]:
@@ -164,8 +171,10 @@ def _build(inputs: DigestInputs, prepared: _Prepared, unit_id: int | None) -> Di
     ids = set(accounts["account_id"])
     keys = set(accounts["account_key"])
     names = dict(zip(accounts["account_key"], accounts["name"], strict=True))
-    posts = inputs.posts[inputs.posts["account_id"].isin(ids)]
-    comments = inputs.comments[inputs.comments["account_id"].isin(ids)]
+    in_posts = inputs.posts["account_id"].isin(ids).to_numpy(dtype=bool)
+    in_comments = inputs.comments["account_id"].isin(ids).to_numpy(dtype=bool)
+    posts = inputs.posts[in_posts]
+    comments = inputs.comments[in_comments]
     activity = prepared.activity[prepared.activity["account_id"].isin(ids)]
     before = prepared.previous_activity[prepared.previous_activity["account_id"].isin(ids)]
     findings = [
@@ -226,13 +235,11 @@ def _build(inputs: DigestInputs, prepared: _Prepared, unit_id: int | None) -> Di
         editor=head.get("editor", ""),
         units=unit_names,
         overview=overview(accounts, activity, before, inputs.period, inputs.previous),
-        daily=daily(posts, comments, inputs.period),
+        daily=daily_rows(prepared.days.rows(in_posts, in_comments), inputs.period),
         ranking=ranking,
         topics=topics,
         rumours=rumours,
-        questions=question_rows(
-            accounts, inputs.answers, inputs.period, inputs.calendar, inputs.overdue_workdays
-        ),
+        questions=scope_questions(prepared.questions, ids),
         negative=negative_threads(posts, comments, accounts, inputs.period, limits.negative),
         findings=finding_groups(findings, inputs.period, names, limits.findings_per_group),
         criticised=criticised,

@@ -12,17 +12,14 @@ import numpy as np
 import pandas as pd
 
 from analysis.activity import Period
-from analysis.compliance.worktime import add_workdays_at
 from analysis.digest_inputs import DigestFinding
 from analysis.digest_model import (
     TEXT_CHARS,
     ActionItem,
-    DayRow,
     Figure,
     FindingGroup,
     FindingItem,
     NegativeThread,
-    QuestionRow,
     RankRow,
     RumourRow,
     TextRef,
@@ -34,7 +31,7 @@ from analysis.ranking import place
 from analysis.remedies import with_remedy
 from analysis.rumours import RumourClaim
 from analysis.topics import NEGATIVE_BELOW, HotTopic
-from analysis.workdays import SHANGHAI, WorkCalendar
+from analysis.workdays import SHANGHAI
 
 # What a unit should do about an open finding of each rule ({n}: how many).
 RULE_ACTIONS = {
@@ -81,7 +78,7 @@ def _py_time(value: Any) -> dt.datetime | None:
     return pd.Timestamp(value).to_pydatetime()
 
 
-# -- overview and daily series ---------------------------------------------------------------
+# -- overview (the daily series and the questions: analysis/digest_week.py) -----------------
 
 
 def _active_accounts(accounts: pd.DataFrame, period: Period) -> int:
@@ -130,39 +127,6 @@ def overview(
         ),
         Figure("followers", "粉丝总数", known(activity, "followers"), known(previous, "followers")),
     )
-
-
-def daily(posts: pd.DataFrame, comments: pd.DataFrame, period: Period) -> tuple[DayRow, ...]:
-    start = period.start.astimezone(SHANGHAI).date()
-    days = [start + dt.timedelta(days=i) for i in range(7)]
-    week_posts = posts[_in(posts["published_at"], period)]
-    post_days = pd.to_datetime(week_posts["published_at"], utc=True).dt.tz_convert(SHANGHAI).dt.date
-    public = comments[
-        _in(comments["created_at"], period) & ~comments["is_official"].fillna(False).astype(bool)
-    ]
-    comment_days = pd.to_datetime(public["created_at"], utc=True).dt.tz_convert(SHANGHAI).dt.date
-    post_counts = post_days.value_counts()
-    comment_counts = comment_days.value_counts()
-    scores = (
-        pd.to_numeric(public["sentiment"], errors="coerce")
-        if "sentiment" in public.columns
-        else pd.Series(np.nan, index=public.index)
-    )
-    rows = []
-    for day in days:
-        day_scores = scores[(comment_days == day).to_numpy()].dropna()
-        rows.append(
-            DayRow(
-                day=day,
-                posts=int(post_counts.get(day, 0)),
-                comments=int(comment_counts.get(day, 0)),
-                mean_sentiment=round(float(day_scores.mean()), 4) if len(day_scores) else None,
-                negative_share=round(float((day_scores < NEGATIVE_BELOW).mean()), 4)
-                if len(day_scores)
-                else None,
-            )
-        )
-    return tuple(rows)
 
 
 # -- ranking ---------------------------------------------------------------------------------
@@ -251,61 +215,6 @@ def rumour_rows(claims: Sequence[RumourClaim], units: set[int]) -> tuple[RumourR
             )
         )
     rows.sort(key=lambda r: (r.clarified, -r.volume, r.first_seen, r.claim))
-    return tuple(rows)
-
-
-# -- questions -------------------------------------------------------------------------------
-
-
-def question_rows(
-    accounts: pd.DataFrame,
-    answers: pd.DataFrame,
-    period: Period,
-    calendar: WorkCalendar,
-    overdue_workdays: int,
-) -> tuple[QuestionRow, ...]:
-    if answers.empty:
-        return ()
-    ids = set(accounts["account_id"])
-    asked = answers[_in(answers["created_at"], period) & answers["account_id"].isin(ids)]
-    if asked.empty:
-        return ()
-    end = pd.Timestamp(period.end)
-    answered_at = pd.to_datetime(asked["answered_at"], utc=True)
-    answered = answered_at.notna() & (answered_at < end)
-    deadline = add_workdays_at(asked["created_at"], overdue_workdays, calendar)
-    overdue = ~answered & (deadline <= end)
-    hours = pd.to_numeric(asked["response_hours"], errors="coerce").where(answered)
-    frame = pd.DataFrame(
-        {"account_id": asked["account_id"], "answered": answered, "overdue": overdue, "h": hours}
-    )
-    stats = frame.groupby("account_id").agg(
-        questions=("answered", "size"),
-        answered=("answered", "sum"),
-        overdue=("overdue", "sum"),
-        median_hours=("h", "median"),
-    )
-    info = accounts.set_index("account_id")
-    rows = []
-    for account_id, s in stats.iterrows():
-        n, ok = int(s["questions"]), int(s["answered"])
-        median = _float(s["median_hours"])
-        rows.append(
-            QuestionRow(
-                account_key=str(info.at[account_id, "account_key"]),
-                name=account_label(
-                    str(info.at[account_id, "name"]), str(info.at[account_id, "platform"])
-                ),
-                unit=str(info.at[account_id, "unit"]),
-                questions=n,
-                answered=ok,
-                unanswered=n - ok,
-                overdue=int(s["overdue"]),
-                response_rate=round(ok / n, 4) if n else None,
-                median_hours=None if median is None else round(median, 1),
-            )
-        )
-    rows.sort(key=lambda r: (-r.overdue, -r.unanswered, -r.questions, r.account_key))
     return tuple(rows)
 
 
