@@ -24,6 +24,7 @@ from analysis.workdays import SHANGHAI
 
 HEADER_FILL = PatternFill("solid", fgColor="DDE7F3")
 HEADER_FONT = Font(bold=True)
+HEADER_ALIGNMENT = Alignment(vertical="center")
 MAX_WIDTH = 60
 Cell = str | int | float | None
 
@@ -50,12 +51,15 @@ def _sheet(
     for cell in sheet[1]:
         cell.font = HEADER_FONT
         cell.fill = HEADER_FILL
-        cell.alignment = Alignment(vertical="center")
-    for row in rows:
-        sheet.append([None if v is None else v for v in row])
-        for cell in sheet[sheet.max_row]:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"  # never a formula, whatever the text starts with
+        cell.alignment = HEADER_ALIGNMENT
+    # Rows counted here: sheet.max_row looks at every cell written so far, for every row.
+    for number, row in enumerate(rows, start=2):
+        values = [None if v is None else v for v in row]
+        sheet.append(values)
+        for column, value in enumerate(values, start=1):
+            if isinstance(value, str):
+                # Never a formula, whatever the text starts with.
+                sheet.cell(row=number, column=column).data_type = "s"
     for index, header in enumerate(headers, start=1):
         widest = max([_width(header), *(_width(r[index - 1]) for r in rows)])
         sheet.column_dimensions[get_column_letter(index)].width = min(MAX_WIDTH, widest + 2)
