@@ -120,6 +120,20 @@ def _examples(texts: pd.DataFrame, closeness: np.ndarray) -> tuple[Evidence, ...
     return tuple(out)
 
 
+def topic_texts(
+    posts: pd.DataFrame,
+    comments: pd.DataFrame,
+    accounts: pd.DataFrame,
+    now: dt.datetime,
+    settings: TopicsSettings,
+) -> pd.DataFrame:
+    """The texts :func:`find_hot_topics` reads: its window and baseline, oldest first."""
+    start = now - dt.timedelta(hours=settings.window_hours, days=settings.baseline_days)
+    return texts_between(
+        posts, comments, accounts, start, now, include_comments=settings.include_comments
+    )
+
+
 def find_hot_topics(
     posts: pd.DataFrame,
     comments: pd.DataFrame,
@@ -131,6 +145,7 @@ def find_hot_topics(
     previous: Mapping[str, Sequence[str]] | None = None,
     vectors: Vectors | None = None,
     words_held: WordsHeld | None = None,
+    texts: pd.DataFrame | None = None,
 ) -> list[HotTopic]:
     """Hot topics of the window ending at ``now``, largest first.
 
@@ -139,20 +154,19 @@ def find_hot_topics(
     topics still open to their label words, so a topic found again keeps its key.
     ``featurizer`` defaults to the one of the settings' word files (tokens cached per text);
     ``vectors`` to ``cluster.vectorize``, ``words_held`` to ``labels.words_held``.
+    ``texts``: :func:`topic_texts` of more accounts than ``accounts`` for the same ``now`` and
+    settings (a digest run's, built once for all its scopes); these accounts' rows are read.
     """
     settings = settings or TopicsSettings()
     featurizer = featurizer or featurizer_for(settings)
     window = dt.timedelta(hours=settings.window_hours)
     baseline_span = dt.timedelta(days=settings.baseline_days)
     window_start = now - window
-    texts = texts_between(
-        posts,
-        comments,
-        accounts,
-        window_start - baseline_span,
-        now,
-        include_comments=settings.include_comments,
-    )
+    if texts is None:
+        texts = topic_texts(posts, comments, accounts, now, settings)
+    else:  # the rows of these accounts, in the order they have there (oldest first)
+        mine = texts["account_id"].isin(accounts["account_id"]).to_numpy(dtype=bool)
+        texts = texts[mine].reset_index(drop=True)
     split = pd.Timestamp(window_start).tz_convert("UTC")
     in_window = (texts["at"] >= split).to_numpy(dtype=bool)
     if int(in_window.sum()) < settings.min_volume:

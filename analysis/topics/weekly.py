@@ -30,8 +30,10 @@ def weekly_topics(
     settings: TopicsSettings,
     featurizer: Featurizer,
     vectors: RunVectors | None = None,
+    texts: pd.DataFrame | None = None,
 ) -> list[HotTopic]:
-    """The week's hot topics among these texts, largest first."""
+    """The week's hot topics among these texts, largest first. ``texts``: the run's
+    ``topic_texts`` of every account, which this scope's accounts' rows are read from."""
     return find_hot_topics(
         posts,
         comments,
@@ -41,4 +43,5 @@ def weekly_topics(
         featurizer=featurizer,
         vectors=vectors,
         words_held=None if vectors is None else vectors.words_held,
+        texts=texts,
     )

@@ -42,6 +42,7 @@ from analysis.digest_tokens import RunFeaturizer
 from analysis.digest_vectors import RunVectors
 from analysis.labels import closure_label
 from analysis.rumours import find_rumours
+from analysis.topics.detect import topic_texts
 from analysis.topics.features import featurizer_for
 from analysis.topics.weekly import weekly_settings, weekly_topics
 from analysis.workdays import SHANGHAI
@@ -261,10 +262,25 @@ def load_inputs(
         featurizer = RunFeaturizer(featurizer_for(settings.topics))
         # Each text's features counted once for every scope (the TF-IDF stays per scope).
         vectors = RunVectors()
+        # The texts of every account, built once: each scope reads its accounts' rows.
+        every_text: list[pd.DataFrame] = []
 
-        def finder(posts: pd.DataFrame, comments: pd.DataFrame, accounts: pd.DataFrame) -> Any:
+        def finder(
+            scope_posts: pd.DataFrame, scope_comments: pd.DataFrame, accounts: pd.DataFrame
+        ) -> Any:
+            if not every_text:
+                every_text.append(
+                    topic_texts(frames.posts, comments, frames.accounts, period.end, topic_settings)
+                )
             return weekly_topics(
-                posts, comments, accounts, period, topic_settings, featurizer, vectors
+                scope_posts,
+                scope_comments,
+                accounts,
+                period,
+                topic_settings,
+                featurizer,
+                vectors,
+                texts=every_text[0],
             )
 
     return DigestInputs(

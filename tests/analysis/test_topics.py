@@ -18,7 +18,7 @@ from analysis.texthash import text_hash
 from analysis.topics import HotTopic, features, find_hot_topics, hot_topic_findings
 from analysis.topics.bigrams import BIGRAM_MARK, CODE, bigram_code, bigram_name, codes_of
 from analysis.topics.burst import bursts
-from analysis.topics.detect import topic_key
+from analysis.topics.detect import topic_key, topic_texts
 from analysis.topics.features import (
     Featurizer,
     MemoryTokenStore,
@@ -427,3 +427,31 @@ def test_retired_settings_keys_are_ignored_with_a_warning(
         settings = TopicsSettings.model_validate({"link_threshold": 0.3, "min_volume": 9})
     assert settings.min_volume == 9
     assert "link_threshold 已不再使用" in caplog.text
+
+
+def test_a_scope_reading_its_rows_of_every_accounts_texts_finds_what_its_own_texts_give(
+    featurizer: Featurizer,
+) -> None:
+    """A digest builds the texts of every account once and each scope reads its accounts'
+    rows (``texts=``): the same topics as the scope's own posts and comments give."""
+    stream = routine_stream()
+    plant(stream, JAM, 30, hours_ago=6)
+    plant(stream, METRO, 24, hours_ago=4)
+    posts, comments = stream.frames(sentiment=True)
+    accounts = accounts_frame()
+    settings = TopicsSettings()
+    every = topic_texts(posts, comments, accounts, NOW, settings)
+    found = []
+    for ids in ([1, 2, 3], [2], [1, 3], [3]):
+        scope = accounts[accounts["account_id"].isin(ids)]
+        own_posts = posts[posts["account_id"].isin(ids)]
+        own_comments = comments[comments["account_id"].isin(ids)]
+        alone = find_hot_topics(
+            own_posts, own_comments, scope, NOW, settings, featurizer=featurizer
+        )
+        sliced = find_hot_topics(
+            own_posts, own_comments, scope, NOW, settings, featurizer=featurizer, texts=every
+        )
+        assert sliced == alone
+        found.append(len(alone))
+    assert found[0] == 2 and found[1] >= 1  # the scopes do find topics
