@@ -60,6 +60,16 @@ def bigram_code(pair: str) -> int:
     return first * SPAN + second
 
 
+def bigram_code_of_name(name: str) -> int | None:
+    """The code of the bigram ``name`` names, or None when it names none."""
+    if len(name) != 3 or name[0] != BIGRAM_MARK:
+        return None
+    first, second = ord(name[1]) - FIRST, ord(name[2]) - FIRST
+    if 0 <= first < SPAN and 0 <= second < SPAN:
+        return first * SPAN + second
+    return None
+
+
 def codes_of(raw: bytes) -> np.ndarray:
     """A text's codes as an array (a view of ``raw``)."""
     return np.frombuffer(raw, dtype=CODE)

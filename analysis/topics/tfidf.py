@@ -19,7 +19,7 @@ from itertools import chain, islice
 import numpy as np
 from scipy import sparse
 
-from analysis.topics.bigrams import CODE, bigram_name
+from analysis.topics.bigrams import CODE, bigram_code_of_name, bigram_name
 from analysis.topics.features import TextTokens
 from analysis.topics.weights import tfidf_weighted
 
@@ -49,12 +49,17 @@ class FeatureIds:
         return len(self._names)
 
     def _number_words(self, words: Sequence[str]) -> None:
-        """Number the words not numbered yet, in order."""
+        """Number the words not numbered yet, in order. A word spelt as a bigram's name (the
+        mark and two ideographs) is that bigram's feature, as scikit-learn counts by name."""
         ids, names = self._ids, self._names
         for word in words:
             if word not in ids:
-                ids[word] = len(names)
-                names.append(word)
+                code = bigram_code_of_name(word)
+                if code is not None:
+                    ids[word] = int(self._number_codes(np.array([code], dtype=np.int64))[0])
+                else:
+                    ids[word] = len(names)
+                    names.append(word)
 
     def _number_codes(self, codes: np.ndarray) -> np.ndarray:
         """The numbers of distinct, ascending bigram ``codes``; new ones numbered next."""

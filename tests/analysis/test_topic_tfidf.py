@@ -71,6 +71,19 @@ def test_counting_in_batches_gives_the_same_rows() -> None:
     _same(rows, _sklearn(texts))
 
 
+def test_a_word_spelt_as_a_bigram_is_that_bigrams_column() -> None:
+    """scikit-learn counts features by name: a word "·施工" (from a user dictionary, say) and
+    the bigram 施工 are one column."""
+    pair = np.array([bigram_code("施工")], dtype=CODE).tobytes()
+    texts = [
+        TextTokens(("·施工", "封路"), b""),
+        TextTokens(("封路",), pair),
+        TextTokens(("·施工",), pair),
+        TextTokens(("·X",), pair),
+    ]
+    _same(vectorize(texts), _sklearn(texts))
+
+
 def test_texts_without_a_shared_feature_are_all_zero() -> None:
     texts = [TextTokens(("施工",), b""), TextTokens(("封路",), b""), TextTokens((), b"")]
     _same(vectorize(texts), sparse.csr_matrix((3, 1), dtype=np.float32))
