@@ -2,9 +2,10 @@
 
 Words come from jieba's cutting (rjieba, with the transport user dictionary); bigrams are taken
 over runs of Chinese characters (as integer codes, analysis/topics/bigrams.py), so a claim
-written with different word boundaries (G25封路 / G25 封了路) still shares most of its features. Question and opinion scaffolding (如何、看待、评价 …, the
-editable list config/wordlists/topic_stopwords.txt) is dropped from both: it says how people
-talk, not which event they talk about, and would pull unrelated questions together.
+written with different word boundaries (G25封路 / G25 封了路) still shares most of its
+features. Question and opinion scaffolding (如何、看待、评价 …, the editable list
+config/wordlists/topic_stopwords.txt) is dropped from both: it says how people talk, not which
+event they talk about, and would pull unrelated questions together.
 
 Tokens depend only on the text and the word lists, so they are cached by text hash behind
 :class:`TokenStore`, in process. They are not kept in the database: with rjieba, cutting a
