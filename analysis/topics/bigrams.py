@@ -52,22 +52,27 @@ def bigram_name(code: int) -> str:
     return BIGRAM_MARK + chr(FIRST + first) + chr(FIRST + second)
 
 
+def _pair_code(pair: str) -> int | None:
+    """The code of two ideographs, or None when ``pair`` is not two ideographs."""
+    if len(pair) != 2:
+        return None
+    first, second = ord(pair[0]) - FIRST, ord(pair[1]) - FIRST
+    if 0 <= first < SPAN and 0 <= second < SPAN:
+        return first * SPAN + second
+    return None
+
+
 def bigram_code(pair: str) -> int:
     """The code of two ideographs (``bigram_name``'s inverse, without the mark)."""
-    first, second = (ord(c) - FIRST for c in pair)
-    if not (0 <= first < SPAN and 0 <= second < SPAN):
+    code = _pair_code(pair)
+    if code is None:
         raise ValueError(f"not two CJK unified ideographs: {pair!r}")
-    return first * SPAN + second
+    return code
 
 
 def bigram_code_of_name(name: str) -> int | None:
     """The code of the bigram ``name`` names, or None when it names none."""
-    if len(name) != 3 or name[0] != BIGRAM_MARK:
-        return None
-    first, second = ord(name[1]) - FIRST, ord(name[2]) - FIRST
-    if 0 <= first < SPAN and 0 <= second < SPAN:
-        return first * SPAN + second
-    return None
+    return _pair_code(name[1:]) if name[:1] == BIGRAM_MARK else None
 
 
 def codes_of(raw: bytes) -> np.ndarray:
