@@ -263,15 +263,13 @@ def load_inputs(
         # Each text's features counted once for every scope (the TF-IDF stays per scope).
         vectors = RunVectors()
         # The texts of every account, built once: each scope reads its accounts' rows.
-        every_text: list[pd.DataFrame] = []
+        every_text = topic_texts(
+            frames.posts, comments, frames.accounts, period.end, topic_settings
+        )
 
         def finder(
             scope_posts: pd.DataFrame, scope_comments: pd.DataFrame, accounts: pd.DataFrame
         ) -> Any:
-            if not every_text:
-                every_text.append(
-                    topic_texts(frames.posts, comments, frames.accounts, period.end, topic_settings)
-                )
             return weekly_topics(
                 scope_posts,
                 scope_comments,
@@ -280,7 +278,7 @@ def load_inputs(
                 topic_settings,
                 featurizer,
                 vectors,
-                texts=every_text[0],
+                texts=every_text,
             )
 
     return DigestInputs(
