@@ -46,3 +46,62 @@ class Finding:
 def make_key(rule: str, *parts: object) -> str:
     """The stable dedup key of a finding: its rule and what identifies its subject."""
     return ":".join([rule, *(str(p) for p in parts)])
+
+
+def json_safe(value: Any) -> Any:
+    """``value`` as JSON can hold it: times as ISO text, NaN as None, numpy scalars as Python."""
+    if value is None or type(value) in (str, int, bool):  # most values: asked first
+        return value
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [json_safe(v) for v in value]
+    if isinstance(value, float) and value != value:  # NaN is not JSON
+        return None
+    if hasattr(value, "item"):  # numpy scalars
+        return value.item()
+    return value
+
+
+def _time(value: str | None) -> dt.datetime | None:
+    return None if value is None else dt.datetime.fromisoformat(value)
+
+
+def finding_to_json(finding: Finding) -> dict[str, Any]:
+    """A finding as JSON, for :func:`finding_from_json` to give back one that is stored the
+    same (its ``data`` as :func:`json_safe` makes it, which is how it is stored anyway)."""
+    return {
+        "rule": finding.rule,
+        "article": finding.article,
+        "subject_type": finding.subject_type,
+        "subject_key": finding.subject_key,
+        "dedup_key": finding.dedup_key,
+        "severity": finding.severity,
+        "summary": finding.summary,
+        "unit": finding.unit,
+        "account": finding.account,
+        "since": json_safe(finding.since),
+        "deadline": json_safe(finding.deadline),
+        "evidence": [[e.text, e.url, json_safe(e.at)] for e in finding.evidence],
+        "data": json_safe(finding.data),
+    }
+
+
+def finding_from_json(value: dict[str, Any]) -> Finding:
+    return Finding(
+        rule=value["rule"],
+        article=value["article"],
+        subject_type=value["subject_type"],
+        subject_key=value["subject_key"],
+        dedup_key=value["dedup_key"],
+        severity=value["severity"],
+        summary=value["summary"],
+        unit=value["unit"],
+        account=value["account"],
+        since=_time(value["since"]),
+        deadline=_time(value["deadline"]),
+        evidence=tuple(Evidence(text, url, _time(at)) for text, url, at in value["evidence"]),
+        data=dict(value["data"]),
+    )

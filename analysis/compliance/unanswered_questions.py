@@ -113,20 +113,27 @@ def unanswered_questions(
     calendar: WorkCalendar,
     settings: QuestionsSettings,
     blind: Collection[str] = frozenset(),
+    moments: pd.Series | None = None,
 ) -> list[Finding]:
     """Questions without an official reply past the warning (or overdue) deadline, and those
     closed unanswered: aged past ``max_age_days``, or deleted by their author once due.
 
     Questions under accounts in ``blind`` (keys of
     :func:`analysis.collection_gaps.collection_gaps`) are skipped: an answer given while govmon
-    could not read the account would not have been seen."""
+    could not read the account would not have been seen.
+
+    ``moments`` (aligned with ``answers``' index) judges each row at its own time instead of
+    ``now``: the findings a question will have when its deadline passes later in the hour
+    (monitor/pipeline/analyze_clock.py)."""
     if not settings.enabled or answers.empty:
         return []
+    at = pd.Series(pd.Timestamp(now), index=answers.index) if moments is None else moments
     if blind:
         keys = accounts.set_index("account_id")["account_key"]
-        answers = answers[~answers["account_id"].map(keys).isin(list(blind))]
-    now_ts = pd.Timestamp(now)
-    unanswered = answers[answers["answered_at"].isna() & (answers["created_at"] <= now_ts)]
+        visible = ~answers["account_id"].map(keys).isin(list(blind))
+        answers, at = answers[visible], at[visible]
+    waiting = answers["answered_at"].isna() & (answers["created_at"] <= at)
+    unanswered, now_ts = answers[waiting], at[waiting]
     deleted_at = _deleted_at(unanswered)
     expires_at = unanswered["created_at"] + pd.Timedelta(days=settings.max_age_days)
     # The question's clock stops when it closes: deletion or the end of tracking.

@@ -19,18 +19,20 @@ import logging
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from monitor.db.models import FindingRow
 from monitor.pipeline.analyze_clock import (
+    Kind,
     decode,
+    due_findings,
     encode,
+    findings_ahead,
     passed,
     question_moments,
-    refresh,
     stale_moments,
     transitions,
 )
@@ -196,11 +198,9 @@ def analyze(
     due = passed(decode(previous_run.summary.get("transitions", [])), checked, now)
     if not due:
         return _skipped(now, previous_run)
-    if "all" in due:
+    if ("all", 0) in due:
         return _complete(engine, settings, now, inputs, since, progress)
-    return _clock_only(
-        engine, settings, now, previous_run, due.get("question", set()), due.get("account", set())
-    )
+    return _clock_only(engine, settings, now, previous_run, due)
 
 
 def _clock_only(
@@ -208,15 +208,14 @@ def _clock_only(
     settings: Settings,
     now: dt.datetime,
     previous_run: Previous,
-    questions: set[int],
-    accounts: set[int],
+    due: dict[tuple[Kind, int], list[dict[str, Any]]],
 ) -> AnalyzeSummary:
-    """Only deadlines passed: the clock rules again for what they concern."""
-    new, new_by_rule = refresh(
-        engine, settings, now, window_start(settings, now, None), questions, accounts
-    )
+    """Only deadlines passed: the clock rules' findings for what they concern, as the last
+    complete run foresaw them."""
+    new, new_by_rule = due_findings(engine, settings, now, due)
     summary = _carried(now, previous_run)
-    summary.clock_only = (len(questions), len(accounts))
+    questions = sum(1 for kind, _ident in due if kind == "question")
+    summary.clock_only = (questions, len(due) - questions)
     summary.findings_by_rule.update(new_by_rule)
     summary.new_findings = new
     sessions = sessionmaker(engine, expire_on_commit=False)
@@ -334,6 +333,7 @@ def _complete_run(
     rules: list[str] = []
     question_at: pd.DataFrame | None = None
     stale_at: pd.DataFrame | None = None
+    answers: pd.DataFrame | None = None  # the questions, for the findings of their moments
 
     findings += check_registry(
         frames.accounts,
@@ -373,6 +373,7 @@ def _complete_run(
         rules += list(CONTENT_RULES)
         question_at = question_moments(result.answers, calendar, settings.questions)
         stale_at = stale_moments(frames.accounts, frames.posts, now, settings.rules)
+        answers = result.answers
         del result  # its scored copies of the frames
         # The per-text results are a cache by text hash, valid whatever happens to the rest of
         # the run: stored now, rather than with the findings.
@@ -387,6 +388,19 @@ def _complete_run(
     # Until the next clock hour, the moments a deadline passes; only the clock rules' moments
     # are tied to accounts, any other ends the hour early (monitor/pipeline/analyze_clock.py).
     moved = transitions(question_at, stale_at, findings, frames.accounts, now, next_hour(now))
+    ahead = (
+        {}
+        if answers is None
+        else findings_ahead(
+            moved,
+            answers,
+            frames.accounts,
+            frames.posts,
+            now=now,
+            calendar=calendar,
+            settings=settings,
+        )
+    )
     with sessions.begin() as session:
         new, _updated = save_findings(session, findings, now, complete=True)
         close_findings(session, findings, now)  # closed unanswered: not solved
@@ -414,7 +428,7 @@ def _complete_run(
                     "comments": summary.comments,
                     "findings_by_rule": dict(summary.findings_by_rule),
                     "checked_at": now.isoformat(),
-                    "transitions": encode(t for t in moved if t[1] != "all"),
+                    "transitions": encode((t for t in moved if t[1] != "all"), ahead),
                 },
             )
         else:

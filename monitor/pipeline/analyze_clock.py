@@ -6,10 +6,16 @@ reaches its warning or overdue deadline or leaves the age limit (``unanswered_qu
 第十六条), and an account's days without a post grow by one (``stale_account``, 第十二条). A
 complete run records each such moment before the next clock hour with its account (a
 *transition*). A later run in that hour with the same inputs (monitor/pipeline/analyze_state.py)
-recomputes those two rules for the accounts whose moments have passed, and nothing else: the
-rules over the rolling windows are evaluated once an hour, as the skip already assumes. A
-deadline of any other rule's finding is not tied to an account here; it ends the hour early
-and the next run is complete.
+stores what those two rules will find for each of them at its moment, with the moment; a later
+run in that hour with the same inputs (monitor/pipeline/analyze_state.py) stores the findings of
+the moments that have passed, and nothing else: the rules over the rolling windows are
+evaluated once an hour, as the skip already assumes. Within the hour a question's or an
+account's finding changes only at its moments (days are counted from Shanghai midnight, an
+hour boundary), so the finding at the moment is the finding at the later run. Only whether
+govmon can still see the account is judged again then (STYLE 18: an account that became blind
+meanwhile is skipped, as the rules skip it). Such a run reads no frames and imports no pandas:
+at province scale it is mostly the program's start. A deadline of any other rule's finding is
+not tied to an account here; it ends the hour early and the next run is complete.
 
 Without this, a province with tens of thousands of open questions has a deadline passing every
 few seconds, and every run would be complete.
@@ -20,7 +26,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections import Counter
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
 from sqlalchemy import Engine
@@ -42,6 +48,8 @@ CLOCK_RULES = ("stale_account", "unanswered_question")
 # post ("account", account id), or anything ("all", 0): a complete run.
 Kind = Literal["question", "account", "all"]
 Transition = tuple[dt.datetime, Kind, int]
+# What the clock rules find for a question or an account at a transition's moment.
+Ahead = dict[Transition, list["Finding"]]
 
 
 def question_moments(
@@ -125,71 +133,135 @@ def transitions(
     return sorted(out)
 
 
-def encode(items: Iterable[Transition]) -> list[list[Any]]:
-    return [[at.isoformat(), kind, ident] for at, kind, ident in items]
-
-
-def decode(items: Iterable[Sequence[Any]]) -> list[Transition]:
-    return [(dt.datetime.fromisoformat(str(at)), kind, int(ident)) for at, kind, ident in items]
-
-
-def passed(
-    items: Iterable[Transition], after: dt.datetime, now: dt.datetime
-) -> dict[Kind, set[int]]:
-    """What changed in (after, now]: comment ids under "question", account ids under
-    "account"; any "all" means: run completely."""
-    out: dict[Kind, set[int]] = {}
-    for at, kind, ident in items:
-        if after < at <= now:
-            out.setdefault(kind, set()).add(ident)
-    return out
-
-
-def refresh(
-    engine: Engine,
-    settings: Settings,
+def findings_ahead(
+    moved: Sequence[Transition],
+    answers: pd.DataFrame,
+    accounts: pd.DataFrame,
+    posts: pd.DataFrame,
+    *,
     now: dt.datetime,
-    window_from: dt.datetime,
-    questions: Collection[int],
-    stale_accounts: Collection[int],
-) -> tuple[int, Counter[str]]:
-    """The clock rules again for these questions (still unanswered: nothing new was
-    collected since they were matched) and these accounts' days without a post, stored.
-    Returns how many findings are new, in all and by rule."""
+    calendar: WorkCalendar,
+    settings: Settings,
+) -> Ahead:
+    """What ``unanswered_question`` and ``stale_account`` find for each question and account
+    transition in ``moved``, judged at its moment with nothing new collected (and every
+    account seen: blindness is judged when the moment has passed, :func:`due_findings`)."""
     import pandas as pd
 
     from analysis.compliance.activity_rules import stale_account
-    from analysis.compliance.unanswered_questions import ANSWER_COLUMNS, unanswered_questions
-    from monitor.calendar import work_calendar
+    from analysis.compliance.unanswered_questions import (
+        ANSWER_COLUMNS,
+        RULE,
+        unanswered_questions,
+    )
+    from analysis.findings import make_key
+
+    ahead: Ahead = {t: [] for t in moved if t[1] != "all"}
+    asked = [t for t in moved if t[1] == "question"]
+    if asked:
+        by_id = answers.set_index("comment_id", drop=False)
+        rows = by_id.loc[[ident for _at, _kind, ident in asked], ANSWER_COLUMNS]
+        rows = rows.reset_index(drop=True)
+        times = pd.Series([at for at, _kind, _ident in asked], index=rows.index)
+        keys = [
+            make_key(RULE, p, c)
+            for p, c in zip(rows["platform"], rows["platform_comment_id"], strict=True)
+        ]
+        # One call per round, so that a question with two moments in the hour (rare) has one
+        # row in each and its findings are told apart by key.
+        rounds = rows.groupby("comment_id").cumcount()
+        for step in sorted(set(rounds)):
+            chosen = (rounds == step).to_numpy()
+            found = unanswered_questions(
+                rows[chosen],
+                posts,
+                accounts,
+                now=now,
+                calendar=calendar,
+                settings=settings.questions,
+                moments=times[chosen],
+            )
+            by_key = {f.dedup_key: f for f in found}
+            for index in rows.index[chosen]:
+                finding = by_key.get(keys[index])
+                if finding is not None:
+                    ahead[asked[index]].append(finding)
+    for at, kind, ident in moved:
+        if kind == "account":
+            ahead[(at, kind, ident)] = stale_account(
+                accounts[accounts["account_id"] == ident],
+                posts[posts["account_id"] == ident],
+                now=at,
+                settings=settings.rules,
+            )
+    return ahead
+
+
+def encode(items: Iterable[Transition], ahead: Ahead) -> list[list[Any]]:
+    """The transitions as stored, each with what it will find (:func:`findings_ahead`)."""
+    from analysis.findings import finding_to_json
+
+    return [
+        [
+            at.isoformat(),
+            kind,
+            ident,
+            [finding_to_json(f) for f in ahead.get((at, kind, ident), [])],
+        ]
+        for at, kind, ident in items
+    ]
+
+
+def decode(items: Iterable[Sequence[Any]]) -> list[tuple[Transition, list[dict[str, Any]]]]:
+    """Stored transitions with their findings (as JSON). One stored by an earlier version,
+    without findings, is a moment to run completely."""
+    out: list[tuple[Transition, list[dict[str, Any]]]] = []
+    for item in items:
+        at = dt.datetime.fromisoformat(str(item[0]))
+        if len(item) < 4:
+            out.append(((at, "all", 0), []))
+        else:
+            out.append(((at, item[1], int(item[2])), list(item[3])))
+    return out
+
+
+def passed(
+    items: Iterable[tuple[Transition, list[dict[str, Any]]]],
+    after: dt.datetime,
+    now: dt.datetime,
+) -> dict[tuple[Kind, int], list[dict[str, Any]]]:
+    """What changed in (after, now]: for each question ("question", comment id) and account
+    ("account", account id) the findings of its latest moment passed; any ("all", 0) means:
+    run completely."""
+    out: dict[tuple[Kind, int], list[dict[str, Any]]] = {}
+    for (at, kind, ident), found in sorted(items, key=lambda item: item[0][0]):
+        if after < at <= now:
+            out[(kind, ident)] = found
+    return out
+
+
+def due_findings(
+    engine: Engine,
+    settings: Settings,
+    now: dt.datetime,
+    due: dict[tuple[Kind, int], list[dict[str, Any]]],
+) -> tuple[int, Counter[str]]:
+    """The clock rules' findings of the moments passed, stored, but for accounts govmon
+    cannot see now (STYLE 18: the rules skip those). Returns how many findings are new, in
+    all and by rule."""
+    from analysis.findings import finding_from_json
     from monitor.store.closures import close_findings
     from monitor.store.collection_state import load_gaps
     from monitor.store.findings import save_findings
-    from monitor.store.frames import load_accounts, load_comments_by_id, load_posts
 
-    calendar = work_calendar(settings)
     sessions = sessionmaker(engine, expire_on_commit=False)
     with sessions() as session:
-        accounts = load_accounts(session)
-        asked = load_comments_by_id(session, questions)
-        involved = sorted(set(stale_accounts) | {int(a) for a in asked["account_id"]})
-        posts = load_posts(session, window_from, now, involved)
         blind = frozenset(load_gaps(session, settings.collectors, now))
-    answers = asked.assign(
-        answered_at=pd.Series(pd.NaT, index=asked.index, dtype="datetime64[ns, UTC]"),
-        response_hours=float("nan"),
-    )
-    silent = accounts[accounts["account_id"].isin(list(stale_accounts))]
     findings = [
-        *stale_account(silent, posts, now=now, settings=settings.rules, blind=blind),
-        *unanswered_questions(
-            answers[ANSWER_COLUMNS],
-            posts,
-            accounts,
-            now=now,
-            calendar=calendar,
-            settings=settings.questions,
-            blind=blind,
-        ),
+        finding
+        for found in due.values()
+        for finding in map(finding_from_json, found)
+        if finding.account not in blind
     ]
     new_by_rule: Counter[str] = Counter()
     with sessions.begin() as session:
@@ -197,10 +269,11 @@ def refresh(
             new, _updated = save_findings(session, [f for f in findings if f.rule == rule], now)
             new_by_rule[rule] = new
         close_findings(session, findings, now)
+    questions = sum(1 for kind, _ident in due if kind == "question")
     log.info(
         "analyze: 仅期限到达，重新检查 %d 条网民提问、%d 个账号的更新天数：%d 个发现（%d 个新）",
-        len(questions),
-        len(stale_accounts),
+        questions,
+        len(due) - questions,
         len(findings),
         sum(new_by_rule.values()),
     )

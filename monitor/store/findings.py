@@ -14,25 +14,9 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from analysis.collection_gaps import MANY_ACCOUNT_RULES
-from analysis.findings import Evidence, Finding
+from analysis.findings import Evidence, Finding, json_safe
 from monitor.db.models import Account, FindingRow, FindingSweep, Unit
 from monitor.store.upsert import chunks, upsert
-
-
-def _json_safe(value: Any) -> Any:
-    if value is None or type(value) in (str, int, bool):  # most values: asked first
-        return value
-    if isinstance(value, dt.datetime | dt.date):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {str(k): _json_safe(v) for k, v in value.items()}
-    if isinstance(value, list | tuple | set | frozenset):
-        return [_json_safe(v) for v in value]
-    if isinstance(value, float) and value != value:  # NaN is not JSON
-        return None
-    if hasattr(value, "item"):  # numpy scalars
-        return value.item()
-    return value
 
 
 class SubjectIndex:
@@ -89,14 +73,14 @@ def fingerprint(values: dict[str, Any]) -> str:
         ensure_ascii=False,
         sort_keys=True,
         separators=(",", ":"),
-        default=_json_safe,
+        default=json_safe,
     )
     return hashlib.blake2b(text.encode("utf-8"), digest_size=20).hexdigest()
 
 
 def _evidence(evidence: Evidence) -> dict[str, Any]:
     """As ``dataclasses.asdict`` made JSON-safe, without its deep copies (~50k per run)."""
-    return {name: _json_safe(getattr(evidence, name)) for name in _EVIDENCE_FIELDS}
+    return {name: json_safe(getattr(evidence, name)) for name in _EVIDENCE_FIELDS}
 
 
 def _values(finding: Finding, index: SubjectIndex) -> dict[str, Any]:
@@ -111,7 +95,7 @@ def _values(finding: Finding, index: SubjectIndex) -> dict[str, Any]:
         "severity": finding.severity,
         "summary": finding.summary,
         "evidence": [_evidence(e) for e in finding.evidence],
-        "data": _json_safe(finding.data),
+        "data": json_safe(finding.data),
         "since": finding.since,
         "deadline": finding.deadline,
     }

@@ -9,6 +9,8 @@ over the final data on another. A run with nothing new skips; a deadline passing
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -272,9 +274,12 @@ def test_noop_run_still_sees_a_deadline_pass(tmp_path: Path) -> None:
     engine.dispose()
     assert until == EARLIER + dt.timedelta(hours=1)  # the clock hour…
     deadline = EARLIER + dt.timedelta(minutes=20)  # …and the question's deadline within it
-    assert [(at, kind) for at, kind, _id in summary["transitions"]] == [
+    assert [(at, kind) for at, kind, _id, _found in summary["transitions"]] == [
         (deadline.isoformat(), "question")
     ]
+    # …with what the question will be found as then, foreseen by this run
+    [(_at, _kind, _id, found)] = summary["transitions"]
+    assert [f["dedup_key"] for f in found] == [late]
     assert _fresh(path, settings, deadline - dt.timedelta(minutes=5)).unchanged_since == EARLIER
 
     later = deadline + dt.timedelta(minutes=1)
@@ -363,7 +368,7 @@ def test_a_silent_account_turning_stale_is_seen_without_a_complete_run(tmp_path:
     with engine.connect() as conn:
         summary = conn.execute(select(AnalysisState.summary)).scalar_one()
     engine.dispose()
-    assert [moment.isoformat(), "account", 3] in summary["transitions"]
+    assert [moment.isoformat(), "account", 3] in [t[:3] for t in summary["transitions"]]
 
     after = _fresh(path, settings, moment + dt.timedelta(minutes=1))
     assert after.clock_only is not None and after.clock_only[1] == 1
@@ -372,3 +377,71 @@ def test_a_silent_account_turning_stale_is_seen_without_a_complete_run(tmp_path:
     engine.dispose()
     keys = [k for k in found if found[k][0] == "stale_account"]
     assert keys == [stale] and found[stale][1] == "warning"
+
+
+def test_an_account_gone_blind_before_the_moment_gets_no_clock_finding(tmp_path: Path) -> None:
+    """The complete run foresees the question's finding at its deadline; when govmon can no
+    longer see the account by then (its last collection too old, with nothing else changed),
+    the run after the deadline stores nothing for it, as a cold run then would not (STYLE 18:
+    an answer given meanwhile would not have been seen)."""
+    settings = _settings(tmp_path)
+    path = tmp_path / "db.db"
+    engine = _database(path)
+    _ingest(engine, extra=False)
+    _late_question(engine)
+    later = EARLIER + dt.timedelta(minutes=21)
+    # Seen at EARLIER, blind from a minute before `later`: time alone, nothing new collected.
+    read = later - settings.collectors.blind_after("weibo") - dt.timedelta(minutes=1)
+    with engine.begin() as conn:
+        conn.execute(Account.__table__.update().values(last_collected_at=read))
+    engine.dispose()
+
+    late = "unanswered_question:weibo:late"
+    _fresh(path, settings, EARLIER)
+    second = _fresh(path, settings, later)
+    assert second.clock_only == (1, 0) and second.new_findings == 0
+    engine = make_engine(f"sqlite:///{path}")
+    single = tmp_path / "single.db"
+    reference = _database(single)
+    _ingest(reference, extra=False)
+    _late_question(reference)
+    with reference.begin() as conn:
+        conn.execute(Account.__table__.update().values(last_collected_at=read))
+    _fresh(single, settings, later)
+    try:
+        stepped, cold = _open_findings(engine), _open_findings(reference)
+        assert late not in stepped and late not in cold
+    finally:
+        engine.dispose()
+        reference.dispose()
+
+
+_CLOCK_ONLY_PROBE = """
+import datetime as dt, sys
+from monitor.db.engine import make_engine
+from monitor.pipeline.analyze import analyze
+from monitor.settings import settings_from_dict
+at = dt.datetime.fromisoformat(sys.argv[2])
+settings = settings_from_dict({"digest": {"out_dir": sys.argv[3], "charts": False}})
+summary = analyze(make_engine(f"sqlite:///{sys.argv[1]}"), settings, clock=lambda: at)
+print(summary.clock_only, summary.new_findings, "pandas" in sys.modules)
+"""
+
+
+def test_a_run_when_only_deadlines_passed_reads_no_frames(tmp_path: Path) -> None:
+    """The run after a question's deadline, with nothing new collected, stores what the last
+    complete run foresaw: it imports neither pandas nor the rules (at province scale, pandas'
+    import alone was a quarter of such a run)."""
+    settings = _settings(tmp_path)
+    path = tmp_path / "db.db"
+    engine = _database(path)
+    _ingest(engine, extra=False)
+    _late_question(engine)
+    engine.dispose()
+    _fresh(path, settings, EARLIER)
+    later = EARLIER + dt.timedelta(minutes=21)
+    probe = [sys.executable, "-c", _CLOCK_ONLY_PROBE, str(path), later.isoformat()]
+    done = subprocess.run(
+        [*probe, str(tmp_path / "digests")], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.split() == ["(1,", "0)", "1", "False"]
