@@ -6,8 +6,8 @@ after a few new comments — in a fresh process too — scores only those; the w
 then run over the stored per-text results (topic tokens are cut again: as cheap as reading
 them back). A run with nothing new before the next clock hour skips altogether
 (monitor/pipeline/analyze_state.py), or, when a question's deadline or an account's silence
-moved meanwhile, reruns just those clock rules for just those
-(monitor/pipeline/analyze_clock.py). A finding no longer found is resolved.
+moved meanwhile, stores what the last complete run foresaw the clock rules finding for just
+those (monitor/pipeline/analyze_clock.py). A finding no longer found is resolved.
 
 The analysis packages (pandas, rjieba, scikit-learn) are imported only when a run does work.
 """

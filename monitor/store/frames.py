@@ -12,7 +12,6 @@ from sqlalchemy.orm import Session
 
 from analysis import frames as cols
 from monitor.db.models import Account, AccountSnapshot, Comment, Post, Unit
-from monitor.store.upsert import chunks
 
 
 @dataclass
@@ -115,20 +114,15 @@ def load_posts(
     session: Session,
     since: dt.datetime,
     until: dt.datetime,
-    account_ids: Collection[int] | None = None,
 ) -> pd.DataFrame:
     """Posts published in [since, until], plus each account's latest post before ``since``
-    (so that "days since the last post" is right for long-silent accounts); only those of
-    ``account_ids`` when given."""
+    (so that "days since the last post" is right for long-silent accounts)."""
     in_window = select(*_POST_COLUMNS, Post.text_hash).where(
         Post.published_at >= since, Post.published_at <= until
     )
     latest_query = select(Post.account_id, func.max(Post.published_at).label("latest")).where(
         Post.published_at < since
     )
-    if account_ids is not None:
-        in_window = in_window.where(Post.account_id.in_(list(account_ids)))
-        latest_query = latest_query.where(Post.account_id.in_(list(account_ids)))
     latest_before = latest_query.group_by(Post.account_id).subquery()
     older = select(*_POST_COLUMNS, Post.text_hash).join(
         latest_before,
@@ -225,20 +219,6 @@ def _share_repeats(frame: pd.DataFrame, seen: dict[object, object]) -> pd.DataFr
         shared: list[object] = list(map(share, values, values))
         frame[column] = pd.Series(shared, index=frame.index, dtype=frame[column].dtype)
     return frame
-
-
-def load_comments_by_id(session: Session, comment_ids: Collection[int]) -> pd.DataFrame:
-    """These comments, in the columns of :func:`load_comments`."""
-    parts = [
-        _comment_part(
-            pd.DataFrame(
-                session.execute(_COMMENTS_QUERY.where(Comment.id.in_(part))).all(),
-                columns=_COMMENT_FRAME,
-            )
-        )
-        for part in chunks(sorted(comment_ids), 900)
-    ]
-    return _comment_frame(parts).sort_values("comment_id", ignore_index=True)
 
 
 def _comment_part(frame: pd.DataFrame) -> pd.DataFrame:
