@@ -74,9 +74,12 @@ def question_moments(
 
 
 def _moments(at: pd.Series, ids: Iterable[int]) -> pd.DataFrame:
+    import numpy as np
     import pandas as pd
 
-    return pd.DataFrame({"at": at.to_numpy(), "id": list(ids)})
+    # ``.array`` keeps the times as one datetime column: ``to_numpy()`` would make a
+    # Timestamp object of each (~50k questions × 3 moments: most of this step's time).
+    return pd.DataFrame({"at": at.array, "id": np.fromiter(ids, dtype=np.int64)})
 
 
 def stale_moments(
