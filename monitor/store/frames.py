@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection
 from dataclasses import dataclass
 
 import pandas as pd
-from sqlalchemy import DateTime, func, select, type_coerce
+from sqlalchemy import ColumnElement, DateTime, func, literal_column, select, type_coerce
 from sqlalchemy.orm import Session
 
 from analysis import frames as cols
@@ -176,18 +175,29 @@ def _comment_frame(parts: list[pd.DataFrame]) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
 
 
-def load_comments(
-    session: Session,
-    since: dt.datetime,
-    until: dt.datetime,
-    account_ids: Collection[int] | None = None,
-) -> pd.DataFrame:
-    """Comments written in [since, until] (under the posts of ``account_ids`` when given)."""
-    query = _COMMENTS_QUERY.where(
-        Comment.created_at >= since, Comment.created_at <= until
-    ).execution_options(yield_per=20_000)
-    if account_ids is not None:
-        query = query.where(Post.account_id.in_(list(account_ids)))
+def _written_between(
+    session: Session, since: dt.datetime, until: dt.datetime
+) -> list[ColumnElement[bool]]:
+    """The condition on the comments' time. When the window holds most comments, SQLite is
+    told so (``likelihood``): it then reads the table in id order, where through the time
+    index it looks each row up in time order and sorts them again (at province scale ~1 s of
+    the ~3 s load). PostgreSQL's planner weighs this itself."""
+    terms = [Comment.created_at >= since, Comment.created_at <= until]
+    if session.get_bind().dialect.name != "sqlite":
+        return terms
+    inside = session.scalar(select(func.count()).where(*terms)) or 0
+    total = session.scalar(select(func.count()).select_from(Comment)) or 0
+    if inside * 2 < total:
+        return terms
+    # A constant in the SQL, not a bound parameter: likelihood() requires one.
+    usually: ColumnElement[float] = literal_column("0.99")
+    return [func.likelihood(term, usually) for term in terms]
+
+
+def load_comments(session: Session, since: dt.datetime, until: dt.datetime) -> pd.DataFrame:
+    """Comments written in [since, until]."""
+    query = _COMMENTS_QUERY.where(*_written_between(session, since, until))
+    query = query.execution_options(yield_per=20_000)
     rows = session.connection().execute(query)  # Core: no ORM row loading for ~200k rows
     # In chunks: a province's 200,000 comments as one list of row tuples would briefly take
     # about as much memory again as the frame itself. Plain tuples: pandas builds a frame from
