@@ -8,10 +8,11 @@ The analysis side keys each result ``<kind>:<word lists' fingerprint>:<text hash
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Collection, Iterable, Iterator, MutableMapping, Sequence
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import Text, cast, delete, select
 from sqlalchemy.engine import Connection
 
 from monitor.db.models import TextResult
@@ -62,7 +63,7 @@ class StoredTextCache(MutableMapping[str, tuple[object, ...]]):
         found = 0
         for scorer, hashes in wanted.items():
             for text_hash, result in read_results(conn, scorer, hashes):
-                self.memory[f"{scorer}:{text_hash}"] = tuple(result)
+                self.memory[f"{scorer}:{text_hash}"] = result
                 found += 1
         return found
 
@@ -81,14 +82,24 @@ class StoredTextCache(MutableMapping[str, tuple[object, ...]]):
 
 def read_results(
     conn: Connection, scorer: str, hashes: Collection[str]
-) -> Iterator[tuple[str, list[Any]]]:
-    """The stored results of ``scorer`` for those of ``hashes`` that have one."""
-    query = select(TextResult.text_hash, TextResult.result).where(TextResult.scorer == scorer)
+) -> Iterator[tuple[str, tuple[Any, ...]]]:
+    """The stored results of ``scorer`` for those of ``hashes`` that have one. Equal results
+    are one tuple: most texts share one of a few dozen (no flag, not a question), so each
+    stored text is decoded once (a third of a province's ~1.7 s read, and ~190k tuples fewer
+    held)."""
+    # As text in SQL, on PostgreSQL too (whose driver would decode each row's JSON itself).
+    query = select(TextResult.text_hash, cast(TextResult.result, Text)).where(
+        TextResult.scorer == scorer
+    )
+    decoded: dict[str, tuple[Any, ...]] = {}
     # By primary key, 900 at a time: the table keeps every text ever seen, so a pass over all
     # of a scorer's rows would grow with the history.
     for part in chunks(sorted(hashes), 900):
-        for text_hash, result in conn.execute(query.where(TextResult.text_hash.in_(part))):
-            yield str(text_hash), list(result)
+        for text_hash, stored in conn.execute(query.where(TextResult.text_hash.in_(part))):
+            result = decoded.get(stored)
+            if result is None:
+                result = decoded[stored] = tuple(json.loads(stored))
+            yield str(text_hash), result
 
 
 def write_results(
