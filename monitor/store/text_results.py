@@ -87,10 +87,11 @@ def read_results(
     are one tuple: most texts share one of a few dozen (no flag, not a question), so each
     stored text is decoded once (a third of a province's ~1.7 s read, and ~190k tuples fewer
     held)."""
+    of_scorer = TextResult.scorer == scorer
+    if conn.scalar(select(TextResult.text_hash).where(of_scorer).limit(1)) is None:
+        return  # a scorer never stored (new word lists, a first run): ~1 s of lookups saved
     # As text in SQL, on PostgreSQL too (whose driver would decode each row's JSON itself).
-    query = select(TextResult.text_hash, cast(TextResult.result, Text)).where(
-        TextResult.scorer == scorer
-    )
+    query = select(TextResult.text_hash, cast(TextResult.result, Text)).where(of_scorer)
     decoded: dict[str, tuple[Any, ...]] = {}
     # By primary key, 900 at a time: the table keeps every text ever seen, so a pass over all
     # of a scorer's rows would grow with the history.
