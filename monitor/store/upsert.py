@@ -89,12 +89,20 @@ def execute_many(conn: Connection, statement: Insert, rows: Sequence[dict[str, A
         conn.exec_driver_sql(compiled.string, part)
 
 
+_SAMPLE = 64  # values looked at before a column's values are keyed
+
+
 def _converted(values: list[Any], convert: Callable[[Any], Any]) -> list[Any]:
     """``[convert(v) for v in values]``, converting each distinct value once (a column often
     holds one time, one scorer, a handful of states, a JSON column a handful of tuples). Keyed
     by type too, and a tuple by its items' types: 1 and True are equal keys, not equal values
     for every column type ((1, "") and (True, "") are different JSON)."""
     try:
+        # A sample first: a column of mostly distinct values (times, texts' hashes) or of JSON
+        # lists and objects is converted one by one without a key made for every value.
+        sample = values[:_SAMPLE]
+        if len(set(map(_key, sample))) > len(sample) // 2:
+            return [convert(v) for v in values]
         keys = [_key(v) for v in values]
         distinct = dict.fromkeys(keys)
     except TypeError:  # unhashable values (JSON lists and objects): one by one

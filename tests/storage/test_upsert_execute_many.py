@@ -111,3 +111,21 @@ def test_tuple_results_are_stored_as_json_arrays(db_engine: Engine) -> None:
     with db_engine.begin() as conn:
         write_results(conn, rows, NOW)
     assert _stored(db_engine) == {(s, h): (list(r), NOW) for s, h, r in rows}
+
+
+def test_a_column_of_distinct_values_is_converted_one_by_one_and_equal() -> None:
+    """Its first values are distinct: no key is made for the rest, each is converted once; a
+    column whose first values repeat is still converted once per distinct value."""
+    calls: list[object] = []
+
+    def convert(value: object) -> str:
+        calls.append(value)
+        return repr(value)
+
+    times: list[object] = [NOW + dt.timedelta(seconds=i) for i in range(500)]
+    assert _converted(times, convert) == [repr(v) for v in times]
+    assert len(calls) == 500
+    calls.clear()
+    repeated: list[object] = [NOW, NOW + dt.timedelta(seconds=1)] * 250
+    assert _converted(repeated, convert) == [repr(v) for v in repeated]
+    assert len(calls) == 2
