@@ -6,8 +6,8 @@ every table the analysis reads, the settings it uses, the sentiment model, the p
 version). The results hold until the next clock hour (the rolling windows of hot topics,
 rumours and surges are evaluated at most an hour apart) or the deadline of a finding that is
 not tied to an account's clock. Within that, the moments an unanswered question or a silent
-account changes state are kept as *transitions*; a run after one of them recomputes only those
-accounts' clock rules (monitor/pipeline/analyze_clock.py).
+account changes state are kept as *transitions*, each with what the clock rules will find then;
+a run after one of them stores just those findings (monitor/pipeline/analyze_clock.py).
 
 Light on purpose: a skipped run imports neither pandas nor the analysis packages.
 """
