@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pandas as pd
 
 from analysis.texthash import stored_or_hashed
@@ -109,4 +110,13 @@ def texts_between(
     if not parts:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in TEXT_COLUMNS})
     out = pd.concat(parts, ignore_index=True)[TEXT_COLUMNS]
-    return out.sort_values(["at", "text_id"], kind="stable").reset_index(drop=True)
+    return out.take(oldest_first(out)).reset_index(drop=True)
+
+
+def oldest_first(texts: pd.DataFrame) -> np.ndarray:
+    """The rows' order by time, then by ``text_id`` (unique): ``sort_values(["at", "text_id"])``
+    without pandas sorting the ids as Python objects (a third of a province window's
+    texts_between, which the topics and the rumours each call)."""
+    stamps = texts["at"].to_numpy(dtype="datetime64[ns]").view(np.int64)
+    ids = np.array(texts["text_id"].tolist(), dtype=str)  # code-point order, as str's
+    return np.lexsort((ids, stamps))
