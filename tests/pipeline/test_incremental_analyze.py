@@ -252,15 +252,21 @@ def _late_question(engine: Engine) -> None:
         )
 
 
+def _with_late_question(path: Path) -> Engine:
+    """A database at ``path`` holding the ingested week and the late question."""
+    engine = _database(path)
+    _ingest(engine, extra=False)
+    _late_question(engine)
+    return engine
+
+
 def test_noop_run_still_sees_a_deadline_pass(tmp_path: Path) -> None:
     """A question becomes due with nothing new collected: a run before its deadline skips,
     the next one after it reruns only the clock rules of that question's account, and finds
     what a cold run at that time finds."""
     settings = _settings(tmp_path)
     path = tmp_path / "db.db"
-    engine = _database(path)
-    _ingest(engine, extra=False)
-    _late_question(engine)
+    engine = _with_late_question(path)
     engine.dispose()
 
     late = "unanswered_question:weibo:late"
@@ -294,9 +300,7 @@ def test_noop_run_still_sees_a_deadline_pass(tmp_path: Path) -> None:
     engine = make_engine(f"sqlite:///{path}")
     # …and what it found equals a cold run at that time on a copy that never ran before.
     single = tmp_path / "single.db"
-    reference = _database(single)
-    _ingest(reference, extra=False)
-    _late_question(reference)
+    reference = _with_late_question(single)
     whole = _fresh(single, settings, later)
     try:
         stepped, cold = _open_findings(engine), _open_findings(reference)
@@ -386,9 +390,7 @@ def test_an_account_gone_blind_before_the_moment_gets_no_clock_finding(tmp_path:
     an answer given meanwhile would not have been seen)."""
     settings = _settings(tmp_path)
     path = tmp_path / "db.db"
-    engine = _database(path)
-    _ingest(engine, extra=False)
-    _late_question(engine)
+    engine = _with_late_question(path)
     later = EARLIER + dt.timedelta(minutes=21)
     # Seen at EARLIER, blind from a minute before `later`: time alone, nothing new collected.
     read = later - settings.collectors.blind_after("weibo") - dt.timedelta(minutes=1)
@@ -402,9 +404,7 @@ def test_an_account_gone_blind_before_the_moment_gets_no_clock_finding(tmp_path:
     assert second.clock_only == (1, 0) and second.new_findings == 0
     engine = make_engine(f"sqlite:///{path}")
     single = tmp_path / "single.db"
-    reference = _database(single)
-    _ingest(reference, extra=False)
-    _late_question(reference)
+    reference = _with_late_question(single)
     with reference.begin() as conn:
         conn.execute(Account.__table__.update().values(last_collected_at=read))
     _fresh(single, settings, later)
@@ -434,9 +434,7 @@ def test_a_run_when_only_deadlines_passed_reads_no_frames(tmp_path: Path) -> Non
     import alone was a quarter of such a run)."""
     settings = _settings(tmp_path)
     path = tmp_path / "db.db"
-    engine = _database(path)
-    _ingest(engine, extra=False)
-    _late_question(engine)
+    engine = _with_late_question(path)
     engine.dispose()
     _fresh(path, settings, EARLIER)
     later = EARLIER + dt.timedelta(minutes=21)

@@ -9,13 +9,12 @@ from pathlib import Path
 
 import pandas as pd
 from sqlalchemy.orm import Session
-from testkit.one_account import one_weibo_account
+from testkit.one_account import comments_under_one_post
 
-from collectors.records import CommentRecord, PostRecord
+from collectors.records import CommentRecord
 from monitor.db import migrate
 from monitor.db.engine import make_engine
 from monitor.store.frames import load_comments
-from monitor.store.ingest import store_comments, store_posts
 
 AT = dt.datetime(2026, 11, 26, 2, 0, tzinfo=dt.UTC)
 
@@ -24,10 +23,6 @@ def test_recurring_values_are_one_object_and_the_values_are_the_rows(tmp_path: P
     engine = make_engine(f"sqlite:///{tmp_path / 'db.db'}")
     migrate.upgrade(engine)
     with engine.begin() as conn:
-        one_weibo_account(conn)
-        store_posts(
-            conn, 1, [PostRecord("weibo", "p1", "https://m.weibo.cn/", AT, text="通告")], AT
-        )
         comments = [
             CommentRecord(
                 "weibo",
@@ -44,7 +39,7 @@ def test_recurring_values_are_one_object_and_the_values_are_the_rows(tmp_path: P
             )
             for i in range(4)
         ]
-        store_comments(conn, "weibo", comments, AT)
+        comments_under_one_post(conn, comments, AT)
     with Session(engine) as session:
         frame = load_comments(session, AT - dt.timedelta(days=1), AT + dt.timedelta(days=1))
     engine.dispose()

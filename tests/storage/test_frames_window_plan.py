@@ -10,13 +10,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import event
 from sqlalchemy.orm import Session
-from testkit.one_account import one_weibo_account
+from testkit.one_account import comments_under_one_post
 
-from collectors.records import CommentRecord, PostRecord
+from collectors.records import CommentRecord
 from monitor.db import migrate
 from monitor.db.engine import make_engine
 from monitor.store.frames import load_comments
-from monitor.store.ingest import store_comments, store_posts
 
 AT = dt.datetime(2026, 11, 26, 2, 0, tzinfo=dt.UTC)
 # Written out of time order, so that id order and time order differ.
@@ -33,10 +32,6 @@ def test_a_window_has_its_comments_in_id_order_either_way(
     engine = make_engine(f"sqlite:///{tmp_path / 'db.db'}")
     migrate.upgrade(engine)
     with engine.begin() as conn:
-        one_weibo_account(conn)
-        store_posts(
-            conn, 1, [PostRecord("weibo", "p1", "https://m.weibo.cn/", AT, text="通告")], AT
-        )
         comments = [
             CommentRecord(
                 "weibo",
@@ -49,7 +44,7 @@ def test_a_window_has_its_comments_in_id_order_either_way(
             )
             for i, hour in enumerate(HOURS)
         ]
-        store_comments(conn, "weibo", comments, AT)
+        comments_under_one_post(conn, comments, AT)
     statements: list[str] = []
     event.listen(engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
     with Session(engine) as session:

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Sequence
+
 from sqlalchemy.engine import Connection
 
+from collectors.records import CommentRecord, PostRecord
 from monitor.db.models import Account, Unit
+from monitor.store.ingest import store_comments, store_posts
 
 
 def one_weibo_account(conn: Connection) -> int:
@@ -22,3 +27,13 @@ def one_weibo_account(conn: Connection) -> int:
         )
     )
     return unit
+
+
+def comments_under_one_post(
+    conn: Connection, comments: Sequence[CommentRecord], at: dt.datetime
+) -> None:
+    """:func:`one_weibo_account`, its post p1 「通告」 and ``comments`` under it, collected at
+    ``at``."""
+    one_weibo_account(conn)
+    store_posts(conn, 1, [PostRecord("weibo", "p1", "https://m.weibo.cn/", at, text="通告")], at)
+    store_comments(conn, "weibo", list(comments), at)
