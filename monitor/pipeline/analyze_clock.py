@@ -1,17 +1,17 @@
-"""When only the clock moved: which accounts' results change before the next clock hour, and
-recomputing just those.
+"""When only the clock moved: which questions' and accounts' findings change before the next
+clock hour, worked out ahead, and storing just those.
 
 Two rules change with time alone, account by account: a question waiting for an answer
 reaches its warning or overdue deadline or leaves the age limit (``unanswered_question``,
 第十六条), and an account's days without a post grow by one (``stale_account``, 第十二条). A
-complete run records each such moment before the next clock hour with its account (a
-*transition*). A later run in that hour with the same inputs (monitor/pipeline/analyze_state.py)
-stores what those two rules will find for each of them at its moment, with the moment; a later
+complete run records each such moment before the next clock hour with its question or account
+(a *transition*), together with what those two rules will find for it at that moment. A later
 run in that hour with the same inputs (monitor/pipeline/analyze_state.py) stores the findings of
 the moments that have passed, and nothing else: the rules over the rolling windows are
 evaluated once an hour, as the skip already assumes. Within the hour a question's or an
-account's finding changes only at its moments (days are counted from Shanghai midnight, an
-hour boundary), so the finding at the moment is the finding at the later run. Only whether
+account's finding changes only at its moments (a question's working days waited change at
+Shanghai midnight, an hour boundary; an account's days without a post are its moments), so the
+finding at the moment is the finding at the later run. Only whether
 govmon can still see the account is judged again then (STYLE 18: an account that became blind
 meanwhile is skipped, as the rules skip it). Such a run reads no frames and imports no pandas:
 at province scale it is mostly the program's start. A deadline of any other rule's finding is
