@@ -28,6 +28,7 @@ from monitor.db.models import FindingRow
 from monitor.pipeline.analyze_clock import (
     Kind,
     decode,
+    due_counts,
     due_findings,
     encode,
     findings_ahead,
@@ -214,8 +215,7 @@ def _clock_only(
     complete run foresaw them."""
     new, new_by_rule = due_findings(engine, settings, now, due)
     summary = _carried(now, previous_run)
-    questions = sum(1 for kind, _ident in due if kind == "question")
-    summary.clock_only = (questions, len(due) - questions)
+    summary.clock_only = due_counts(due)
     summary.findings_by_rule.update(new_by_rule)
     summary.new_findings = new
     sessions = sessionmaker(engine, expire_on_commit=False)

@@ -243,6 +243,12 @@ def passed(
     return out
 
 
+def due_counts(due: dict[tuple[Kind, int], list[dict[str, Any]]]) -> tuple[int, int]:
+    """How many questions and how many accounts the passed moments concern."""
+    questions = sum(1 for kind, _ident in due if kind == "question")
+    return questions, len(due) - questions
+
+
 def due_findings(
     engine: Engine,
     settings: Settings,
@@ -272,11 +278,11 @@ def due_findings(
             new, _updated = save_findings(session, [f for f in findings if f.rule == rule], now)
             new_by_rule[rule] = new
         close_findings(session, findings, now)
-    questions = sum(1 for kind, _ident in due if kind == "question")
+    questions, accounts = due_counts(due)
     log.info(
         "analyze: 仅期限到达，重新检查 %d 条网民提问、%d 个账号的更新天数：%d 个发现（%d 个新）",
         questions,
-        len(due) - questions,
+        accounts,
         len(findings),
         sum(new_by_rule.values()),
     )
