@@ -8,7 +8,8 @@ turns open findings into messages.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass, field, fields
 from typing import Any, Literal
 
 Severity = Literal["info", "warning", "overdue", "critical"]
@@ -65,6 +66,27 @@ def json_safe(value: Any) -> Any:
     return value
 
 
+_EVIDENCE_FIELDS = tuple(f.name for f in fields(Evidence))
+
+
+def evidence_to_json(evidence: Evidence) -> dict[str, Any]:
+    """Evidence as findings store it: ``dataclasses.asdict`` made JSON-safe, without its deep
+    copies (~50k per run)."""
+    return {name: json_safe(getattr(evidence, name)) for name in _EVIDENCE_FIELDS}
+
+
+def evidence_from_json(values: Iterable[Any]) -> tuple[Evidence, ...]:
+    """Stored evidence (:func:`evidence_to_json`'s objects) back; anything else is skipped."""
+    out = []
+    for value in values:
+        if not isinstance(value, dict):
+            continue
+        at = value.get("at")
+        when = dt.datetime.fromisoformat(at) if isinstance(at, str) and at else None
+        out.append(Evidence(str(value.get("text", "")), str(value.get("url", "") or ""), when))
+    return tuple(out)
+
+
 def _time(value: str | None) -> dt.datetime | None:
     return None if value is None else dt.datetime.fromisoformat(value)
 
@@ -84,7 +106,7 @@ def finding_to_json(finding: Finding) -> dict[str, Any]:
         "account": finding.account,
         "since": json_safe(finding.since),
         "deadline": json_safe(finding.deadline),
-        "evidence": [[e.text, e.url, json_safe(e.at)] for e in finding.evidence],
+        "evidence": [evidence_to_json(e) for e in finding.evidence],
         "data": json_safe(finding.data),
     }
 
@@ -102,6 +124,6 @@ def finding_from_json(value: dict[str, Any]) -> Finding:
         account=value["account"],
         since=_time(value["since"]),
         deadline=_time(value["deadline"]),
-        evidence=tuple(Evidence(text, url, _time(at)) for text, url, at in value["evidence"]),
+        evidence=evidence_from_json(value["evidence"]),
         data=dict(value["data"]),
     )

@@ -58,7 +58,7 @@ from alerts.plan import plan
 from alerts.policy import unseen_reason
 from alerts.recheck import items_to_payload
 from analysis.collection_gaps import CARRIED_RULES
-from analysis.findings import Evidence, Finding
+from analysis.findings import Finding, evidence_from_json
 from analysis.labels import account_label
 from monitor.calendar import work_calendar
 from monitor.db.models import Account, Alert, Delivery, FindingRow, Unit
@@ -142,17 +142,6 @@ def load_tree(session: Session, settings: Settings) -> UnitTree:
     return UnitTree(contacts, settings.alerts.top_unit)
 
 
-def _evidence(values: Iterable[Any]) -> tuple[Evidence, ...]:
-    out = []
-    for value in values:
-        if not isinstance(value, dict):
-            continue
-        at = value.get("at")
-        when = dt.datetime.fromisoformat(at) if isinstance(at, str) and at else None
-        out.append(Evidence(str(value.get("text", "")), str(value.get("url", "") or ""), when))
-    return tuple(out)
-
-
 def _as_read(value: Any) -> Any:
     return value
 
@@ -177,7 +166,7 @@ def finding_from_row(
         account=account,
         since=row.since,
         deadline=row.deadline,
-        evidence=_evidence(evidence or ()),
+        evidence=evidence_from_json(evidence or ()),
         data=dict(data or {}),
     )
 

@@ -6,7 +6,6 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import fields
 from typing import Any, NamedTuple, cast
 
 from sqlalchemy import Table, func, or_, select, update
@@ -14,7 +13,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from analysis.collection_gaps import MANY_ACCOUNT_RULES
-from analysis.findings import Evidence, Finding, json_safe
+from analysis.findings import Finding, evidence_to_json, json_safe
 from monitor.db.models import Account, FindingRow, FindingSweep, Unit
 from monitor.store.upsert import chunks, upsert
 
@@ -62,7 +61,6 @@ VALUE_COLUMNS = (
     "since",
     "deadline",
 )
-_EVIDENCE_FIELDS = tuple(f.name for f in fields(Evidence))
 _SEEN_COLUMNS = ("fingerprint", "last_seen", "seen_in_sweep")
 
 
@@ -78,11 +76,6 @@ def fingerprint(values: dict[str, Any]) -> str:
     return hashlib.blake2b(text.encode("utf-8"), digest_size=20).hexdigest()
 
 
-def _evidence(evidence: Evidence) -> dict[str, Any]:
-    """As ``dataclasses.asdict`` made JSON-safe, without its deep copies (~50k per run)."""
-    return {name: json_safe(getattr(evidence, name)) for name in _EVIDENCE_FIELDS}
-
-
 def _values(finding: Finding, index: SubjectIndex) -> dict[str, Any]:
     unit_id, account_id = index.ids(finding)
     values = {
@@ -94,7 +87,7 @@ def _values(finding: Finding, index: SubjectIndex) -> dict[str, Any]:
         "account_id": account_id,
         "severity": finding.severity,
         "summary": finding.summary,
-        "evidence": [_evidence(e) for e in finding.evidence],
+        "evidence": [evidence_to_json(e) for e in finding.evidence],
         "data": json_safe(finding.data),
         "since": finding.since,
         "deadline": finding.deadline,
